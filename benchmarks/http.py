@@ -1,0 +1,84 @@
+"""Real HTTP load on loopback against gunicorn (2 workers), for throughput figures in `make bench`."""
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.db import connection
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2):
+    """Serve the test database (the one pytest-django created) with gunicorn on a free port."""
+    port = _free_port()
+    db = connection.settings_dict
+    env = dict(os.environ)
+    host = db["HOST"] or ""
+    env["DATABASE_URL"] = (
+        f"postgresql://{db['USER']}@{host.replace('/', '%2F')}"
+        + (f":{db['PORT']}" if db.get("PORT") else "")
+        + f"/{db['NAME']}"
+    )
+    env["QUAI_ENV"] = "development"
+    env["LOG_LEVEL"] = "WARNING"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "quai.wsgi:application", "-b", f"127.0.0.1:{port}",
+         "-w", str(workers), "--log-level", "warning"],
+        cwd=BASE, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def measure(request_factory, *, total: int = 400, concurrency: int = 8) -> tuple[float, float]:
+    """Fire `total` requests (request_factory(i) -> urllib Request) over `concurrency` threads.
+
+    Returns (requests per second, p95 latency in ms). Non-2xx answers count as requests too:
+    a benchmark of refusals (409) is legitimate.
+    """
+    latencies: list[float] = []
+
+    def one(i: int) -> None:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request_factory(i), timeout=30) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            error.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(total)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return total / elapsed, latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
+
+
+def median(values):
+    return statistics.median(values)

@@ -1,0 +1,63 @@
+"""Root pytest configuration: PostgreSQL only, named personas, browser and API helpers."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolate_cache_and_media(settings, tmp_path):
+    """Rate limits and throttles live in the cache: start each test with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="member@example.org", first_name="Marie", last_name="Martin")
+
+
+@pytest.fixture
+def other_member(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="other@example.org", first_name="Olivier", last_name="Petit")
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(email="staff@example.org", first_name="Sophie", last_name="Lemaire")
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def member_api(api_client, member):
+    api_client.force_authenticate(member)
+    return api_client
+
+
+@pytest.fixture
+def staff_api(staff):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff)
+    return client

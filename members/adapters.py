@@ -1,0 +1,40 @@
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
+
+from members.models import User, normalize_email_address
+from quai.outbox import outbox_enqueue_rendered
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account e-mails (verification, reset, login codes) go through the outbox like all others."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        outbox_enqueue_rendered(
+            # Each account e-mail is a distinct event (a new code, a new link): a fresh key.
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            user=User.objects.filter(email=normalize_email_address(email)).first(),
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        language = translation.get_language() or "fr"
+        user.language = "en" if language.startswith("en") else "fr"
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from members.models import ApiToken
+
+
+class ApiTokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>` with a personal token (members.ApiToken, stored hashed)."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = ApiToken.objects.for_key(key).select_related("user").first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        now = timezone.now()
+        # Written at most once a minute so that a busy integration does not write on every call.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return (token.user, token)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "members.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Personal token: `Token <key>` (create one on your account page).",
+        }

@@ -1,0 +1,43 @@
+"""Domain errors raised by services, understood by pages (form errors) and the API (400/409).
+
+Services raise these with a translated message that tells the user what to fix; the API's
+exception handler (quai.api) turns them into {"detail": ..., "errors": {...}}.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """Invalid input or a broken rule: HTTP 400."""
+
+    status_code = 400
+    default_message = _("This request is not valid.")
+
+    def __init__(self, message=None, *, field: str | None = None, code: str = "invalid"):
+        self.message = message or self.default_message
+        self.field = field
+        self.code = code
+        super().__init__(str(self.message))
+
+    @property
+    def errors(self) -> dict:
+        return {self.field or "non_field_errors": [str(self.message)]}
+
+
+class ConflictError(DomainError):
+    """The request is valid but collides with the current state (taken, already done): HTTP 409."""
+
+    status_code = 409
+    default_message = _("This conflicts with the current state; reload and try again.")
+
+    def __init__(self, message=None, *, field: str | None = None, code: str = "conflict"):
+        super().__init__(message, field=field, code=code)
+
+
+class BusyError(ConflictError):
+    """A lock could not be taken in time: HTTP 409, try again."""
+
+    default_message = _("This resource is busy right now; please try again in a moment.")
+
+    def __init__(self, message=None, *, field: str | None = None, code: str = "busy"):
+        super().__init__(message, field=field, code=code)

@@ -1,0 +1,180 @@
+"""The notification outbox: every e-mail is a row first, then delivered by a Celery task.
+
+Guarantees
+- Idempotent by key: `outbox_enqueue(key=...)` twice writes one row and sends one e-mail.
+- Not lost when Redis is down: the row is committed with the caller's transaction; if the broker
+  cannot be reached, `outbox_sweep` (periodic) delivers it later.
+- Not sent twice by two workers: a worker claims a row with a conditional UPDATE and only the
+  winner sends. A worker that dies between the SMTP call and the "sent" update leaves the row in
+  `sending`; the sweep retries it after QUAI_OUTBOX_STALE_AFTER (at-least-once is the best any
+  SMTP client can do; the window is one SMTP call wide).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from quai.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=10)
+SWEEP_BATCH = 200
+
+
+def _render(template: str, context: dict, language: str | None) -> tuple[str, str, str]:
+    context = {"site_name": settings.QUAI_SITE_NAME, "site_url": settings.QUAI_SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body_text = render_to_string(f"emails/{template}.txt", context)
+        try:
+            body_html = render_to_string(f"emails/{template}.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    subject = " ".join(subject.split())
+    return subject, body_text, body_html
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    user=None,
+    language: str | None = None,
+    attachments: list[dict] | None = None,
+) -> tuple[OutboxMessage, bool]:
+    """Write the message `key` (rendered from templates/emails/<template>*) once; deliver after commit.
+
+    Returns (message, created). A second call with the same key returns the existing row and
+    sends nothing. Call it inside the transaction of the change it announces: if that change
+    rolls back, no e-mail is ever sent.
+    """
+    if language is None and user is not None:
+        language = getattr(user, "language", None)
+    subject, body_text, body_html = _render(template, context or {}, language)
+    return outbox_enqueue_rendered(
+        key=key,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+        attachments=attachments,
+    )
+
+
+def outbox_enqueue_rendered(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+    attachments: list[dict] | None = None,
+) -> tuple[OutboxMessage, bool]:
+    with transaction.atomic():
+        message, created = OutboxMessage.objects.get_or_create(
+            key=key[:255],
+            defaults={
+                "to": to,
+                "user": user if getattr(user, "pk", None) else None,
+                "subject": subject[:255],
+                "body_text": body_text,
+                "body_html": body_html,
+                "attachments": attachments or [],
+            },
+        )
+    if created:
+        transaction.on_commit(lambda: _dispatch(message.pk))
+    return message, created
+
+
+def _dispatch(message_id: int) -> None:
+    from quai.tasks import deliver_outbox_message
+
+    try:
+        deliver_outbox_message.delay(message_id)
+    except Exception:  # broker down: the row is safe in the database, the sweep will send it
+        logger.warning("outbox: broker unavailable, message %s left for the sweep", message_id)
+
+
+def _claim(message_id: int, now) -> bool:
+    claimed = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_AFTER),
+        pk=message_id,
+        next_attempt_at__lte=now,
+    ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def outbox_deliver(message_id: int, *, now=None) -> bool:
+    """Send one message if it is due and nobody else is sending it. True when this call sent it."""
+    now = now or timezone.now()
+    if not _claim(message_id, now):
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"X-Quai-Message-Key": message.key},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:
+        max_attempts = settings.QUAI_OUTBOX_MAX_ATTEMPTS
+        failed = message.attempts >= max_attempts
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + timedelta(seconds=min(3600, 30 * 2 ** message.attempts)),
+            claimed_at=None,
+        )
+        logger.warning(
+            "outbox: sending failed",
+            extra={"message_id": message.pk, "attempt": message.attempts, "final": failed},
+        )
+        raise
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    logger.info("outbox: sent", extra={"message_id": message.pk, "key": message.key})
+    return True
+
+
+def outbox_sweep(*, now=None, batch: int = SWEEP_BATCH) -> int:
+    """Deliver what is due (written while Redis was down, retries, stuck claims). Returns the count sent."""
+    now = now or timezone.now()
+    due_ids = list(
+        OutboxMessage.objects.filter(
+            Q(status=OutboxMessage.Status.PENDING)
+            | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_AFTER),
+            next_attempt_at__lte=now,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    sent = 0
+    for message_id in due_ids:
+        try:
+            sent += outbox_deliver(message_id, now=now)
+        except Exception:
+            continue  # recorded on the row; the next sweep retries it after its back-off
+    return sent

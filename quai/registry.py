@@ -1,0 +1,82 @@
+"""Small registries that the domain apps fill in from their AppConfig.ready().
+
+`quai` and `members` never import the apps built on them; a page that shows a person across apps
+(the staff member page, the GDPR export, erasure), the staff navigation and `seed_demo` ask these
+registries instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+    # For member links: who sees the link (default: every logged-in user).
+    visible: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What one app holds about a person.
+
+    - export(user) -> dict: everything the app holds about the user (GDPR "download my data");
+    - erase(user) -> None: wipe or pseudonymise what the app holds (counts must survive);
+    - summary(user) -> dict: context for the staff member page (template: summary_template);
+    - pending(user) -> list[str]: reasons that make an immediate erasure unsafe (staff must confirm).
+    """
+
+    app_label: str
+    label: Any
+    export: Callable[[Any], dict]
+    erase: Callable[[Any], None] | None = None
+    summary: Callable[[Any], dict] | None = None
+    summary_template: str | None = None
+    pending: Callable[[Any], list] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    func: Callable[..., None]  # func(*, scale: int, rng: random.Random, stdout) -> None
+    order: int = 100
+
+
+@dataclass
+class _Registry:
+    staff_sections: list[NavLink] = field(default_factory=list)
+    member_links: list[NavLink] = field(default_factory=list)
+    person_data: list[PersonData] = field(default_factory=list)
+    seeders: list[Seeder] = field(default_factory=list)
+
+
+registry = _Registry()
+
+
+def _add(items: list, item, key) -> None:
+    # ready() can run twice in some test set-ups: registering is idempotent by key.
+    items[:] = [existing for existing in items if key(existing) != key(item)]
+    items.append(item)
+    items.sort(key=lambda entry: entry.order)
+
+
+def register_staff_section(link: NavLink) -> None:
+    _add(registry.staff_sections, link, key=lambda entry: entry.url_name)
+
+
+def register_member_link(link: NavLink) -> None:
+    _add(registry.member_links, link, key=lambda entry: entry.url_name)
+
+
+def register_person_data(data: PersonData) -> None:
+    _add(registry.person_data, data, key=lambda entry: entry.app_label)
+
+
+def register_seeder(seeder: Seeder) -> None:
+    _add(registry.seeders, seeder, key=lambda entry: entry.name)

@@ -1,0 +1,30 @@
+from celery import shared_task
+from django.utils import timezone
+
+from quai import outbox
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def deliver_outbox_message(self, message_id: int) -> bool:
+    """Deliver one outbox row. Safe to run twice: only the worker that claims the row sends it."""
+    try:
+        return outbox.outbox_deliver(message_id)
+    except Exception as exc:
+        # The row already holds the back-off time; retrying earlier would find it not due.
+        raise self.retry(exc=exc, countdown=min(3600, 30 * 2 ** (self.request.retries + 1)) + 1)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+def outbox_sweep() -> int:
+    """Periodic: deliver messages that were written while the broker was down, or that failed."""
+    return outbox.outbox_sweep()
+
+
+@shared_task(acks_late=True, time_limit=30, soft_time_limit=25)
+def heartbeat() -> str:
+    """Periodic: proves beat → Redis → worker works end to end; /healthz shows when it last ran."""
+    from django.core.cache import cache
+
+    stamp = timezone.now().isoformat()
+    cache.set("quai:heartbeat", stamp, timeout=None)
+    return stamp

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from quai import views
+
+DOMAIN_APPS = ["members", "coworking", "events", "incubator", "fabrique"]
+
+api_v1 = [path("", include((f"{app}.api_urls", f"{app}_api"))) for app in DOMAIN_APPS]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/", views.healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
+    path("", views.home, name="home"),
+    *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
+]
+
+if settings.QUAI_BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+
+admin.site.site_header = settings.QUAI_SITE_NAME
+admin.site.site_title = "Quai"
