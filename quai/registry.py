@@ -17,8 +17,13 @@ class NavLink:
     label: Any  # a lazy translation
     url_name: str
     order: int = 100
-    # For member links: who sees the link (default: every logged-in user).
+    # For member links: who sees the link (default: every logged-in user). Prefer `visible_if`:
+    # visible_if(user) returns a QuerySet that is non-empty when the link applies; all links'
+    # conditions are answered together in ONE query per page (quai.context_processors), so the
+    # navigation costs the same whatever the number of apps. `visible(user) -> bool` is for
+    # conditions that need no query (e.g. user.is_staff).
     visible: Callable[[Any], bool] | None = None
+    visible_if: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,40 @@
+import pytest
+from django.db.models import Q
+from django.test import RequestFactory
+
+from members.models import User
+from quai import context_processors
+from quai.registry import NavLink, registry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conditional_links(monkeypatch):
+    links = [
+        NavLink(label="Always", url_name="members:account", order=1),
+        NavLink(label="Staff only", url_name="staff_home", order=2, visible=lambda user: user.is_staff),
+        NavLink(label="Has the letter m", url_name="x:m", order=3, visible_if=lambda u: User.objects.filter(pk=u.pk, email__contains="m")),
+        NavLink(label="Never", url_name="x:never", order=4, visible_if=lambda u: User.objects.filter(Q(pk__in=[]))),
+        NavLink(label="Also m", url_name="x:m2", order=5, visible_if=lambda u: User.objects.filter(email__startswith="mem")),
+    ]
+    monkeypatch.setattr(registry, "member_links", links)
+    return links
+
+
+def test_member_links_conditions_cost_one_query_whatever_their_number(member, conditional_links, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = member
+    context = context_processors.quai(request)
+    with django_assert_num_queries(1):
+        names = [link.url_name for link in context["member_links"]]
+    assert names == ["members:account", "x:m", "x:m2"]
+
+
+def test_anonymous_visitors_get_no_member_links(conditional_links, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert list(context_processors.quai(request)["member_links"]) == []
