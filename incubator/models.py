@@ -64,10 +64,12 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(incubation_end__isnull=True) | Q(incubation_end__gte=models.F("incubation_start")),
                 name="project_incubation_dates_ordered",
+                violation_error_message=_("The end of incubation cannot be before its start."),
             ),
             models.CheckConstraint(
                 condition=Q(created_on__isnull=True) | ~Q(creation_evidence=""),
                 name="project_creation_has_evidence",
+                violation_error_message=_("A creation date needs its evidence (SIRET, first invoice, opening)."),
             ),
         ]
 
@@ -90,7 +92,9 @@ class MentoringSession(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_min__gt=0) & Q(duration_min__lte=600), name="mentoring_duration_range"
+                condition=Q(duration_min__gt=0) & Q(duration_min__lte=600),
+                name="mentoring_duration_range",
+                violation_error_message=_("The duration must be between 1 and 600 minutes."),
             ),
         ]
 
@@ -121,6 +125,14 @@ class KpiReport(models.Model):
         verbose_name_plural = _("KPI reports")
         ordering = ["-reported_on"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "reported_on"], name="kpi_one_report_per_day"),
-            models.CheckConstraint(condition=Q(fte__gte=0), name="kpi_fte_not_negative"),
+            models.UniqueConstraint(
+                fields=["project", "reported_on"],
+                name="kpi_one_report_per_day",
+                violation_error_message=_("Figures were already reported for this day; change the date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__gte=0),
+                name="kpi_fte_not_negative",
+                violation_error_message=_("Jobs (FTE) cannot be negative."),
+            ),
         ]
