@@ -1,6 +1,7 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from members.models import User, normalize_email_address
@@ -14,7 +15,9 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        site = get_current_site(request)
+        site.name = settings.QUAI_SITE_NAME  # "Bonjour de Le Quai des possibles", not of the host name
+        ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         html = ""
