@@ -204,6 +204,8 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    # Explicitly, because a shell that starts us in the background may have set SIGINT to "ignore".
+    signal.signal(signal.SIGINT, _terminate)
     try:
         return COMMANDS[sys.argv[1]](sys.argv[2:])
     except KeyboardInterrupt:

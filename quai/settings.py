@@ -174,7 +174,7 @@ CELERY_TASK_EAGER_PROPAGATES = False
 # database at beat start-up, where staff can pause or re-time them from the admin.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "quai.tasks.outbox_sweep", "schedule": 60.0},
-    "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 300.0},
+    "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 60.0},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
