@@ -10,6 +10,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Site
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = "la Ruche Saint-Germain"
     slug = "ruche-test"
