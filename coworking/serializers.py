@@ -1,11 +1,14 @@
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coworking.models import Booking, Resource, Site
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class StrictDateTimeField(serializers.Field):
     """ISO-8601 with an explicit offset: a time without a time zone is refused, never guessed."""
 

@@ -42,7 +42,7 @@ def real_worker(settings):
 
 
 def test_periodic_tasks_are_registered_with_beat(settings):
-    import quai.tasks  # noqa: F401
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker loads them
 
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
