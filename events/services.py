@@ -70,6 +70,11 @@ def _notify(registration: Registration, template: str, key: str) -> None:
     )
 
 
+def _lock_event(pk: int) -> Event:
+    # Every write that changes who has a seat takes this row lock first: recount, then write.
+    return Event.objects.select_for_update().get(pk=pk)
+
+
 def _seats_taken(event: Event) -> int:
     # Walk-ins are people at the door, not seats sold: they never push anyone to the waiting list.
     return event.registrations.filter(status=Registration.Status.CONFIRMED, walk_in=False).count()
@@ -113,7 +118,7 @@ def registration_create(
     key = person_key_for(member=member, email=guest_email)
     with transaction.atomic():
         # The race this lock prevents: two requests for the last seat both count "one left".
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = _lock_event(event.pk)
         if event.registrations.filter(person_key=key).exclude(status=Registration.Status.CANCELLED).exists():
             raise ConflictError(_("You are already registered for this event."), code="already_registered")
         status = Registration.Status.CONFIRMED if _seats_taken(event) < event.capacity else Registration.Status.WAITLISTED
@@ -135,7 +140,7 @@ def registration_cancel(*, registration: Registration, by=None, now=None, force:
     """Cancel a registration; a freed seat goes to the first person waiting, in the same transaction."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        event = _lock_event(registration.event_id)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             raise ConflictError(_("This registration is already cancelled."), code="already_cancelled")
