@@ -16,3 +16,46 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language"]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    commune = forms.CharField(label=_("Commune"), max_length=100, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
+    skills = forms.CharField(label=_("Skills"), max_length=300, required=False, help_text=_("Comma-separated, e.g. “comptabilité, graphisme”."))
+    interests = forms.CharField(label=_("Interests"), max_length=300, required=False)
+    bio = forms.CharField(label=_("Short bio"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    directory = forms.BooleanField(label=_("Show me in the members' directory (name, organisation, skills, bio)"), required=False)
+    newsletter = forms.BooleanField(label=_("I want to receive the newsletter"), required=False)
+    image_rights = forms.BooleanField(label=_("I agree to appear in photos of the association"), required=False)
+
+
+class PaymentForm(forms.Form):
+    from members.models import Membership as _Membership, MembershipType as _Type
+
+    type = forms.ModelChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True))
+    payment_method = forms.ChoiceField(label=_("Payment method"), choices=_Membership.PaymentMethod.choices)
+    payment_reference = forms.CharField(label=_("Reference (cheque number, transfer…)"), max_length=100, required=False)
+
+
+class RenewForm(forms.Form):
+    from members.models import MembershipType as _Type
+
+    type = forms.ModelChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True))
+
+
+class MemberFilterForm(forms.Form):
+    STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")), ("none", _("Never a member"))]
+    ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
+    q = forms.CharField(label=_("Search (name, e-mail, organisation)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS, required=False)
+    type = forms.IntegerField(label=_("Membership type"), required=False, widget=forms.HiddenInput)
+    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_to = forms.DateField(label=_("Joined until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    order = forms.ChoiceField(label=_("Sort by"), choices=ORDER, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (spreadsheet or HelloAsso export)"))

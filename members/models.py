@@ -118,3 +118,118 @@ class ApiToken(models.Model):
         key = "quai_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_prefix=key[:10], key_hash=_hash_key(key))
         return token, key
+
+
+def search_text(*parts: str) -> str:
+    """Lower-case, accents removed: what the staff search compares (no unaccent extension needed)."""
+    import unicodedata
+
+    text = " ".join(part for part in parts if part)
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+class Profile(models.Model):
+    """What a member tells about themselves, and their consents (each with its date)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    skills = models.CharField(_("skills"), max_length=300, blank=True, help_text=_("Comma-separated, e.g. “comptabilité, graphisme”."))
+    interests = models.CharField(_("interests"), max_length=300, blank=True)
+    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    directory_consent_at = models.DateTimeField(_("listed in the directory since"), null=True, blank=True)
+    newsletter_consent_at = models.DateTimeField(_("newsletter consent since"), null=True, blank=True)
+    image_rights_consent_at = models.DateTimeField(_("image rights consent since"), null=True, blank=True)
+    # Normalised "first last e-mail organisation skills" for accent-insensitive search.
+    search = models.TextField(editable=False, default="")
+    flagged_inactive_at = models.DateTimeField(_("flagged inactive on"), null=True, blank=True)
+    erasure_requested_at = models.DateTimeField(_("erasure requested on"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def refresh_search(self) -> None:
+        user = self.user
+        self.search = search_text(user.first_name, user.last_name, user.email, self.organisation, self.skills, self.commune)
+
+
+class MembershipType(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        REDUCED = "reduced", _("Reduced / solidarity")
+        ORGANISATION = "organisation", _("Organisation")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
+    # 0 = the calendar year of the payment; otherwise N months from the start.
+    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=0, help_text=_("0 = calendar year"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership type")
+        verbose_name_plural = _("membership types")
+        ordering = ["amount_eur"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.amount_eur} €)"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day, paid_on__isnull=False)
+
+
+class Membership(models.Model):
+    """One adhésion: a period, what was paid, how. Status (active, expiring, expired) derives from dates."""
+
+    class PaymentMethod(models.TextChoices):
+        CASH = "cash", _("Cash")
+        CHEQUE = "cheque", _("Cheque")
+        TRANSFER = "transfer", _("Bank transfer")
+        CARD = "card", _("Card")
+        HELLOASSO = "helloasso", _("HelloAsso")
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member"))
+    type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("type"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (inclusive)"))
+    amount_paid = models.DecimalField(_("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    # Empty while a renewal requested by the member waits for staff to confirm the payment.
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-starts_on"]
+        indexes = [
+            # MEM-1 and the staff list's status filter: "valid on this date".
+            models.Index(fields=["ends_on", "starts_on"], name="membership_period_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__lte=models.F("ends_on")),
+                name="membership_dates_ordered",
+                violation_error_message=_("The membership must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.type} ({self.starts_on} → {self.ends_on})"
+
+    def status_on(self, day) -> str:
+        if self.paid_on is None:
+            return "pending"
+        if day > self.ends_on:
+            return "expired"
+        if day < self.starts_on:
+            return "upcoming"
+        return "expiring" if (self.ends_on - day).days <= 30 else "active"

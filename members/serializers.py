@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from members.models import User
+from members.models import Membership, User
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -8,3 +8,27 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "first_name", "last_name", "language", "is_staff"]
         read_only_fields = ["id", "email", "is_staff"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """Staff view of a member (private fields: staff only)."""
+
+    phone = serializers.CharField(source="profile.phone", default="", read_only=True)
+    commune = serializers.CharField(source="profile.commune", default="", read_only=True)
+    organisation = serializers.CharField(source="profile.organisation", default="", read_only=True)
+    membership_end = serializers.DateField(read_only=True, allow_null=True)
+    membership_type = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "phone", "commune", "organisation", "date_joined", "membership_type", "membership_end"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    type_name = serializers.CharField(source="type.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "member", "type", "type_name", "starts_on", "ends_on", "amount_paid", "payment_method", "payment_reference", "paid_on"]
+        read_only_fields = ["ends_on"]
+        extra_kwargs = {"starts_on": {"required": False}, "payment_method": {"required": True, "allow_blank": False}}

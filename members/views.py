@@ -1,37 +1,119 @@
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from members.forms import AccountForm, ApiTokenCreateForm
+from members import selectors, services
+from members.forms import AccountForm, ApiTokenCreateForm, ProfileForm, RenewForm
 from members.models import ApiToken
+from quai.errors import DomainError
+
+
+def _profile_initial(user) -> dict:
+    profile = services.profile_for(user)
+    return {
+        "first_name": user.first_name, "last_name": user.last_name, "phone": profile.phone, "commune": profile.commune,
+        "organisation": profile.organisation, "skills": profile.skills, "interests": profile.interests, "bio": profile.bio,
+        "directory": profile.directory_consent_at is not None, "newsletter": profile.newsletter_consent_at is not None,
+        "image_rights": profile.image_rights_consent_at is not None,
+    }
 
 
 class AccountView(LoginRequiredMixin, View):
-    """The member's own account page: identity, language, personal API tokens."""
+    """The member's own page: identity and consents, membership and renewal, data, API tokens."""
 
     template_name = "members/account.html"
 
-    def get(self, request, *, form=None, token_form=None, new_key=None):
+    def get(self, request, *, form=None, token_form=None, new_key=None, profile_form=None, renew_form=None, status=200):
+        user = request.user
+        today = timezone.localdate()
+        memberships = list(user.memberships.select_related("type"))
         return render(
             request,
             self.template_name,
             {
-                "form": form or AccountForm(instance=request.user),
+                "form": form or AccountForm(instance=user),
+                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
+                "renew_form": renew_form or RenewForm(),
+                "memberships": [(m, m.status_on(today)) for m in memberships],
+                "pending_renewal": any(m.paid_on is None for m in memberships),
                 "token_form": token_form or ApiTokenCreateForm(),
-                "tokens": ApiToken.objects.filter(user=request.user),
+                "tokens": ApiToken.objects.filter(user=user),
                 "new_key": new_key,
+                "profile": services.profile_for(user),
             },
+            status=status,
         )
 
     def post(self, request):
         form = AccountForm(request.POST, instance=request.user)
         if not form.is_valid():
-            return self.get(request, form=form)
+            return self.get(request, form=form, status=400)
         form.save()
         messages.success(request, _("Your account has been updated."))
         return redirect("members:account")
+
+
+class ProfileUpdateView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return AccountView().get(request, profile_form=form, status=400)
+        data = dict(form.cleaned_data)
+        consents = {name: data.pop(name) for name in ("directory", "newsletter", "image_rights")}
+        services.profile_update(user=request.user, consents=consents, **data)
+        messages.success(request, _("Your profile and consents have been saved."))
+        return redirect("members:account")
+
+
+class RenewView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = RenewForm(request.POST)
+        if not form.is_valid():
+            return AccountView().get(request, renew_form=form, status=400)
+        try:
+            services.membership_renew_request(member=request.user, type=form.cleaned_data["type"])
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Renewal requested: the team will confirm it when your payment is received."))
+        return redirect("members:account")
+
+
+class ExportMyDataView(LoginRequiredMixin, View):
+    def get(self, request):
+        data = services.member_export(request.user)
+        if request.GET.get("format") == "html":
+            return render(request, "members/my_data.html", {"data": data, "pretty": json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)})
+        response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees-quai.json"'
+        return response
+
+
+class EraseMeView(LoginRequiredMixin, View):
+    def post(self, request):
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm."))
+            return redirect("members:account")
+        if services.member_request_erasure(user=request.user):
+            logout(request)
+            messages.success(request, _("Your personal data has been erased. Goodbye!"))
+            return redirect("home")
+        messages.success(request, _("Your request is recorded: the team will confirm the erasure shortly."))
+        return redirect("members:account")
+
+
+class DirectoryView(LoginRequiredMixin, View):
+    def get(self, request):
+        skill = request.GET.get("skill", "").strip()
+        return render(request, "members/directory.html", {"people": selectors.directory(skill=skill)[:200], "skill": skill})
 
 
 class ApiTokenCreateView(LoginRequiredMixin, View):

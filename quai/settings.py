@@ -177,6 +177,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 60.0},
     "coworking-reminders": {"task": "coworking.tasks.send_booking_reminders", "schedule": crontab(hour=17, minute=0)},
     "coworking-release-no-shows": {"task": "coworking.tasks.release_no_shows", "schedule": 300.0},
+    "members-expiry-reminders": {"task": "members.tasks.send_membership_reminders", "schedule": crontab(hour=9, minute=0)},
+    "members-flag-inactive": {"task": "members.tasks.flag_inactive_members", "schedule": crontab(hour=3, minute=0, day_of_week=1)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
 }
 
@@ -353,5 +355,7 @@ LOGGING = {
 # --- Quai domain settings ----------------------------------------------------------------------
 QUAI_DEMO_PASSWORD = env_str("QUAI_DEMO_PASSWORD", "quai-demo")
 QUAI_OUTBOX_MAX_ATTEMPTS = env_int("QUAI_OUTBOX_MAX_ATTEMPTS", 5)
+QUAI_IMPORT_MAX_BYTES = env_int("QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+QUAI_INACTIVE_AFTER_MONTHS = env_int("QUAI_INACTIVE_AFTER_MONTHS", 36)
 # Non-production only: /bench/floor/, the floor of `make bench` (a bare view doing one indexed query).
 QUAI_BENCH_ENDPOINTS = not PRODUCTION

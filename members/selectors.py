@@ -1,0 +1,64 @@
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from members.models import Membership, User, search_text
+
+
+def active_member_count(on_date: datetime.date) -> int:
+    """MEM-1: distinct members with a paid membership valid on the date (erased people included)."""
+    return Membership.objects.valid_on(on_date).values("member").distinct().count()
+
+
+def member_list(*, search: str = "", status: str = "", type_id: str = "", joined_from=None, joined_to=None, order: str = "name"):
+    """The staff list: one query for the page whatever the number of members (annotations, no N+1)."""
+    today = timezone.localdate()
+    latest = Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=False).order_by("-ends_on")
+    queryset = (
+        User.objects.filter(is_active=True)
+        .select_related("profile")
+        .annotate(
+            membership_end=Subquery(latest.values("ends_on")[:1]),
+            membership_type=Subquery(latest.values("type__name")[:1]),
+            has_pending=Exists(Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)),
+        )
+    )
+    if search:
+        term = search_text(search)
+        # The normalised column makes "helene lefevre" find "Hélène Lefèvre"; names are also matched
+        # directly for accounts that have no profile yet.
+        queryset = queryset.filter(
+            Q(profile__search__contains=term) | Q(email__icontains=search.strip())
+            | Q(first_name__icontains=search.strip()) | Q(last_name__icontains=search.strip())
+        )
+    if status == "active":
+        queryset = queryset.filter(membership_end__gt=today + datetime.timedelta(days=30))
+    elif status == "expiring":
+        queryset = queryset.filter(membership_end__gte=today, membership_end__lte=today + datetime.timedelta(days=30))
+    elif status == "expired":
+        queryset = queryset.filter(membership_end__lt=today)
+    elif status == "none":
+        queryset = queryset.filter(membership_end__isnull=True)
+    if type_id:
+        queryset = queryset.filter(memberships__type_id=type_id, memberships__ends_on__gte=today).distinct()
+    if joined_from:
+        queryset = queryset.filter(date_joined__date__gte=joined_from)
+    if joined_to:
+        queryset = queryset.filter(date_joined__date__lte=joined_to)
+    orders = {"name": ["last_name", "first_name", "pk"], "-joined": ["-date_joined", "pk"], "joined": ["date_joined", "pk"],
+              "expiry": ["membership_end", "pk"], "-expiry": ["-membership_end", "pk"]}
+    return queryset.order_by(*orders.get(order, orders["name"]))
+
+
+def member_get_for_staff(pk: int) -> User:
+    return get_object_or_404(User.objects.select_related("profile"), pk=pk)
+
+
+def directory(*, skill: str = ""):
+    """Members who opted in to the directory: public fields only."""
+    queryset = User.objects.filter(is_active=True, profile__directory_consent_at__isnull=False).select_related("profile")
+    if skill:
+        queryset = queryset.filter(profile__search__contains=search_text(skill))
+    return queryset.order_by("last_name", "first_name")

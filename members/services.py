@@ -1,0 +1,225 @@
+"""Members writes: memberships and payments, renewal reminders, profile and consents, GDPR export and erasure."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Membership, MembershipType, Profile, User
+from quai.audit import audit_log
+from quai.errors import ConflictError, DomainError
+from quai.outbox import outbox_enqueue
+from quai.registry import registry
+
+
+def profile_for(user: User) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def membership_period(type_: MembershipType, start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Calendar-year memberships end on 31 December; others last N months (minus a day)."""
+    if type_.duration_months == 0:
+        return start, datetime.date(start.year, 12, 31)
+    month = start.month - 1 + type_.duration_months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return start, datetime.date(year, month, day) - datetime.timedelta(days=1)
+
+
+def _next_start(member: User, today: datetime.date) -> datetime.date:
+    current = member.memberships.filter(paid_on__isnull=False, ends_on__gte=today).order_by("-ends_on").first()
+    return current.ends_on + datetime.timedelta(days=1) if current else today
+
+
+def membership_record_payment(
+    *, member: User, type: MembershipType, by, method: str, reference: str = "", amount=None, paid_on=None, starts_on=None
+) -> Membership:
+    """Staff record a payment: a membership from today (or from the end of the current one)."""
+    if method not in Membership.PaymentMethod.values:
+        raise DomainError(_("Choose a payment method."), field="payment_method")
+    today = timezone.localdate()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
+        start, end = membership_period(type, starts_on or _next_start(member, today))
+        membership = Membership.objects.create(
+            member=member, type=type, starts_on=start, ends_on=end, amount_paid=amount if amount is not None else type.amount_eur,
+            payment_method=method, payment_reference=reference.strip(), paid_on=paid_on or today,
+        )
+        audit_log(actor=by, action="members.payment_recorded", target=member,
+                  data={"membership": membership.pk, "amount": str(membership.amount_paid), "method": method})
+    return membership
+
+
+def membership_renew_request(*, member: User, type: MembershipType) -> Membership:
+    """The member asks to renew from their account page; staff confirm when the payment arrives."""
+    if member.memberships.filter(paid_on__isnull=True).exists():
+        raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
+    start, end = membership_period(type, _next_start(member, timezone.localdate()))
+    return Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+
+
+def membership_confirm_payment(*, membership: Membership, by, method: str, reference: str = "") -> Membership:
+    if method not in Membership.PaymentMethod.values:
+        raise DomainError(_("Choose a payment method."), field="payment_method")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.paid_on:
+            raise ConflictError(_("This membership is already paid."))
+        membership.paid_on = timezone.localdate()
+        membership.payment_method = method
+        membership.payment_reference = reference
+        membership.amount_paid = membership.type.amount_eur
+        membership.save()
+        audit_log(actor=by, action="members.payment_recorded", target=membership.member, data={"membership": membership.pk})
+    return membership
+
+
+def membership_reminders_send(*, today=None) -> int:
+    """Daily: 30 and 7 days before expiry, and on expiry — each once (outbox key), and only when
+    no later membership has been paid."""
+    today = today or timezone.localdate()
+    sent = 0
+    for days, template in ((30, "members/expiry_30"), (7, "members/expiry_7"), (-1, "members/expired")):
+        ends_on = today + datetime.timedelta(days=days)
+        memberships = Membership.objects.filter(ends_on=ends_on, paid_on__isnull=False).select_related("member", "type")
+        for membership in memberships:
+            if Membership.objects.filter(member=membership.member, starts_on__gt=membership.ends_on, paid_on__isnull=False).exists():
+                continue
+            with transaction.atomic():
+                _message, created = outbox_enqueue(
+                    key=f"membership-expiry-{days if days > 0 else 0}:{membership.pk}",
+                    to=membership.member.email, user=membership.member, template=template,
+                    context={"name": membership.member.get_short_name(), "ends_on": membership.ends_on,
+                             "account_url": settings.QUAI_SITE_URL.rstrip("/") + "/account/"},
+                )
+            sent += created
+    return sent
+
+
+def profile_update(*, user: User, first_name: str, last_name: str, consents: dict[str, bool], **fields) -> Profile:
+    now = timezone.now()
+    with transaction.atomic():
+        user.first_name, user.last_name = first_name.strip(), last_name.strip()
+        user.save(update_fields=["first_name", "last_name"])
+        profile = profile_for(user)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        for consent, given in consents.items():
+            field = f"{consent}_consent_at"
+            if given and getattr(profile, field) is None:
+                setattr(profile, field, now)
+            elif not given:
+                setattr(profile, field, None)
+        profile.refresh_search()
+        profile.save()
+    return profile
+
+
+def member_export(user: User) -> dict:
+    """GDPR "download my data": what every app holds about the person."""
+    profile = Profile.objects.filter(user=user).first()
+    data = {
+        "account": {"id": user.pk, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+                    "language": user.language, "date_joined": user.date_joined.isoformat()},
+        "profile": {
+            field: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for field, value in (
+                ((f.name, getattr(profile, f.name)) for f in Profile._meta.fields if f.name not in {"id", "user", "search"})
+                if profile else ()
+            )
+        },
+        "memberships": [
+            {"type": m.type.name, "from": m.starts_on.isoformat(), "until": m.ends_on.isoformat(),
+             "amount_paid": str(m.amount_paid) if m.amount_paid is not None else None, "payment_method": m.payment_method,
+             "paid_on": m.paid_on.isoformat() if m.paid_on else None}
+            for m in user.memberships.select_related("type")
+        ],
+        "api_tokens": [{"name": t.name, "created_at": t.created_at.isoformat()} for t in user.api_tokens.all()],
+        "emails_sent": [{"subject": m.subject, "created_at": m.created_at.isoformat()} for m in user.outbox_messages.all()[:500]],
+    }
+    for app in registry.person_data:
+        data[app.app_label] = app.export(user)
+    return data
+
+
+def erasure_pending_reasons(user: User) -> list[str]:
+    reasons = []
+    if user.memberships.filter(paid_on__isnull=False, ends_on__gte=timezone.localdate()).exists():
+        reasons.append(_("has a membership running"))
+    for app in registry.person_data:
+        if app.pending:
+            reasons += [str(reason) for reason in app.pending(user)]
+    return reasons
+
+
+def member_request_erasure(*, user: User) -> bool:
+    """The member asks. Immediate for a plain member with nothing pending; otherwise staff confirm.
+    Returns True when the account was erased right away."""
+    if erasure_pending_reasons(user) or user.is_staff:
+        profile = profile_for(user)
+        profile.erasure_requested_at = timezone.now()
+        profile.save(update_fields=["erasure_requested_at"])
+        return False
+    member_erase(user=user, by=user)
+    return True
+
+
+def member_erase(*, user: User, by) -> User:
+    """Pseudonymise: the account row and its id stay (so MEM-1, ESS-1 and other counts survive),
+    identity and contact data are wiped, files deleted, every app erases its part; audited."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        pseudonym = f"anonyme-{user.pk}"
+        user.email = f"{pseudonym}@erased.invalid"
+        user.first_name, user.last_name = "Anonyme", str(user.pk)
+        user.is_active = False
+        user.is_staff = user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+        user.api_tokens.all().delete()
+        user.outbox_messages.update(to=f"{pseudonym}@erased.invalid", body_text="", body_html="", subject="—")
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={"phone": "", "commune": "", "organisation": "", "skills": "", "interests": "", "bio": "",
+                      "directory_consent_at": None, "newsletter_consent_at": None, "image_rights_consent_at": None,
+                      "search": "", "erased_at": timezone.now()},
+        )
+        for app in registry.person_data:
+            if app.erase:
+                app.erase(user)
+        audit_log(actor=by, action="members.erased", target=user)
+    return user
+
+
+def members_flag_inactive(*, months: int | None = None, today=None) -> int:
+    """Flag for review members with no membership and no login for `months` (GDPR: keep no more than needed)."""
+    months = months or getattr(settings, "QUAI_INACTIVE_AFTER_MONTHS", 36)
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=30 * months)
+    candidates = User.objects.filter(is_staff=False, is_active=True, date_joined__date__lt=cutoff).exclude(
+        memberships__ends_on__gte=cutoff
+    ).exclude(last_login__date__gte=cutoff)
+    flagged = 0
+    for user in candidates:
+        profile = profile_for(user)
+        if profile.flagged_inactive_at is None:
+            profile.flagged_inactive_at = timezone.now()
+            profile.save(update_fields=["flagged_inactive_at"])
+            flagged += 1
+    return flagged
+
+
+def member_set_staff(*, user: User, is_staff: bool, by) -> User:
+    if not by.is_superuser:
+        raise DomainError(_("Only an administrator can change roles."))
+    user.is_staff = is_staff
+    user.save(update_fields=["is_staff"])
+    audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
+    return user

@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from members import selectors, services
+from members.models import Membership
+from quai.models import AuditLog, OutboxMessage
+from tests.factories import UserFactory
+from tests.members.factories import MembershipFactory, MembershipTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_periods_calendar_year_and_months():
+    year = MembershipTypeFactory(duration_months=0)
+    assert services.membership_period(year, datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2026, 12, 31))
+    months = MembershipTypeFactory(kind="reduced", name="Solidaire", duration_months=12)
+    assert services.membership_period(months, datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2027, 3, 4))
+
+
+def test_staff_records_a_payment_audited_and_status_derives_from_dates(member, staff):
+    membership = services.membership_record_payment(member=member, type=MembershipTypeFactory(), by=staff, method="cash")
+    assert membership.status_on(membership.starts_on) in ("active", "expiring")
+    assert membership.status_on(membership.ends_on + datetime.timedelta(days=1)) == "expired"
+    assert AuditLog.objects.filter(action="members.payment_recorded", target_id=str(member.pk)).exists()
+    with pytest.raises(Exception):
+        services.membership_record_payment(member=member, type=MembershipTypeFactory(), by=staff, method="bitcoin")
+
+
+def test_renewal_request_then_staff_confirms(member, staff, client):
+    type_ = MembershipTypeFactory()
+    client.force_login(member)
+    assert client.post(reverse("members:renew"), {"type": type_.pk}).status_code == 302
+    pending = Membership.objects.get(member=member)
+    assert pending.paid_on is None
+    client.force_login(staff)
+    client.get(reverse("members:staff_detail", args=[member.pk]))
+    response = client.post(reverse("members:staff_payment", args=[member.pk]), {"type": type_.pk, "payment_method": "transfer"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.paid_on is not None and pending.payment_method == "transfer"
+
+
+def test_expiry_reminders_each_sent_once(member):
+    today = datetime.date(2026, 12, 1)
+    MembershipFactory(member=member, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31))
+    assert services.membership_reminders_send(today=today) == 1  # 30 days before
+    assert services.membership_reminders_send(today=today) == 0
+    assert services.membership_reminders_send(today=datetime.date(2026, 12, 24)) == 1  # 7 days before
+    assert services.membership_reminders_send(today=datetime.date(2027, 1, 1)) == 1  # expired
+    assert OutboxMessage.objects.count() == 3
+
+
+def test_erasure_keeps_mem1_and_ess1(member, staff):
+    from events import selectors as event_selectors
+    from events import services as event_services
+    from tests.events.factories import EventFactory
+
+    MembershipFactory(member=member)
+    event = EventFactory(kind="ess_awareness")
+    registration = event_services.registration_create(event=event, member=member)
+    # The event took place last week.
+    event.starts_at -= datetime.timedelta(days=12)
+    event.ends_at -= datetime.timedelta(days=12)
+    event.save()
+    event_services.attendance_mark(registration=registration, present=True, nonce="n1", by=staff)
+    today = datetime.date.today()
+    until = event.ends_at + datetime.timedelta(days=1)
+    before = (selectors.active_member_count(today), event_selectors.ess1_unique_people(until=until))
+    services.member_erase(user=member, by=staff)
+    member.refresh_from_db()
+    assert member.email.endswith("@erased.invalid") and member.first_name == "Anonyme" and not member.is_active
+    assert (selectors.active_member_count(today), event_selectors.ess1_unique_people(until=until)) == before == (1, 1)
+    assert AuditLog.objects.filter(action="members.erased").exists()
+
+
+def test_plain_member_erasure_is_immediate_otherwise_staff_confirm(member, other_member):
+    assert services.member_request_erasure(user=member) is True
+    MembershipFactory(member=other_member)
+    assert services.member_request_erasure(user=other_member) is False
+    other_member.refresh_from_db()
+    assert other_member.profile.erasure_requested_at is not None and other_member.is_active
+
+
+def test_download_my_data_gathers_every_app(client, member):
+    MembershipFactory(member=member)
+    client.force_login(member)
+    data = client.get(reverse("members:export")).json()
+    assert data["account"]["email"] == member.email
+    assert {"memberships", "coworking", "events", "incubator"} <= set(data)
+    assert client.get(reverse("members:export") + "?format=html").status_code == 200
+
+
+def test_member_cannot_read_another_members_private_fields_through_the_api(member, other_member):
+    api = APIClient()
+    api.force_authenticate(member)
+    assert api.get("/api/v1/members/").status_code == 403
+    assert api.get(f"/api/v1/members/{other_member.pk}/").status_code == 403
+    MembershipFactory(member=other_member)
+    assert api.get("/api/v1/memberships/").json()["count"] == 0
+    assert other_member.email not in str(api.get("/api/v1/me/export/").json())
+
+
+def test_staff_api_lists_and_records(staff_api, member):
+    type_ = MembershipTypeFactory()
+    assert staff_api.get("/api/v1/members/?q=marie").json()["count"] == 1
+    response = staff_api.post("/api/v1/memberships/", {"member": member.pk, "type": type_.pk, "payment_method": "card"}, format="json")
+    assert response.status_code == 201, response.json()
+    bad = staff_api.post("/api/v1/memberships/", {"member": member.pk, "type": type_.pk}, format="json")
+    assert bad.status_code == 400 and "payment_method" in bad.json()["errors"]
+
+
+def test_staff_list_search_filters_and_constant_queries(client, staff):
+    from members.services import profile_update
+
+    client.force_login(staff)
+    client.get(reverse("members:staff_list"))
+    people = [UserFactory() for _ in range(3)]
+    profile_update(user=people[0], first_name="Hélène", last_name="Lefèvre", consents={}, organisation="Ressourcerie")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count(reverse("members:staff_list"))
+    for _ in range(40):
+        MembershipFactory(member=UserFactory())
+    assert count(reverse("members:staff_list")) == few
+    html = client.get(reverse("members:staff_list") + "?q=helene lefevre").content.decode()
+    assert "Hélène Lefèvre" in html
+    assert "Ressourcerie" in client.get(reverse("members:staff_list") + "?q=ressourcerie").content.decode()
+    assert client.get(reverse("members:staff_list") + "?status=expired").status_code == 200
+
+
+def test_directory_shows_only_opted_in_public_fields(client, member, other_member):
+    from members.services import profile_update
+
+    profile_update(user=other_member, first_name="Olivier", last_name="Petit", consents={"directory": True}, skills="graphisme", phone="0601020304")
+    profile_update(user=UserFactory(), first_name="Caché", last_name="Discret", consents={}, skills="graphisme")
+    client.force_login(member)
+    html = client.get(reverse("members:directory") + "?skill=graphisme").content.decode()
+    assert "Olivier Petit" in html and "Caché" not in html and "0601020304" not in html and other_member.email not in html
