@@ -175,6 +175,7 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "quai.tasks.outbox_sweep", "schedule": 60.0},
     "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 60.0},
+    "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": 3600.0},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -352,3 +353,7 @@ QUAI_DEMO_PASSWORD = env_str("QUAI_DEMO_PASSWORD", "quai-demo")
 QUAI_OUTBOX_MAX_ATTEMPTS = env_int("QUAI_OUTBOX_MAX_ATTEMPTS", 5)
 # Non-production only: /bench/floor/, the floor of `make bench` (a bare view doing one indexed query).
 QUAI_BENCH_ENDPOINTS = not PRODUCTION
+
+# --- fabrique ----------------------------------------------------------------------------------
+FABRIQUE_MAX_UPLOAD_BYTES = env_int("FABRIQUE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+FABRIQUE_ATTENDANCE_THRESHOLD = env_int("FABRIQUE_ATTENDANCE_THRESHOLD", 75)
