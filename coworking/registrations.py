@@ -1,12 +1,95 @@
 """What `coworking` contributes to the shared registries."""
 
-from quai.registry import Seeder, register_seeder
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quai.registry import (
+    NavLink,
+    PersonData,
+    Seeder,
+    register_member_link,
+    register_person_data,
+    register_seeder,
+    register_staff_section,
+)
 
 
-def _seed_site(*, scale, rng, stdout):
-    from coworking.services import site_ensure_default
+def _has_plan_or_booking(user):
+    from coworking.models import Subscription
 
-    site_ensure_default()
+    return Subscription.objects.filter(member=user, ends_on__gte=timezone.localdate())
 
 
-register_seeder(Seeder(name="coworking.site", func=_seed_site, order=20))
+def _export(user) -> dict:
+    from coworking.models import Booking, Subscription
+
+    return {
+        "subscriptions": [
+            {"plan": s.plan.name, "from": s.starts_on.isoformat(), "until": s.ends_on.isoformat(),
+             "credits_remaining": str(s.credits_remaining) if s.credits_remaining is not None else None}
+            for s in Subscription.objects.filter(member=user).select_related("plan")
+        ],
+        "bookings": [
+            {"resource": b.resource.name, "site": b.resource.site.name, "start": b.starts_at.isoformat(),
+             "end": b.ends_at.isoformat(), "status": b.status,
+             "checked_in_at": b.checked_in_at.isoformat() if b.checked_in_at else None}
+            for b in Booking.objects.filter(member=user).select_related("resource__site").order_by("span")
+        ],
+    }
+
+
+def _erase(user) -> None:
+    # Bookings stay (occupancy figures COW-1/COW-2 need them) attached to the pseudonymised account;
+    # future ones are cancelled so the desks are free again, and the calendar link is revoked.
+    from coworking.models import Booking, CalendarFeed, Resource
+
+    Booking.objects.filter(member=user, status="confirmed", span__startswith__gt=timezone.now()).update(
+        status="cancelled", cancelled_at=timezone.now()
+    )
+    CalendarFeed.objects.filter(member=user).delete()
+    Resource.objects.filter(assigned_to=user).update(assigned_to=None)
+
+
+def _summary(user) -> dict:
+    from coworking.models import Booking
+    from coworking.selectors import subscription_current
+
+    bookings = Booking.objects.filter(member=user)
+    return {
+        "subscription": subscription_current(user),
+        "upcoming": bookings.filter(status="confirmed", span__startswith__gt=timezone.now()).count(),
+        "total": bookings.count(),
+    }
+
+
+def _pending(user) -> list:
+    from coworking.selectors import subscription_current
+
+    return [str(_("has a coworking plan running"))] if subscription_current(user) else []
+
+
+def _seed(*, scale, rng, stdout):
+    from coworking.seed import seed_coworking
+
+    seed_coworking(scale=scale, rng=rng, stdout=stdout)
+
+
+register_member_link(NavLink(label=_("Book"), url_name="coworking:grid", order=20))
+register_member_link(
+    NavLink(label=_("My bookings"), url_name="coworking:my_bookings", order=21, visible_if=_has_plan_or_booking)
+)
+register_staff_section(NavLink(label=_("Coworking today"), url_name="coworking:staff_today", order=20))
+register_staff_section(NavLink(label=_("Occupancy rates"), url_name="coworking:staff_occupancy", order=21))
+register_person_data(
+    PersonData(
+        app_label="coworking",
+        label=_("Coworking"),
+        export=_export,
+        erase=_erase,
+        summary=_summary,
+        summary_template="coworking/person_summary.html",
+        pending=_pending,
+        order=20,
+    )
+)
+register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))

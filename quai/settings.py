@@ -175,7 +175,9 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "quai.tasks.outbox_sweep", "schedule": 60.0},
     "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 60.0},
-    "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": 3600.0},
+    "coworking-reminders": {"task": "coworking.tasks.send_booking_reminders", "schedule": crontab(hour=17, minute=0)},
+    "coworking-release-no-shows": {"task": "coworking.tasks.release_no_shows", "schedule": 300.0},
+    "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------

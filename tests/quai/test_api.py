@@ -78,3 +78,13 @@ def test_domain_errors_map_to_400_and_409():
     assert bad.status_code == 400 and bad.data["errors"] == {"end": ["Fin avant début"]}
     taken = exception_handler(ConflictError("Déjà réservé"), {"request": request})
     assert taken.status_code == 409 and taken.data["detail"] == "Déjà réservé"
+
+
+def test_api_is_throttled_with_the_error_format(member_api, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"})
+    statuses = [member_api.get("/api/v1/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    body = member_api.get("/api/v1/me/").json()
+    assert body["detail"] and body["errors"] == {}

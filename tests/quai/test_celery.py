@@ -11,6 +11,22 @@ from quai.models import OutboxMessage
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def wait_until(condition, timeout: float = 20.0) -> bool:
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def is_sent(message) -> bool:
+    message.refresh_from_db()
+    return message.status == OutboxMessage.Status.SENT
+
+
 @pytest.fixture
 def real_worker(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -26,7 +42,7 @@ def real_worker(settings):
 
 
 def test_periodic_tasks_are_registered_with_beat(settings):
-    import quai.tasks  # noqa: F401
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker loads them
 
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
@@ -36,17 +52,12 @@ def test_periodic_tasks_are_registered_with_beat(settings):
 def test_heartbeat_task_runs_through_redis(real_worker):
     from quai.tasks import heartbeat
 
-    result = heartbeat.apply_async()
-    # No result backend: wait on the side effect the task writes.
     from django.core.cache import cache
 
-    import time
-
-    deadline = time.time() + 20
-    while time.time() < deadline and cache.get("quai:heartbeat") is None:
-        time.sleep(0.1)
+    result = heartbeat.apply_async()
+    # No result backend: wait on the side effect the task writes.
     assert result.id
-    assert cache.get("quai:heartbeat") is not None
+    assert wait_until(lambda: cache.get("quai:heartbeat") is not None)
 
 
 def test_outbox_message_is_delivered_by_a_real_worker(real_worker):
@@ -55,15 +66,7 @@ def test_outbox_message_is_delivered_by_a_real_worker(real_worker):
     with transaction.atomic():
         message, _ = outbox_enqueue(key="celery:e2e", to="a@example.org", template="test_message", context={})
 
-    import time
-
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        message.refresh_from_db()
-        if message.status == OutboxMessage.Status.SENT:
-            break
-        time.sleep(0.1)
-    assert message.status == OutboxMessage.Status.SENT
+    assert wait_until(lambda: is_sent(message))
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
 
 
@@ -78,12 +81,4 @@ def test_periodic_sweep_task_runs_through_redis(real_worker, monkeypatch):
     monkeypatch.undo()
 
     tasks.outbox_sweep.apply_async()
-    import time
-
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        message.refresh_from_db()
-        if message.status == OutboxMessage.Status.SENT:
-            break
-        time.sleep(0.1)
-    assert message.status == OutboxMessage.Status.SENT
+    assert wait_until(lambda: is_sent(message))

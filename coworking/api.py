@@ -1,0 +1,141 @@
+import datetime
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coworking import selectors, services
+from coworking.models import Booking, Resource, Site
+from coworking.serializers import (
+    AvailabilitySerializer,
+    BookingInputSerializer,
+    BookingMoveSerializer,
+    BookingSerializer,
+    ResourceSerializer,
+    SiteSerializer,
+)
+from quai.errors import DomainError
+
+
+def _resource_or_400(resource_id) -> Resource:
+    resource = Resource.objects.select_related("site").filter(pk=resource_id).first()
+    if resource is None:
+        raise DomainError(_("This resource cannot be booked (unknown or inactive)."), field="resource")
+    return resource
+
+
+@extend_schema(tags=["coworking"])
+class SiteListView(generics.ListAPIView):
+    serializer_class = SiteSerializer
+    queryset = Site.objects.filter(is_active=True).order_by("name")
+
+
+@extend_schema(
+    tags=["coworking"],
+    parameters=[
+        OpenApiParameter("site", OpenApiTypes.INT),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=["desk", "room", "booth"]),
+    ],
+)
+class ResourceListView(generics.ListAPIView):
+    serializer_class = ResourceSerializer
+    filterset_fields = ["site", "kind", "zone"]
+    queryset = Resource.objects.filter(is_active=True).order_by("site", "kind", "zone", "position", "name")
+
+
+@extend_schema(
+    tags=["coworking"],
+    parameters=[
+        OpenApiParameter("site", OpenApiTypes.INT, required=True),
+        OpenApiParameter("date", OpenApiTypes.DATE, required=True),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=["desk", "room"]),
+        OpenApiParameter("zone", OpenApiTypes.STR),
+    ],
+    responses=AvailabilitySerializer,
+)
+class AvailabilityView(APIView):
+    """The day grid: for each resource, its slots and whether they are free, taken or yours."""
+
+    def get(self, request):
+        errors = {}
+        site_param = request.query_params.get("site", "")
+        site = Site.objects.filter(pk=int(site_param), is_active=True).first() if site_param.isdigit() else None
+        if site is None:
+            errors["site"] = [_("Give the id of an active site.")]
+        try:
+            day = datetime.date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError:
+            errors["date"] = [_("Give a date as YYYY-MM-DD.")]
+        kind = request.query_params.get("kind", "desk")
+        if kind not in ("desk", "room"):
+            errors["kind"] = [_("kind is desk or room.")]
+        if errors:
+            return Response({"detail": next(iter(errors.values()))[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        grid = selectors.availability(site=site, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
+        return Response(AvailabilitySerializer(grid).data)
+
+
+@extend_schema(tags=["coworking"])
+class BookingListCreateView(generics.ListCreateAPIView):
+    """Your bookings (staff: all, filterable by member, resource, status). POST books a slot."""
+
+    serializer_class = BookingSerializer
+    filterset_fields = ["status", "resource", "member"]
+
+    queryset = Booking.objects.none()  # for the schema; the real one depends on the user
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
+        queryset = Booking.objects.select_related("resource").order_by("-span")
+        return queryset if self.request.user.is_staff else queryset.filter(member=self.request.user)
+
+    @extend_schema(request=BookingInputSerializer, responses={201: BookingSerializer})
+    def post(self, request):
+        data = BookingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_create(
+            member=request.user,
+            resource=_resource_or_400(data.validated_data["resource"]),
+            starts_at=data.validated_data["start"],
+            ends_at=data.validated_data["end"],
+        )
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["coworking"])
+class BookingDetailView(generics.RetrieveAPIView):
+    """One of your bookings. PATCH moves it, DELETE cancels it (the row stays, status cancelled)."""
+
+    serializer_class = BookingSerializer
+
+    def get_object(self):
+        return selectors.booking_get_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=BookingMoveSerializer, responses=BookingSerializer)
+    def patch(self, request, pk):
+        booking = self.get_object()
+        data = BookingMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        resource = _resource_or_400(data.validated_data["resource"]) if "resource" in data.validated_data else None
+        booking = services.booking_move(
+            booking=booking, starts_at=data.validated_data["start"], ends_at=data.validated_data["end"], resource=resource
+        )
+        return Response(BookingSerializer(booking).data)
+
+    @extend_schema(responses=BookingSerializer)
+    def delete(self, request, pk):
+        booking = services.booking_cancel(booking=self.get_object(), by=request.user)
+        return Response(BookingSerializer(booking).data)
+
+
+@extend_schema(tags=["coworking"], request=None, responses=BookingSerializer)
+class BookingCheckInView(APIView):
+    def post(self, request, pk):
+        booking = services.booking_check_in(booking=selectors.booking_get_for_user(request.user, pk), by=request.user)
+        return Response(BookingSerializer(booking).data)
+
+

@@ -1,0 +1,44 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coworking.models import Resource
+
+
+class BookSlotForm(forms.Form):
+    """One click on a free cell of the grid: the resource and the slot, as the grid wrote them."""
+
+    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(is_active=True), label=_("Resource"))
+    start = forms.DateTimeField(label=_("Start"))
+    end = forms.DateTimeField(label=_("End"))
+
+
+class RecurringForm(forms.Form):
+    resource = forms.ModelChoiceField(
+        queryset=Resource.objects.filter(is_active=True, kind__in=["room", "booth"]), label=_("Room")
+    )
+    date = forms.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    weeks = forms.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                self.add_error("end", _("The end must be after the start."))
+            elif data["end"] - data["start"] > datetime.timedelta(days=366):
+                self.add_error("end", _("Choose a period of at most one year."))
+        return data

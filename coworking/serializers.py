@@ -1,0 +1,91 @@
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from coworking.models import Booking, Resource, Site
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class StrictDateTimeField(serializers.Field):
+    """ISO-8601 with an explicit offset: a time without a time zone is refused, never guessed."""
+
+    default_error_messages = {
+        "invalid": _("Give a date and time in ISO-8601, e.g. 2026-12-01T09:00:00+01:00."),
+        "naive": _("The time zone is missing: give times like 2026-12-01T09:00:00+01:00."),
+    }
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid")
+        try:
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail("invalid")
+        if parsed.tzinfo is None:
+            self.fail("naive")
+        return parsed
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "name", "slug", "address", "booking_window_days", "cancellation_cutoff_hours", "max_room_booking_minutes"]
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    is_fixed_desk = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resource
+        fields = ["id", "site", "kind", "name", "zone", "capacity", "amenities", "is_fixed_desk"]
+
+    def get_is_fixed_desk(self, resource) -> bool:
+        return resource.assigned_to_id is not None
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    start = serializers.DateTimeField(source="starts_at", read_only=True)
+    end = serializers.DateTimeField(source="ends_at", read_only=True)
+    resource_name = serializers.CharField(source="resource.name", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = ["id", "resource", "resource_name", "start", "end", "status", "credits_used", "checked_in_at", "created_at"]
+
+
+class BookingInputSerializer(serializers.Serializer):
+    resource = serializers.IntegerField()
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
+
+
+class BookingMoveSerializer(serializers.Serializer):
+    resource = serializers.IntegerField(required=False)
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
+
+
+class AvailabilityCellSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(source="starts_at")
+    end = serializers.DateTimeField(source="ends_at")
+    state = serializers.CharField()
+    booking = serializers.IntegerField(source="booking_id", allow_null=True)
+
+
+class AvailabilityRowSerializer(serializers.Serializer):
+    resource = ResourceSerializer()
+    cells = AvailabilityCellSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    date = serializers.DateField(source="day")
+    kind = serializers.CharField()
+    open = serializers.BooleanField()
+    rows = AvailabilityRowSerializer(many=True)

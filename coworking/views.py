@@ -1,0 +1,199 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from coworking import selectors, services
+from coworking.forms import BookSlotForm, PeriodForm, RecurringForm
+from coworking.ical import bookings_calendar
+from coworking.models import Booking, CalendarFeed, Site
+from coworking.services import PARIS, local_dt
+from quai.errors import DomainError
+from quai.permissions import StaffRequiredMixin
+
+
+def _parse_day(value) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate(timezone.now(), PARIS)
+
+
+def _site(request) -> Site:
+    slug = request.GET.get("site") or request.POST.get("site")
+    site = Site.objects.filter(slug=slug, is_active=True).first() if slug else selectors.default_site()
+    if site is None:
+        raise Http404
+    return site
+
+
+class GridView(LoginRequiredMixin, View):
+    """The day's availability: desks × half-days or rooms × 30 minutes; book in one click (htmx)."""
+
+    template_name = "coworking/grid.html"
+
+    def get(self, request, *, feedback=None, status=200):
+        site = _site(request)
+        day = _parse_day(request.GET.get("date") or request.POST.get("date"))
+        kind = "room" if (request.GET.get("kind") or request.POST.get("kind")) == "room" else "desk"
+        zone = request.GET.get("zone") or request.POST.get("zone") or ""
+        grid = selectors.availability(site=site, day=day, kind=kind, user=request.user, zone=zone)
+        context = {
+            "grid": grid,
+            "feedback": feedback,
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "today": timezone.localdate(timezone.now(), PARIS),
+            "subscription": selectors.subscription_current(request.user, day),
+        }
+        template = "coworking/_grid.html" if request.htmx else self.template_name
+        return render(request, template, context, status=status)
+
+
+class BookSlotView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = BookSlotForm(request.POST)
+        if not form.is_valid():
+            return GridView().get(request, feedback={"ok": False, "text": _("This slot cannot be booked: reload the page.")}, status=400)
+        try:
+            booking = services.booking_create(
+                member=request.user,
+                resource=form.cleaned_data["resource"],
+                starts_at=form.cleaned_data["start"],
+                ends_at=form.cleaned_data["end"],
+            )
+        except DomainError as error:
+            feedback = {"ok": False, "text": str(error.message)}
+            return GridView().get(request, feedback=feedback, status=200 if request.htmx else error.status_code)
+        start = booking.starts_at.astimezone(PARIS)
+        text = _("Booked: %(resource)s on %(day)s, %(start)s–%(end)s.") % {
+            "resource": booking.resource.name,
+            "day": start.strftime("%d/%m/%Y"),
+            "start": start.strftime("%H:%M"),
+            "end": booking.ends_at.astimezone(PARIS).strftime("%H:%M"),
+        }
+        if request.htmx:
+            return GridView().get(request, feedback={"ok": True, "text": text})
+        messages.success(request, text)
+        return redirect(f"{reverse('coworking:grid')}?date={start.date()}&kind={request.POST.get('kind', 'desk')}")
+
+
+class MyBookingsView(LoginRequiredMixin, View):
+    template_name = "coworking/my_bookings.html"
+
+    def get(self, request):
+        feed = CalendarFeed.objects.filter(member=request.user).first()
+        return render(
+            request,
+            self.template_name,
+            {
+                "bookings": selectors.bookings_for_member(request.user),
+                "today": timezone.localdate(timezone.now(), PARIS),
+                "subscription": selectors.subscription_current(request.user),
+                "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,
+            },
+        )
+
+
+class BookingCancelView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        booking = selectors.booking_get_for_user(request.user, pk)
+        try:
+            booking = services.booking_cancel(booking=booking, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            if booking.refunded and booking.credits_used:
+                messages.success(request, _("Booking cancelled; your credit has been returned."))
+            elif booking.credits_used:
+                messages.success(request, _("Booking cancelled. It was after the cancellation cut-off: the credit is not returned."))
+            else:
+                messages.success(request, _("Booking cancelled."))
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else "coworking:my_bookings")
+
+
+class BookingCheckInView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        booking = selectors.booking_get_for_user(request.user, pk)
+        try:
+            services.booking_check_in(booking=booking, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Checked in. Have a good day!"))
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else "coworking:my_bookings")
+
+
+class RecurringView(LoginRequiredMixin, View):
+    template_name = "coworking/recurring.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": RecurringForm()})
+
+    def post(self, request):
+        form = RecurringForm(request.POST)
+        context = {"form": form}
+        if form.is_valid():
+            data = form.cleaned_data
+            args = {
+                "member": request.user,
+                "resource": data["resource"],
+                "starts_at": local_dt(data["date"], data["start_time"]),
+                "ends_at": local_dt(data["date"], data["end_time"]),
+                "weeks": data["weeks"],
+            }
+            try:
+                if request.POST.get("confirm"):
+                    created = services.booking_series_create(**args)
+                    messages.success(request, _("%(count)s bookings created.") % {"count": len(created)})
+                    return redirect("coworking:my_bookings")
+                context["preview"] = services.booking_series_preview(**args)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+        return render(request, self.template_name, context, status=200 if form.is_valid() else 400)
+
+
+class CalendarFeedResetView(LoginRequiredMixin, View):
+    def post(self, request):
+        services.calendar_feed_reset(member=request.user)
+        messages.success(request, _("Your calendar link has been (re)created; any older link no longer works."))
+        return redirect("coworking:my_bookings")
+
+
+def ical_feed(request, token):
+    """The member's private iCal feed: the secret token is the only credential."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
+    bookings = selectors.bookings_for_member(feed.member, upcoming_only=False).filter(status=Booking.Status.CONFIRMED)
+    return HttpResponse(bookings_calendar(bookings), content_type="text/calendar; charset=utf-8")
+
+
+class StaffTodayView(StaffRequiredMixin, View):
+    template_name = "coworking/staff_today.html"
+
+    def get(self, request):
+        site = _site(request)
+        return render(
+            request,
+            self.template_name,
+            {"site": site, "bookings": selectors.today_occupancy(site=site), "today": timezone.localdate(timezone.now(), PARIS)},
+        )
+
+
+class StaffOccupancyView(StaffRequiredMixin, View):
+    template_name = "coworking/staff_occupancy.html"
+
+    def get(self, request):
+        site = _site(request)
+        today = timezone.localdate(timezone.now(), PARIS)
+        form = PeriodForm(request.GET or {"start": today.replace(day=1), "end": today})
+        rows, coworkers = [], None
+        if form.is_valid():
+            rows = selectors.occupancy(site=site, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+            coworkers = selectors.active_coworkers(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        return render(request, self.template_name, {"site": site, "form": form, "rows": rows, "coworkers": coworkers})

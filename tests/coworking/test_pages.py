@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from coworking.models import Booking
+from coworking.services import local_dt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_grid_shows_free_mine_and_taken_in_words(client, coworker, other_member, site, desk, day):
+    from coworking import services
+    from tests.coworking.factories import ResourceFactory, SubscriptionFactory
+
+    second = ResourceFactory(site=site, name="Poste A2")
+    SubscriptionFactory(member=other_member)
+    services.booking_create(member=coworker, resource=desk, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
+    services.booking_create(member=other_member, resource=second, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
+    client.force_login(coworker)
+    html = client.get(reverse("coworking:grid") + f"?date={day}").content.decode()
+    assert "✓ À moi" in html and "✕ Occupé" in html and "Réserver" in html
+
+
+def test_book_in_one_htmx_action_and_see_the_reason_of_a_refusal(client, coworker, desk, day):
+    client.force_login(coworker)
+    data = {
+        "resource": desk.pk,
+        "start": local_dt(day, datetime.time(9)).isoformat(),
+        "end": local_dt(day, datetime.time(13)).isoformat(),
+        "date": day.isoformat(),
+        "kind": "desk",
+    }
+    response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Réservé" in response.content.decode() and 'hx-swap-oob="true"' in response.content.decode()
+    assert Booking.objects.filter(member=coworker).count() == 1
+    response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true")
+    assert "déjà réservé" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_my_bookings_cancel_and_constant_queries(client, coworker, site, day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coworking import services
+    from tests.coworking.factories import ResourceFactory
+
+    client.force_login(coworker)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("coworking:my_bookings")).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = services.booking_create(member=coworker, resource=ResourceFactory(site=site), starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
+    few = count()
+    for offset in range(1, 12):
+        other_day = day + datetime.timedelta(days=offset)
+        services.booking_create(member=coworker, resource=ResourceFactory(site=site), starts_at=local_dt(other_day, datetime.time(13)), ends_at=local_dt(other_day, datetime.time(18)))
+    assert count() == few
+    response = client.post(reverse("coworking:cancel", args=[first.pk]))
+    assert response.status_code == 302
+    assert Booking.objects.get(pk=first.pk).status == "cancelled"
+
+
+def test_grid_page_queries_do_not_grow_with_resources(client, coworker, site, day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.coworking.factories import ResourceFactory
+
+    client.force_login(coworker)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("coworking:grid") + f"?date={day}").status_code == 200
+        return len(ctx.captured_queries)
+
+    ResourceFactory(site=site)
+    few = count()
+    for _ in range(25):
+        ResourceFactory(site=site)
+    assert count() == few
+
+
+def test_ical_feed_is_private_and_revocable(client, coworker, desk, morning):
+    from coworking import services
+
+    services.booking_create(member=coworker, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(coworker)
+    client.post(reverse("coworking:feed_reset"))
+    token = coworker.coworking_feed.token
+    client.logout()
+    response = client.get(reverse("coworking:ical", args=[token]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body and "TZID=Europe/Paris" in body and "Poste A1" in body
+    old = token
+    client.force_login(coworker)
+    client.post(reverse("coworking:feed_reset"))
+    client.logout()
+    assert client.get(reverse("coworking:ical", args=[old])).status_code == 404
+
+
+def test_staff_pages_and_check_in_for_a_member(client, staff, coworker, desk):
+    from django.utils import timezone
+
+    from coworking import services
+    from coworking.services import PARIS
+
+    today = timezone.localdate(timezone.now(), PARIS)
+    booking = services.booking_create(
+        member=coworker, resource=desk, starts_at=local_dt(today, datetime.time(13)), ends_at=local_dt(today, datetime.time(18)),
+        now=local_dt(today, datetime.time(8)),
+    )
+    client.force_login(staff)
+    assert coworker.get_full_name() in client.get(reverse("coworking:staff_today")).content.decode()
+    client.post(reverse("coworking:check_in", args=[booking.pk]), {"next": "/staff/coworking/"})
+    assert Booking.objects.get(pk=booking.pk).checked_in_at is not None
+    response = client.get(reverse("coworking:staff_occupancy"))
+    assert response.status_code == 200 and "Poste A1" in response.content.decode()
+
+
+def test_member_cannot_open_staff_pages_or_cancel_others(client, member, other_member, desk, morning):
+    from coworking import services
+    from tests.coworking.factories import SubscriptionFactory
+
+    SubscriptionFactory(member=other_member)
+    theirs = services.booking_create(member=other_member, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(member)
+    assert client.get(reverse("coworking:staff_today")).status_code == 403
+    assert client.post(reverse("coworking:cancel", args=[theirs.pk])).status_code == 404
+    assert Booking.objects.get(pk=theirs.pk).status == "confirmed"
