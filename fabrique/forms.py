@@ -42,3 +42,25 @@ class OutcomeForm(forms.ModelForm):
 
 
 ATTENDANCE_CHOICES = Attendance.Status.choices
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    room = forms.ModelChoiceField(label=_("Book a room"), queryset=None, required=False,
+                                  help_text=_("Booked through the coworking calendar."))
+
+    def __init__(self, *args, **kwargs):
+        from coworking.models import Resource
+
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Resource.objects.filter(kind="room").order_by("name")

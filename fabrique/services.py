@@ -218,21 +218,55 @@ def session_create(*, cohort: Cohort, by, title: str, starts_at, ends_at, kind=S
             cohort=cohort, title=title, starts_at=starts_at, ends_at=ends_at, kind=kind, enrolment=enrolment,
             module=module, location=location)
         if room_id:
-            session_book_room(session=session, resource_id=room_id, by=by)
+            session = session_book_room(session=session, resource_id=room_id, by=by)
     return session
 
+
+# --- The room link to coworking: these three functions are the only place that knows about it ---
 
 def session_book_room(*, session: Session, resource_id: int, by) -> Session:
-    """The only link to coworking: book a room for a session (ConflictError if the room is taken)."""
-    try:
-        from coworking.services import room_reserve_for
-    except ImportError:
-        raise DomainError(_("Room booking is not available yet."), field="room")
-    booking = room_reserve_for(resource_id=resource_id, starts_at=session.starts_at, ends_at=session.ends_at,
-                               label=f"Fabrique — {session.title}", reserved_by=by)
-    session.room_booking_id = booking.pk
-    session.save(update_fields=["room_booking_id"])
+    """Book a coworking room for a session (ConflictError when the room is taken, nothing recorded)."""
+    from coworking.services import room_reservation_release, room_reserve_for
+
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        booking = room_reserve_for(resource_id=resource_id, starts_at=session.starts_at, ends_at=session.ends_at,
+                                   label=f"Fabrique — {session.title}", reserved_by=by)
+        if session.room_booking_id:
+            room_reservation_release(booking_id=session.room_booking_id)
+        session.room_booking_id = booking.pk
+        session.save(update_fields=["room_booking_id"])
     return session
+
+
+def session_reschedule(*, session: Session, by, starts_at, ends_at) -> Session:
+    """Move a session; its room booking moves with it (or nothing changes if the room is taken then)."""
+    from coworking.services import room_reservation_move
+
+    if not by.is_staff:
+        raise DomainError(_("Only staff can move a session."))
+    if ends_at <= starts_at:
+        raise DomainError(_("The end must be after the start."), field="ends_at")
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.room_booking_id:
+            room_reservation_move(booking_id=session.room_booking_id, starts_at=starts_at, ends_at=ends_at)
+        session.starts_at, session.ends_at = starts_at, ends_at
+        session.save(update_fields=["starts_at", "ends_at"])
+    return session
+
+
+def session_cancel(*, session: Session, by) -> None:
+    """Delete a session and release its room."""
+    from coworking.services import room_reservation_release
+
+    if not by.is_staff:
+        raise DomainError(_("Only staff can cancel a session."))
+    with transaction.atomic():
+        if session.room_booking_id:
+            room_reservation_release(booking_id=session.room_booking_id)
+        audit_log(actor=by, action="fabrique.session_cancelled", target=session.cohort, data={"title": session.title})
+        session.delete()
 
 
 def outcome_record(*, enrolment: Enrolment, by, name: str, commune: str, opened_on, evidence: str = "") -> Outcome:

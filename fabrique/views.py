@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from fabrique import selectors, services
-from fabrique.forms import ApplicationForm, CohortForm, OutcomeForm, ReviewForm, SubmissionForm
+from fabrique.forms import ApplicationForm, CohortForm, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
 from fabrique.models import Application, Attendance, Cohort, Enrolment, Session
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
@@ -184,7 +184,7 @@ class StaffCohortListView(StaffRequiredMixin, View):
 
 
 class StaffCohortView(StaffRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request, pk, session_form=None, status=200):
         from django.db.models import Avg, Count
 
         cohort = get_object_or_404(Cohort, pk=pk)
@@ -194,10 +194,25 @@ class StaffCohortView(StaffRequiredMixin, View):
         return render(request, "fabrique/staff_cohort.html", {
             "cohort": cohort, "applications": applications, "enrolments": enrolments,
             "modules": cohort.modules.all(), "sessions": cohort.sessions.select_related("enrolment"),
-        })
+            "session_form": session_form or SessionForm(),
+        }, status=status)
 
     def post(self, request, pk):
         cohort = get_object_or_404(Cohort, pk=pk)
+        if "title" in request.POST:
+            form = SessionForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.session_create(cohort=cohort, by=request.user, title=data["title"], starts_at=data["starts_at"],
+                                            ends_at=data["ends_at"], location=data["location"],
+                                            room_id=data["room"].pk if data["room"] else None)
+                except DomainError as error:
+                    _form_error(form, error)
+                else:
+                    messages.success(request, _("Session planned."))
+                    return redirect("fabrique:staff_cohort", pk=pk)
+            return self.get(request, pk, session_form=form, status=400)
         cohort.applications_open = request.POST.get("applications_open") == "1"
         cohort.save(update_fields=["applications_open"])
         return redirect("fabrique:staff_cohort", pk=pk)
