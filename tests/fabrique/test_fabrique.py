@@ -409,3 +409,69 @@ def test_staff_plans_a_session_with_a_taken_room_and_gets_a_message(client, staf
     data.update(starts_at=f"{day}T16:00", ends_at=f"{day}T18:00")
     assert client.post(reverse("fabrique:staff_cohort", args=[cohort.pk]), data).status_code == 302
     assert cohort.sessions.get().room_booking_id
+
+
+# --- query counts stay constant as data grows ------------------------------------------------------
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(enrolment, holder, coach, n_sessions):
+    sessions = make_sessions(enrolment.cohort, n=n_sessions)
+    services.attendance_record(session=sessions[0], by=coach, statuses={enrolment.pk: "present"})
+    for deliverable in enrolment.deliverables.exclude(status="validated"):
+        submission = services.submission_create(deliverable=deliverable, by=holder, text="Version")
+        services.submission_review(submission=submission, by=coach, decision="changes_requested", feedback="Encore")
+        services.submission_create(deliverable=deliverable, by=holder, upload=pdf())
+
+
+def test_holder_and_coach_dashboards_keep_a_constant_number_of_queries(client, cohort, enrolment, member, coach):
+    from tests.factories import UserFactory
+
+    client.force_login(member)
+    _grow(enrolment, member, coach, 2)
+    holder_few = _count(client, reverse("fabrique:home"))
+    # session, user, navigation flags, enrolment, deliverables, submissions(+review), sessions, attendance
+    assert holder_few == 8
+    _grow(enrolment, member, coach, 10)
+    assert _count(client, reverse("fabrique:home")) == holder_few
+
+    client.force_login(coach)
+    coach_few = _count(client, reverse("fabrique:coach"))
+    # session, user, navigation flags, review queue, enrolments with progress, deliverables, sessions
+    assert coach_few == 7
+    for i in range(4):
+        holder = UserFactory()
+        more = services.enrol(cohort=cohort, holder=holder, coach=coach, project_name=f"Projet {i}")
+        _grow(more, holder, coach, 1)
+    assert _count(client, reverse("fabrique:coach")) == coach_few
+    print(f"holder dashboard: {holder_few} queries; coach dashboard: {coach_few} queries")
+
+
+def test_seed_is_fast_idempotent_and_follows_the_rules(db):
+    import io
+    import random
+    import time
+
+    from fabrique.models import Cohort, Enrolment, Outcome
+    from fabrique.seed import seed_fabrique
+    from members.seed import seed_accounts
+
+    seed_accounts(scale=1, rng=random.Random(1), stdout=io.StringIO())
+    started = time.monotonic()
+    seed_fabrique(scale=1, rng=random.Random(1), stdout=io.StringIO())
+    assert time.monotonic() - started < 15
+    seed_fabrique(scale=1, rng=random.Random(1), stdout=io.StringIO())
+    assert Cohort.objects.count() == 5
+    assert set(Cohort.objects.values_list("year", flat=True)) >= {2021, 2022, 2023, 2024}
+    porteur = Enrolment.objects.get(holder__email="porteur@demo.quai.test")
+    assert porteur.coach.email == "coach@demo.quai.test" and porteur.cohort.end >= timezone.localdate()
+    assert Outcome.objects.exists() and Submission.objects.exists() and Attendance.objects.exists()
+    for enrolment in Enrolment.objects.filter(graduated_at__isnull=False)[:10]:
+        assert selectors.progress_for(enrolment)["eligible"]
