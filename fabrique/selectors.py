@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -89,14 +90,19 @@ def progress_for(enrolment: Enrolment) -> dict:
 
 def enrolments_with_progress(queryset) -> list[Enrolment]:
     """Enrolments with `.progress`, in a constant number of queries."""
-    collective = Count("cohort__sessions", filter=Q(cohort__sessions__kind=Session.Kind.COLLECTIVE), distinct=True)
+    def count_of(queryset):
+        # SELECT COUNT(*) ... WHERE <correlated>: one row, no GROUP BY.
+        counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    # Correlated counts (not joins): the sessions × attendances product never materialises.
+    sessions = Session.objects.filter(cohort_id=OuterRef("cohort_id"), kind=Session.Kind.COLLECTIVE)
+    attended = Attendance.objects.filter(enrolment_id=OuterRef("pk"), session__kind=Session.Kind.COLLECTIVE)
     enrolments = list(
         queryset.select_related("cohort", "holder", "coach").annotate(
-            collective_total=collective,
-            present=Count("attendances", filter=Q(attendances__status="present", attendances__session__kind="collective"),
-                          distinct=True),
-            excused=Count("attendances", filter=Q(attendances__status="excused", attendances__session__kind="collective"),
-                          distinct=True),
+            collective_total=count_of(sessions),
+            present=count_of(attended.filter(status=Attendance.Status.PRESENT)),
+            excused=count_of(attended.filter(status=Attendance.Status.EXCUSED)),
         ).prefetch_related("deliverables")
     )
     for enrolment in enrolments:

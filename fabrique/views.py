@@ -221,11 +221,14 @@ class StaffCohortView(StaffRequiredMixin, View):
 class StaffApplicationView(StaffRequiredMixin, View):
     def get(self, request, pk, status=200):
         application = get_object_or_404(Application.objects.select_related("cohort", "holder"), pk=pk)
-        coaches = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name") | \
-            get_user_model().objects.filter(fabrique_coached__isnull=False).distinct()
+        from django.db.models import Exists, OuterRef, Q
+
+        coaching = Enrolment.objects.filter(coach=OuterRef("pk"))
+        coaches = get_user_model().objects.filter(Q(is_staff=True) | Exists(coaching), is_active=True).order_by(
+            "first_name", "last_name")
         return render(request, "fabrique/staff_application.html", {
             "application": application, "scores": application.scores.select_related("reviewer"),
-            "coaches": coaches.distinct(), "statuses": [c for c in Application.Status.choices if c[0] != "submitted"],
+            "coaches": coaches, "statuses": [c for c in Application.Status.choices if c[0] != "submitted"],
         }, status=status)
 
     def post(self, request, pk):

@@ -57,12 +57,22 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     coach_page.base_url = live_server.url
     login(coach_page, "coach@example.org", TEST_PASSWORD)
     coach_page.goto(coach_page.base_url + "/fabrique/coach/")
+    assert_accessible(coach_page)
     coach_page.get_by_role("link", name="Business plan et prévisionnel").first.click()
     coach_page.get_by_label("Validé").check()
     coach_page.get_by_label("Retour").fill("Prévisionnel solide, bravo.")
     coach_page.get_by_role("button", name="Enregistrer la relecture").click()
     coach_page.wait_for_load_state("networkidle")
     assert coach_page.locator("#deliverable-status").inner_text() == "Validé"
+
+    # Attendance taken on the phone.
+    session = enrolment.cohort.sessions.first()
+    coach_page.goto(coach_page.base_url + f"/fabrique/sessions/{session.pk}/attendance/")
+    assert_accessible(coach_page)
+    coach_page.get_by_label("Excusé").check()
+    coach_page.get_by_role("button", name="Enregistrer les présences").click()
+    coach_page.wait_for_load_state("networkidle")
+    assert session.attendances.get().status == "excused"
     context.close()
 
     page.goto(page.base_url + "/fabrique/")

@@ -341,6 +341,7 @@ def test_staff_pages(client, staff, enrolment):
     client.force_login(staff)
     assert client.get(reverse("fabrique:staff_cohorts")).status_code == 200
     assert client.get(reverse("fabrique:staff_cohort", args=[enrolment.cohort_id])).status_code == 200
+    assert client.get(reverse("fabrique:staff_outcome", args=[enrolment.pk])).status_code == 200
     response = client.post(reverse("fabrique:staff_outcome", args=[enrolment.pk]),
                            {"name": "La Grange", "commune": "Chatou", "opened_on": "2026-10-01"})
     assert response.status_code == 302
@@ -475,3 +476,28 @@ def test_seed_is_fast_idempotent_and_follows_the_rules(db):
     assert Outcome.objects.exists() and Submission.objects.exists() and Attendance.objects.exists()
     for enrolment in Enrolment.objects.filter(graduated_at__isnull=False)[:10]:
         assert selectors.progress_for(enrolment)["eligible"]
+
+
+def test_other_pages_render(client, staff, member, other_member, enrolment):
+    from fabrique.models import Application
+
+    cohort = enrolment.cohort
+    cohort.applications_open = True
+    cohort.save()
+    client.force_login(other_member)
+    html = client.get(reverse("fabrique:home")).content.decode()
+    assert reverse("fabrique:apply", args=[cohort.pk]) in html
+    assert client.get(reverse("fabrique:apply", args=[cohort.pk])).status_code == 200
+    assert client.get(reverse("fabrique:coach")).status_code == 404
+    application = services.application_submit(cohort=cohort, holder=other_member, commune="Poissy", project="Un lieu",
+                                              motivation="Oui", stage="idea")
+    client.force_login(staff)
+    assert client.get(reverse("fabrique:staff_application", args=[application.pk])).status_code == 200
+    response = client.post(reverse("fabrique:staff_application", args=[application.pk]), {"score": "7"})
+    assert response.status_code == 400
+    client.post(reverse("fabrique:staff_application", args=[application.pk]), {"score": "4", "comment": "Solide"})
+    client.post(reverse("fabrique:staff_application", args=[application.pk]), {"status": "waitlisted"})
+    assert Application.objects.get().status == "waitlisted"
+    assert client.get(reverse("fabrique:coach")).status_code == 200  # staff see all
+    client.force_login(member)
+    assert client.get(reverse("fabrique:staff_cohorts")).status_code == 403
