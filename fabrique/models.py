@@ -23,14 +23,18 @@ class DeliverableKind(models.TextChoices):
     BUSINESS_PLAN = "business_plan", _("Business plan and forecast")
 
 
-# DOMAIN.md §3: the default 6-month curriculum (month, collective module, deliverable, required to graduate).
+# DOMAIN.md §3: the default 6-month curriculum
+# (month, collective module, deliverable kind, deliverable title, required to graduate). Titles are content
+# (stored as written, in French), not interface strings.
 DEFAULT_CURRICULUM = [
-    (1, "Culture tiers-lieu, diagnostic de territoire, besoins", DeliverableKind.DIAGNOSTIC, False),
-    (2, "Communauté et proposition de valeur", DeliverableKind.VALUE_PROPOSITION, True),
-    (3, "Activités, offre, marché", DeliverableKind.MARKET_STUDY, False),
-    (4, "Gouvernance, forme juridique, partenariats", DeliverableKind.GOVERNANCE, False),
-    (5, "Lieu, immobilier, financements publics", DeliverableKind.SITE_FINANCING, False),
-    (6, "Modèle économique, prévisionnel 3 ans, pitch", DeliverableKind.BUSINESS_PLAN, True),
+    (1, "Culture tiers-lieu, diagnostic de territoire, besoins", DeliverableKind.DIAGNOSTIC,
+     "Diagnostic territorial et communautés cibles", False),
+    (2, "Communauté et proposition de valeur", DeliverableKind.VALUE_PROPOSITION,
+     "Proposition de valeur (canevas + texte)", True),
+    (3, "Activités, offre, marché", DeliverableKind.MARKET_STUDY, "Étude de marché, offre et tarifs", False),
+    (4, "Gouvernance, forme juridique, partenariats", DeliverableKind.GOVERNANCE, "Note gouvernance et partenariats", False),
+    (5, "Lieu, immobilier, financements publics", DeliverableKind.SITE_FINANCING, "Fiche lieu et plan de financement", False),
+    (6, "Modèle économique, prévisionnel 3 ans, pitch", DeliverableKind.BUSINESS_PLAN, "Business plan + prévisionnel", True),
 ]
 
 

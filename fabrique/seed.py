@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from fabrique.models import (
-    DEFAULT_CURRICULUM, Attendance, Cohort, Deliverable, DeliverableKind, Enrolment, Module, Outcome, Review, Session,
+    DEFAULT_CURRICULUM, Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Review, Session,
     Submission,
 )
 
@@ -45,9 +45,8 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
         for year, start in specs
     )
     Module.objects.bulk_create(
-        Module(cohort=c, month=m, title=t, deliverable_kind=k, deliverable_title=DeliverableKind(k).label,
-               required_for_graduation=r)
-        for c in cohorts for m, t, k, r in DEFAULT_CURRICULUM
+        Module(cohort=c, month=m, title=t, deliverable_kind=k, deliverable_title=dt, required_for_graduation=r)
+        for c in cohorts for m, t, k, dt, r in DEFAULT_CURRICULUM
     )
     holders = []
     for c_index, cohort in enumerate(cohorts):
@@ -74,8 +73,8 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
                                         ends_at=starts + datetime.timedelta(hours=3), location="Le Quai des possibles"))
     sessions = Session.objects.bulk_create(sessions)
     for enrolment in enrolments:
-        for month, _title, kind, required in DEFAULT_CURRICULUM:
-            deliverables.append(Deliverable(enrolment=enrolment, kind=kind, title=DeliverableKind(kind).label,
+        for month, _title, kind, title, required in DEFAULT_CURRICULUM:
+            deliverables.append(Deliverable(enrolment=enrolment, kind=kind, title=title,
                                             due_on=min(_month_end(enrolment.cohort.start, month), enrolment.cohort.end),
                                             required_for_graduation=required))
     deliverables = Deliverable.objects.bulk_create(deliverables)

@@ -36,9 +36,9 @@ def cohort_create(*, by, name: str, year: int, start, end, capacity: int = 8) ->
     except IntegrityError:
         raise ConflictError(_("There is already a cohort for this year."), field="year")
     Module.objects.bulk_create(
-        Module(cohort=cohort, month=month, title=title, deliverable_kind=kind, deliverable_title=kind.label,
+        Module(cohort=cohort, month=month, title=title, deliverable_kind=kind, deliverable_title=deliverable_title,
                required_for_graduation=required)
-        for month, title, kind, required in DEFAULT_CURRICULUM
+        for month, title, kind, deliverable_title, required in DEFAULT_CURRICULUM
     )
     audit_log(actor=by, action="fabrique.cohort_created", target=cohort, data={"year": year})
     return cohort
@@ -98,7 +98,7 @@ def enrol(*, cohort: Cohort, holder, coach=None, project_name: str, commune: str
         raise ConflictError(_("This holder is already enrolled in this cohort."))
     Deliverable.objects.bulk_create(
         Deliverable(enrolment=enrolment, kind=module.deliverable_kind,
-                    title=module.deliverable_title or DeliverableKind(module.deliverable_kind).label,
+                    title=module.deliverable_title or str(DeliverableKind(module.deliverable_kind).label),
                     due_on=min(_month_end(cohort.start, module.month), cohort.end),
                     required_for_graduation=module.required_for_graduation)
         for module in cohort.modules.exclude(deliverable_kind="")

@@ -41,7 +41,7 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     assert page.locator("#graduation-progress").get_attribute("value") == "2"
     assert_accessible(page)
 
-    page.get_by_role("link", name="Business plan et prévisionnel").first.click()
+    page.get_by_role("link", name="Business plan + prévisionnel").first.click()
     upload = pdf("business-plan.pdf")
     page.get_by_label("Fichier").set_input_files(
         {"name": "business-plan.pdf", "mimeType": "application/pdf", "buffer": upload.read()})
@@ -58,7 +58,7 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     login(coach_page, "coach@example.org", TEST_PASSWORD)
     coach_page.goto(coach_page.base_url + "/fabrique/coach/")
     assert_accessible(coach_page)
-    coach_page.get_by_role("link", name="Business plan et prévisionnel").first.click()
+    coach_page.get_by_role("link", name="Business plan + prévisionnel").first.click()
     coach_page.get_by_label("Validé").check()
     coach_page.get_by_label("Retour").fill("Prévisionnel solide, bravo.")
     coach_page.get_by_role("button", name="Enregistrer la relecture").click()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabrique import selectors, services
-from fabrique.models import Attendance, Deliverable, DeliverableKind, Submission
+from fabrique.models import Attendance, Deliverable, Submission
 from quai.errors import ConflictError, DomainError
 from quai.models import AuditLog, OutboxMessage
 from quai.registry import registry
@@ -501,3 +501,12 @@ def test_other_pages_render(client, staff, member, other_member, enrolment):
     assert client.get(reverse("fabrique:coach")).status_code == 200  # staff see all
     client.force_login(member)
     assert client.get(reverse("fabrique:staff_cohorts")).status_code == 403
+
+
+def test_deliverable_titles_do_not_depend_on_the_active_language(staff, member):
+    from django.utils import translation
+
+    with translation.override("en"):
+        cohort = make_cohort(staff, year=2032)
+        enrolment = services.enrol(cohort=cohort, holder=member, project_name="P")
+    assert _deliverable(enrolment, "business_plan").title == "Business plan + prévisionnel"
