@@ -288,6 +288,7 @@ def test_holder_dashboard_and_deliverable_pages(client, enrolment, member, coach
     make_sessions(enrolment.cohort, n=2)
     client.force_login(member)
     html = client.get(reverse("fabrique:home")).content.decode()
+    assert f'href="{reverse("fabrique:home")}"' in client.get("/").content.decode()  # nav link for holders
     assert "<progress" in html and "Tiers-lieu de Chatou" in html
     deliverable = _deliverable(enrolment, "business_plan")
     response = client.post(reverse("fabrique:deliverable", args=[deliverable.pk]), {"file": pdf("mon plan.pdf")})
@@ -485,6 +486,7 @@ def test_other_pages_render(client, staff, member, other_member, enrolment):
     cohort.applications_open = True
     cohort.save()
     client.force_login(other_member)
+    assert f'href="{reverse("fabrique:home")}"' not in client.get("/").content.decode()  # not a holder: no link
     html = client.get(reverse("fabrique:home")).content.decode()
     assert reverse("fabrique:apply", args=[cohort.pk]) in html
     assert client.get(reverse("fabrique:apply", args=[cohort.pk])).status_code == 200
