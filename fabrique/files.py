@@ -3,6 +3,7 @@
 import zipfile
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from quai.errors import DomainError
@@ -61,8 +62,8 @@ def check_upload(upload) -> tuple[str, str]:
     limit = max_upload_bytes()
     if size > limit:
         raise DomainError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
             field="file",
         )
     return sniff(upload)

@@ -120,23 +120,25 @@ def submission_create(*, deliverable: Deliverable, by, text: str = "", upload=No
         extension, content_type = files.check_upload(upload)
         base = os.path.splitext(os.path.basename(upload.name or "document"))[0][:150] or "document"
         meta = {"original_name": f"{base}.{extension}", "content_type": content_type, "size": upload.size}
-    with transaction.atomic():
-        locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-        if locked.status == Deliverable.Status.VALIDATED:
-            raise DomainError(_("This deliverable is already validated."))
-        version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
-        submission = Submission(deliverable=locked, version=version, text=text, submitted_by=by, **meta)
-        if upload is not None:
-            submission.file.save("upload", upload, save=False)
-        try:
+    submission = None
+    try:
+        with transaction.atomic():
+            locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+            if locked.status == Deliverable.Status.VALIDATED:
+                raise DomainError(_("This deliverable is already validated."))
+            version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
+            submission = Submission(deliverable=locked, version=version, text=text, submitted_by=by, **meta)
+            if upload is not None:
+                submission.file.save("upload", upload, save=False)
             submission.save()
-        except Exception:
-            if submission.file:
-                submission.file.delete(save=False)
-            raise
-        locked.status = Deliverable.Status.SUBMITTED
-        locked.save(update_fields=["status"])
-        deliverable.status = locked.status
+            locked.status = Deliverable.Status.SUBMITTED
+            locked.save(update_fields=["status"])
+    except Exception:
+        # Nothing is stored when the row is not: remove the file written for it.
+        if submission is not None and submission.file:
+            submission.file.delete(save=False)
+        raise
+    deliverable.status = Deliverable.Status.SUBMITTED
     return submission
 
 

@@ -66,6 +66,17 @@ class DeliverableView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         deliverable = selectors.deliverable_get_for_user(request.user, pk)
+        from fabrique.files import max_upload_bytes
+
+        if int(request.META.get("CONTENT_LENGTH") or 0) > max_upload_bytes() + 1_048_576:
+            # Refused before the body is read: nothing reaches the disk.
+            from django.template.defaultfilters import filesizeformat
+
+            form = SubmissionForm(data={})
+            form.is_valid()
+            form.add_error("file", _("The file is too large; the limit is %(limit)s.")
+                           % {"limit": filesizeformat(max_upload_bytes())})
+            return self.get(request, pk, form=form, status=400)
         form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
             try:

@@ -512,3 +512,24 @@ def test_deliverable_titles_do_not_depend_on_the_active_language(staff, member):
         cohort = make_cohort(staff, year=2032)
         enrolment = services.enrol(cohort=cohort, holder=member, project_name="P")
     assert _deliverable(enrolment, "business_plan").title == "Business plan + prévisionnel"
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(client, enrolment, member, settings):
+    settings.FABRIQUE_MAX_UPLOAD_BYTES = 1024
+    deliverable = _deliverable(enrolment, "business_plan")
+    client.force_login(member)
+    response = client.post(reverse("fabrique:deliverable", args=[deliverable.pk]), {"file": pdf(size=3 * 1048576)})
+    assert response.status_code == 400 and "trop volumineux" in response.content.decode()
+    assert not Submission.objects.exists() and _files(settings) == []
+
+
+def test_a_failed_save_leaves_no_file(enrolment, member, settings, monkeypatch):
+    deliverable = _deliverable(enrolment, "business_plan")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Deliverable, "save", boom)
+    with pytest.raises(RuntimeError):
+        services.submission_create(deliverable=deliverable, by=member, upload=pdf())
+    assert not Submission.objects.exists() and _files(settings) == []
