@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fabrique.models import Application, Attendance, Cohort, Outcome, Review
+from fabrique.models import Application, Attendance, Cohort, Module, Outcome, Review
 
 
 class DateInput(forms.DateInput):
@@ -64,3 +64,8 @@ class SessionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = Resource.objects.filter(kind="room").order_by("name")
+
+
+ModuleFormSet = forms.modelformset_factory(
+    Module, fields=["month", "title", "deliverable_kind", "deliverable_title", "required_for_graduation"], extra=0,
+)

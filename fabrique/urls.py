@@ -16,6 +16,7 @@ urlpatterns = [
     path("fabrique/sessions/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("staff/fabrique/", views.StaffCohortListView.as_view(), name="staff_cohorts"),
     path("staff/fabrique/cohorts/<int:pk>/", views.StaffCohortView.as_view(), name="staff_cohort"),
+    path("staff/fabrique/cohorts/<int:pk>/curriculum/", views.StaffCurriculumView.as_view(), name="staff_curriculum"),
     path("staff/fabrique/applications/<int:pk>/", views.StaffApplicationView.as_view(), name="staff_application"),
     path("staff/fabrique/enrolments/<int:pk>/outcome/", views.StaffOutcomeView.as_view(), name="staff_outcome"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from fabrique import selectors, services
-from fabrique.forms import ApplicationForm, CohortForm, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
+from fabrique.forms import ApplicationForm, CohortForm, ModuleFormSet, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
 from fabrique.models import Application, Attendance, Cohort, Enrolment, Session
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
@@ -277,3 +277,21 @@ class StaffOutcomeView(StaffRequiredMixin, View):
             messages.success(request, _("Outcome recorded."))
             return redirect("fabrique:staff_cohort", pk=enrolment.cohort_id)
         return self.get(request, pk, form=form, status=400)
+
+
+class StaffCurriculumView(StaffRequiredMixin, View):
+    """Edit one cohort's curriculum (applies to holders enrolled afterwards)."""
+
+    def get(self, request, pk, formset=None, status=200):
+        cohort = get_object_or_404(Cohort, pk=pk)
+        formset = formset or ModuleFormSet(queryset=cohort.modules.all())
+        return render(request, "fabrique/staff_curriculum.html", {"cohort": cohort, "formset": formset}, status=status)
+
+    def post(self, request, pk):
+        cohort = get_object_or_404(Cohort, pk=pk)
+        formset = ModuleFormSet(request.POST, queryset=cohort.modules.all())
+        if formset.is_valid():
+            formset.save()
+            messages.success(request, _("Curriculum saved."))
+            return redirect("fabrique:staff_cohort", pk=pk)
+        return self.get(request, pk, formset=formset, status=400)

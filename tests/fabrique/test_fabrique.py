@@ -533,3 +533,21 @@ def test_a_failed_save_leaves_no_file(enrolment, member, settings, monkeypatch):
     with pytest.raises(RuntimeError):
         services.submission_create(deliverable=deliverable, by=member, upload=pdf())
     assert not Submission.objects.exists() and _files(settings) == []
+
+
+def test_staff_edit_a_cohorts_curriculum(client, staff, member, cohort):
+    client.force_login(staff)
+    url = reverse("fabrique:staff_curriculum", args=[cohort.pk])
+    assert client.get(url).status_code == 200
+    modules = list(cohort.modules.all())
+    data = {"form-TOTAL_FORMS": "6", "form-INITIAL_FORMS": "6", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000"}
+    for i, module in enumerate(modules):
+        data.update({f"form-{i}-id": module.pk, f"form-{i}-month": module.month, f"form-{i}-title": module.title,
+                     f"form-{i}-deliverable_kind": module.deliverable_kind,
+                     f"form-{i}-deliverable_title": module.deliverable_title})
+        if module.required_for_graduation or module.month == 3:
+            data[f"form-{i}-required_for_graduation"] = "on"
+    assert client.post(url, data).status_code == 302
+    enrolment = services.enrol(cohort=cohort, holder=member, project_name="P")
+    assert set(enrolment.deliverables.filter(required_for_graduation=True).values_list("kind", flat=True)) == {
+        "value_proposition", "market_study", "business_plan"}
