@@ -9,6 +9,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    # The live server's listen backlog defaults to 5: concurrency tests open 50 connections at
+    # once, which the kernel would reset before the application ever sees them.
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    ThreadedWSGIServer.request_queue_size = 128
+
+
 @pytest.fixture(autouse=True)
 def _isolate_cache_and_media(settings, tmp_path):
     """Rate limits and throttles live in the cache: start each test with an empty one."""

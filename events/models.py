@@ -1,1 +1,265 @@
-from django.db import models  # noqa: F401
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        ESS_AWARENESS = "ess_awareness", _("ESS awareness")
+        ESS_TRAINING = "ess_training", _("ESS training")
+        DIGITAL_WORKSHOP = "digital_workshop", _("Déclic Numérique workshop")
+        NETWORKING = "networking", _("Networking / afterwork")
+        FABRIQUE_SESSION = "fabrique_session", _("Fabrique session")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ESS_KINDS = (Kind.ESS_AWARENESS, Kind.ESS_TRAINING)
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    themes = ArrayField(models.CharField(max_length=60), verbose_name=_("themes"), default=list, blank=True)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    site = models.ForeignKey("coworking.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL)
+    room = models.ForeignKey(
+        "coworking.Resource", verbose_name=_("room"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    room_booking = models.OneToOneField(
+        "coworking.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="event", editable=False
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+    is_public = models.BooleanField(_("public"), default=True, help_text=_("Public events accept guests; others are for members only."))
+    price = models.CharField(_("price (informational)"), max_length=60, blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(_("self-cancellation until (hours before)"), default=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    sequence = models.PositiveIntegerField(default=0, editable=False)  # iCal SEQUENCE, bumped on change
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        indexes = [
+            # The public agenda: published events from now on, by date.
+            models.Index(fields=["status", "starts_at"], name="event_agenda_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")),
+                name="event_starts_before_it_ends",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="event_capacity_positive",
+                violation_error_message=_("Capacity must be at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and now < self.starts_at
+            and (self.registration_opens_at is None or now >= self.registration_opens_at)
+            and (self.registration_closes_at is None or now < self.registration_closes_at)
+        )
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_registrations",
+        verbose_name=_("member"),
+    )
+    guest_name = models.CharField(_("name"), max_length=150, blank=True)
+    guest_email = models.EmailField(_("e-mail"), blank=True)
+    # Who this is, for counting people once (DOMAIN.md): "member:<id>" or the normalised guest e-mail.
+    # It survives erasure: the member's pseudonymised account keeps its id.
+    person_key = models.CharField(_("person key"), max_length=260)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    cancel_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One active registration per person and event, whatever the path (page, API, admin).
+            models.UniqueConstraint(
+                fields=["event", "person_key"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_person",
+                violation_error_message=_("This person is already registered for this event."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(guest_email="") | Q(walk_in=True),
+                name="registration_identifies_someone",
+            ),
+        ]
+        indexes = [
+            # Recount of confirmed seats and the waiting list order, under the event lock.
+            models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx"),
+            models.Index(fields=["person_key"], name="registration_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} — {self.event}"
+
+    @property
+    def display_name(self) -> str:
+        if self.member_id:
+            return self.member.get_full_name() or self.member.email
+        return self.guest_name or self.guest_email or str(_("Walk-in"))
+
+    @property
+    def email(self) -> str:
+        return self.member.email if self.member_id else self.guest_email
+
+
+class AttendanceScan(models.Model):
+    """One row per tap at the door (refusals and corrections included); the nonce makes a re-sent tap count once."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="scans")
+    present = models.BooleanField()
+    nonce = models.CharField(max_length=64)
+    scanned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    scanned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance scan")
+        verbose_name_plural = _("attendance scans")
+        constraints = [models.UniqueConstraint(fields=["registration", "nonce"], name="scan_nonce_once")]
+
+
+class Feedback(models.Model):
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+
+
+class MediationSession(models.Model):
+    """A Déclic Numérique accompaniment, with the fields of the national digital-mediation record (DOMAIN.md §2).
+
+    The beneficiary is anonymous by default: only an age band, a gender, a status and a commune.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        COLLECTIVE = "collective", _("Collective")
+
+    class Place(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        HOME = "home", _("At home")
+        REMOTE = "remote", _("Remote")
+        OTHER = "other", _("Other")
+
+    THEMES = [
+        ("diagnostic", _("Digital diagnosis")), ("equipment", _("Getting started with a device")),
+        ("maintenance", _("Maintenance")), ("contents", _("Managing one's contents")), ("browsing", _("Browsing the internet")),
+        ("email", _("E-mail")), ("office", _("Office software")), ("social", _("Social networks")), ("health", _("Health")),
+        ("banking", _("Banking and online shopping")), ("professional", _("Supporting a professional")),
+        ("employment", _("Job seeking")), ("security", _("Digital security")), ("parenting", _("Parenting")),
+        ("school", _("School and digital")), ("create", _("Creating with digital tools")), ("culture", _("Digital culture")),
+        ("ai", _("Artificial intelligence")), ("procedures", _("Help with administrative procedures")),
+        ("proc_papers", _("Procedures: papers, elections, citizenship")), ("proc_family", _("Procedures: family, schooling")),
+        ("proc_social", _("Procedures: social, health")), ("proc_work", _("Procedures: work, training")),
+        ("proc_housing", _("Procedures: housing")), ("proc_transport", _("Procedures: transport, mobility")),
+        ("proc_money", _("Procedures: money, taxes")), ("proc_justice", _("Procedures: justice")),
+        ("proc_foreigners", _("Procedures: foreigners, Europe")), ("proc_leisure", _("Procedures: leisure, sports, culture")),
+        ("proc_associations", _("Procedures: associations")),
+    ]
+    EQUIPMENT = [("computer", _("Computer")), ("phone", _("Phone")), ("tablet", _("Tablet")), ("other", _("Other")), ("none", _("None"))]
+
+    class Autonomy(models.TextChoices):
+        ASSISTED = "assisted", _("Fully assisted")
+        PARTLY = "partly", _("Partly autonomous")
+        AUTONOMOUS = "autonomous", _("Autonomous")
+
+    class Gender(models.TextChoices):
+        F = "f", _("Woman")
+        M = "m", _("Man")
+        UNKNOWN = "unknown", _("Not given")
+
+    class AgeBand(models.TextChoices):
+        UNDER_12 = "lt12", _("Under 12")
+        A12_18 = "12_18", "12–18"
+        A18_24 = "18_24", "18–24"
+        A25_39 = "25_39", "25–39"
+        A40_59 = "40_59", "40–59"
+        A60_69 = "60_69", "60–69"
+        A70 = "70p", _("70 and over")
+        UNKNOWN = "unknown", _("Not given")
+
+    class SocialStatus(models.TextChoices):
+        STUDENT = "student", _("In education")
+        UNEMPLOYED = "unemployed", _("Unemployed")
+        EMPLOYED = "employed", _("Employed")
+        RETIRED = "retired", _("Retired")
+        UNKNOWN = "unknown", _("Not given")
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    duration_min = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    place = models.CharField(_("place"), max_length=10, choices=Place.choices, default=Place.ON_SITE)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    themes = ArrayField(models.CharField(max_length=30, choices=THEMES), verbose_name=_("themes"))
+    equipment = ArrayField(models.CharField(max_length=10, choices=EQUIPMENT), verbose_name=_("equipment"), default=list, blank=True)
+    autonomy = models.CharField(_("autonomy"), max_length=12, choices=Autonomy.choices, blank=True)
+    redirected_to = models.CharField(_("redirected to"), max_length=60, blank=True)
+    workshop_title = models.CharField(_("workshop title"), max_length=150, blank=True)
+    participants = models.PositiveSmallIntegerField(_("participants"), default=1)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    social_status = models.CharField(_("status"), max_length=12, choices=SocialStatus.choices, default=SocialStatus.UNKNOWN)
+    first_time = models.BooleanField(_("first time"), default=False)
+    pass_numerique = models.CharField(_("Pass Numérique vouchers"), max_length=200, blank=True)
+    notes = models.TextField(_("notes (staff only)"), blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="mediation_sessions", verbose_name=_("event"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digital-mediation session")
+        verbose_name_plural = _("digital-mediation sessions")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date"], name="mediation_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(themes=[]), name="mediation_at_least_one_theme",
+                                   violation_error_message=_("Choose at least one theme.")),
+            models.CheckConstraint(condition=Q(duration_min__gt=0) & Q(duration_min__lte=600), name="mediation_duration_range",
+                                   violation_error_message=_("The duration must be between 1 and 600 minutes.")),
+            models.CheckConstraint(condition=Q(participants__gte=1), name="mediation_participants_positive"),
+        ]

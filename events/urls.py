@@ -1,3 +1,23 @@
+from django.urls import path
+
+from events import views
+
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("events/", views.AgendaView.as_view(), name="agenda"),
+    path("events/agenda.ics", views.agenda_ics_view, name="agenda_ics"),
+    path("events/mine/", views.MyRegistrationsView.as_view(), name="mine"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="detail"),
+    path("events/<int:pk>/event.ics", views.event_ics_view, name="ics"),
+    path("events/registrations/<int:pk>/cancel/", views.CancelMyRegistrationView.as_view(), name="cancel"),
+    path("events/cancel/<str:token>/", views.CancelByLinkView.as_view(), name="cancel_by_link"),
+    path("staff/events/", views.StaffEventsView.as_view(), name="staff_events"),
+    path("staff/events/<int:pk>/door/", views.DoorListView.as_view(), name="door_list"),
+    path("staff/events/<int:pk>/walk-in/", views.WalkInView.as_view(), name="walk_in"),
+    path("staff/events/<int:pk>/attendance.csv", views.AttendanceCsvView.as_view(), name="attendance_csv"),
+    path("staff/events/<int:pk>/attendance/print/", views.AttendancePrintView.as_view(), name="attendance_print"),
+    path("staff/registrations/<int:pk>/attendance/", views.MarkAttendanceView.as_view(), name="mark"),
+    path("staff/declic/", views.MediationLogView.as_view(), name="mediation_log"),
+    path("staff/declic/stats/", views.MediationStatsView.as_view(), name="mediation_stats"),
+]

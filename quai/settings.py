@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "quai.tasks.heartbeat", "schedule": 60.0},
     "coworking-reminders": {"task": "coworking.tasks.send_booking_reminders", "schedule": crontab(hour=17, minute=0)},
     "coworking-release-no-shows": {"task": "coworking.tasks.release_no_shows", "schedule": 300.0},
+    "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 

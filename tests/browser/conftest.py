@@ -15,6 +15,7 @@ CHROMIUM = os.environ.get("QUAI_CHROMIUM") or shutil.which("chromium") or "/usr/
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 REQUIRED = os.environ.get("QUAI_REQUIRE_BROWSER") == "1"
 PHONE = {"width": 390, "height": 844}
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # the secret StaffFactory gives every staff account
 
 
 def _missing(what: str):
@@ -70,6 +71,15 @@ def login(page, email: str, password: str) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
+    if "/accounts/2fa/authenticate/" in page.url:
+        # Staff have TOTP (tests.factories.StaffFactory): answer with the current code.
+        import time
+
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+        page.locator("input[name=code]").fill(format_hotp_value(hotp_value(STAFF_TOTP_SECRET, int(time.time()) // 30)))
+        page.get_by_role("button", name="Connexion").click()
+        page.wait_for_load_state("networkidle")
 
 
 def assert_accessible(page, *, exclude_rules: tuple[str, ...] = ()) -> None:

@@ -1,0 +1,61 @@
+"""What `events` contributes to the shared registries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from quai.registry import (
+    NavLink,
+    PersonData,
+    Seeder,
+    register_member_link,
+    register_person_data,
+    register_seeder,
+    register_staff_section,
+)
+
+
+def _export(user) -> dict:
+    from events.models import Registration
+
+    return {
+        "registrations": [
+            {"event": r.event.title, "start": r.event.starts_at.isoformat(), "status": r.status, "attended": r.attended}
+            for r in Registration.objects.filter(member=user).select_related("event").order_by("event__starts_at")
+        ]
+    }
+
+
+def _erase(user) -> None:
+    # Registrations stay with the pseudonymised account: ESS-1 counts people by person_key
+    # ("member:<id>"), which survives. Future registrations are cancelled to free the seats.
+    from django.utils import timezone
+
+    from events.models import Registration
+
+    for registration in Registration.objects.filter(member=user, event__starts_at__gt=timezone.now()).exclude(status="cancelled"):
+        from events.services import registration_cancel
+
+        registration_cancel(registration=registration, force=True)
+
+
+def _summary(user) -> dict:
+    from events.models import Registration
+
+    registrations = Registration.objects.filter(member=user)
+    return {"total": registrations.count(), "attended": registrations.filter(attended=True).count()}
+
+
+def _seed(*, scale, rng, stdout):
+    from events.seed import seed_events
+
+    seed_events(scale=scale, rng=rng, stdout=stdout)
+
+
+register_member_link(NavLink(label=_("Agenda"), url_name="events:agenda", order=30))
+register_member_link(NavLink(label=_("My events"), url_name="events:mine", order=31))
+register_staff_section(NavLink(label=_("Events and door lists"), url_name="events:staff_events", order=30))
+register_staff_section(NavLink(label=_("Déclic Numérique"), url_name="events:mediation_log", order=31))
+register_person_data(
+    PersonData(app_label="events", label=_("Events"), export=_export, erase=_erase, summary=_summary,
+               summary_template="events/person_summary.html", order=30)
+)
+register_seeder(Seeder(name="events.demo", func=_seed, order=30))

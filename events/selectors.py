@@ -1,0 +1,96 @@
+import datetime
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from events.models import Event, Registration
+
+
+def events_visible_to(user):
+    """Anonymous: published public events; members: also members-only; staff: everything."""
+    queryset = Event.objects.all()
+    if user is not None and user.is_authenticated and user.is_staff:
+        return queryset
+    queryset = queryset.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+    if user is None or not user.is_authenticated:
+        queryset = queryset.filter(is_public=True)
+    return queryset
+
+
+def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
+    """The agenda with seat counts: one query whatever the number of events and registrations."""
+    now = now or timezone.now()
+    queryset = (
+        events_visible_to(user)
+        .filter(ends_at__gte=now)
+        .select_related("site")
+        .annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed", registrations__walk_in=False)),
+        )
+        .order_by("starts_at")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if theme:
+        queryset = queryset.filter(themes__contains=[theme])
+    if month:
+        try:
+            first = datetime.date.fromisoformat(f"{month}-01")
+            queryset = queryset.filter(starts_at__year=first.year, starts_at__month=first.month)
+        except ValueError:
+            pass
+    return queryset
+
+
+def event_get_for_user(user, pk: int) -> Event:
+    return get_object_or_404(events_visible_to(user).select_related("site", "room"), pk=pk)
+
+
+def registration_get_for_user(user, pk: int) -> Registration:
+    """A member's own registration, or any for staff; anything else is a 404."""
+    queryset = Registration.objects.select_related("event", "member")
+    if not user.is_staff:
+        queryset = queryset.filter(member=user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def door_list(event: Event, *, search: str = ""):
+    """The émargement: everyone expected or present, by name; two queries whatever the size."""
+    queryset = event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("member")
+    if search:
+        queryset = queryset.filter(
+            Q(guest_name__icontains=search) | Q(member__first_name__icontains=search)
+            | Q(member__last_name__icontains=search) | Q(guest_email__icontains=search) | Q(member__email__icontains=search)
+        )
+    return queryset.order_by("status", "member__last_name", "guest_name", "pk")
+
+
+def ess1_unique_people(*, until) -> int:
+    """ESS-1: distinct people (person_key) with ≥ 1 attended registration at an ESS awareness/training
+    event, from the start to `until`. Anonymous walk-ins (no e-mail) are a separate figure."""
+    return (
+        Registration.objects.filter(
+            attended=True, event__kind__in=Event.ESS_KINDS, event__starts_at__lt=until,
+        )
+        .exclude(status="cancelled")
+        .exclude(person_key__startswith="walk-in:")
+        .values("person_key")
+        .distinct()
+        .count()
+    )
+
+
+def ess1_anonymous_walk_ins(*, until) -> int:
+    return Registration.objects.filter(
+        attended=True, event__kind__in=Event.ESS_KINDS, event__starts_at__lt=until, person_key__startswith="walk-in:"
+    ).count()
+
+
+def registrations_for_member(member):
+    return (
+        Registration.objects.filter(member=member, event__ends_at__gte=timezone.now())
+        .exclude(status="cancelled")
+        .select_related("event__site")
+        .order_by("event__starts_at")
+    )

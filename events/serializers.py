@@ -1,0 +1,70 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from events.markdown import render_markdown
+from events.models import Event, MediationSession, Registration
+
+
+class EventSerializer(serializers.ModelSerializer):
+    description_html = serializers.SerializerMethodField()
+    confirmed_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "title", "description", "description_html", "kind", "themes", "start", "end", "site", "room",
+            "capacity", "confirmed_count", "is_public", "price", "registration_opens_at", "registration_closes_at",
+            "cancellation_cutoff_hours", "status",
+        ]
+
+    start = serializers.DateTimeField(source="starts_at")
+    end = serializers.DateTimeField(source="ends_at")
+
+    def get_description_html(self, event) -> str:
+        return render_markdown(event.description)
+
+    def get_confirmed_count(self, event) -> int:
+        value = getattr(event, "confirmed_count", None)
+        if value is None:
+            value = event.registrations.filter(status="confirmed", walk_in=False).count()
+        return value
+
+    def validate(self, data):
+        start = data.get("starts_at", getattr(self.instance, "starts_at", None))
+        end = data.get("ends_at", getattr(self.instance, "ends_at", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        return data
+
+
+class GuestRegistrationSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class RegistrationCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["confirmed", "waitlisted"])
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    email = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "event", "name", "email", "status", "walk_in", "attended", "created_at"]
+
+
+class AttendanceSerializer(serializers.Serializer):
+    present = serializers.BooleanField()
+    nonce = serializers.CharField(max_length=64)
+
+
+class MediationSessionSerializer(serializers.ModelSerializer):
+    themes = serializers.ListField(child=serializers.ChoiceField(choices=MediationSession.THEMES), allow_empty=False)
+    equipment = serializers.ListField(child=serializers.ChoiceField(choices=MediationSession.EQUIPMENT), required=False)
+
+    class Meta:
+        model = MediationSession
+        exclude = ["created_by", "created_at"]

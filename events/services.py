@@ -1,0 +1,261 @@
+"""Events writes. Capacity is never a counter we trust: lock the event row, recount, write (pretix).
+
+The waiting list is promoted inside the transaction of the cancellation (or capacity change) that
+frees the seat, and the promoted person is told after commit through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.ical import event_ics
+from events.models import AttendanceScan, Event, Registration
+from members.models import normalize_email_address
+from quai.audit import audit_log
+from quai.errors import ConflictError, DomainError
+from quai.outbox import outbox_enqueue
+
+CANCEL_SALT = "events.registration.cancel"
+
+
+def person_key_for(*, member=None, email: str = "") -> str:
+    return f"member:{member.pk}" if member is not None else normalize_email_address(email)
+
+
+def cancel_link(registration: Registration) -> str:
+    token = signing.dumps({"r": registration.pk, "t": registration.cancel_token}, salt=CANCEL_SALT, compress=True)
+    return settings.QUAI_SITE_URL.rstrip("/") + reverse("events:cancel_by_link", args=[token])
+
+
+def registration_from_cancel_token(token: str) -> Registration:
+    """The registration a self-cancellation link points to; the link dies once the event is over."""
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        raise DomainError(_("This cancellation link is not valid."))
+    registration = Registration.objects.select_related("event").filter(pk=data.get("r"), cancel_token=data.get("t")).first()
+    if registration is None or registration.event.ends_at <= timezone.now():
+        raise DomainError(_("This cancellation link has expired."))
+    return registration
+
+
+def _notify(registration: Registration, template: str, key: str) -> None:
+    event = registration.event
+    attachments = []
+    if registration.status == Registration.Status.CONFIRMED:
+        attachments = [{"filename": "evenement.ics", "mimetype": "text/calendar", "content": event_ics([event]).decode()}]
+    outbox_enqueue(
+        key=key,
+        to=registration.email,
+        user=registration.member,
+        template=template,
+        context={
+            "name": registration.display_name,
+            "event": event.title,
+            "start": timezone.localtime(event.starts_at),
+            "end": timezone.localtime(event.ends_at),
+            "place": event.site.name if event.site else "",
+            "cancel_url": cancel_link(registration),
+            "event_url": settings.QUAI_SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk]),
+        },
+        attachments=attachments,
+    )
+
+
+def _lock_event(pk: int) -> Event:
+    # Every write that changes who has a seat takes this row lock first: recount, then write.
+    return Event.objects.select_for_update().get(pk=pk)
+
+
+def _seats_taken(event: Event) -> int:
+    # Walk-ins are people at the door, not seats sold: they never push anyone to the waiting list.
+    return event.registrations.filter(status=Registration.Status.CONFIRMED, walk_in=False).count()
+
+
+def _promote(event: Event) -> list[Registration]:
+    """Give freed seats to the waiting list, oldest first. Caller holds the event lock."""
+    promoted = []
+    free = event.capacity - _seats_taken(event)
+    if free <= 0:
+        return promoted
+    for registration in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by("created_at", "pk")[:free]:
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status"])
+        _notify(registration, "events/promoted", f"event-promoted:{registration.pk}")
+        promoted.append(registration)
+    return promoted
+
+
+def registration_create(
+    *, event: Event, member=None, guest_name: str = "", guest_email: str = "", consent: bool = True, now=None
+) -> Registration:
+    """Register a member (one click) or a guest (name + e-mail) — confirmed, or on the waiting list when full."""
+    now = now or timezone.now()
+    if member is None:
+        guest_name, guest_email = guest_name.strip(), guest_email.strip()
+        errors = {}
+        if not guest_name:
+            errors["name"] = _("Give your name.")
+        if not guest_email or "@" not in guest_email:
+            errors["email"] = _("Give a valid e-mail address.")
+        if errors:
+            field, message = next(iter(errors.items()))
+            raise DomainError(message, field=field)
+        if not consent:
+            raise DomainError(_("Please accept that we keep your name and e-mail for this event."), field="consent")
+        if not event.is_public:
+            raise DomainError(_("This event is for members: log in to register."), code="members_only")
+    if not event.registration_is_open(now):
+        raise DomainError(_("Registration for this event is closed."), code="closed")
+    key = person_key_for(member=member, email=guest_email)
+    with transaction.atomic():
+        # The race this lock prevents: two requests for the last seat both count "one left".
+        event = _lock_event(event.pk)
+        if event.registrations.filter(person_key=key).exclude(status=Registration.Status.CANCELLED).exists():
+            raise ConflictError(_("You are already registered for this event."), code="already_registered")
+        status = Registration.Status.CONFIRMED if _seats_taken(event) < event.capacity else Registration.Status.WAITLISTED
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=event, member=member, guest_name=guest_name if member is None else "",
+                    guest_email=normalize_email_address(guest_email) if member is None else "",
+                    person_key=key, status=status, created_at=now,
+                )
+        except IntegrityError:
+            raise ConflictError(_("You are already registered for this event."), code="already_registered")
+        template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"
+        _notify(registration, template, f"event-registration:{registration.pk}")
+    return registration
+
+
+def registration_cancel(*, registration: Registration, by=None, now=None, force: bool = False) -> Registration:
+    """Cancel a registration; a freed seat goes to the first person waiting, in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            raise ConflictError(_("This registration is already cancelled."), code="already_cancelled")
+        is_staff = by is not None and by.is_staff
+        if not (is_staff or force) and now > event.starts_at - datetime.timedelta(hours=event.cancellation_cutoff_hours):
+            raise DomainError(_("It is too late to cancel online; please tell the team."), code="too_late")
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        if is_staff and by.pk != registration.member_id:
+            audit_log(actor=by, action="events.registration_cancelled_by_staff", target=registration)
+        _promote(event)
+    return registration
+
+
+def event_save(*, event: Event, by, changed: bool = True) -> Event:
+    """Create or update an event: book (or move) its room in coworking, bump the iCal SEQUENCE,
+    and promote the waiting list if capacity went up — all in one transaction."""
+    from coworking import services as coworking
+
+    if event.ends_at <= event.starts_at:
+        raise DomainError(_("The end must be after the start."), field="end")
+    with transaction.atomic():
+        if event.pk:
+            Event.objects.select_for_update().get(pk=event.pk)
+            event.sequence += 1 if changed else 0
+        if event.room_id and event.status != Event.Status.CANCELLED:
+            if event.room_booking_id and event.room_booking.resource_id == event.room_id:
+                coworking.room_reservation_move(booking_id=event.room_booking_id, starts_at=event.starts_at, ends_at=event.ends_at)
+            else:
+                if event.room_booking_id:
+                    coworking.room_reservation_release(booking_id=event.room_booking_id)
+                event.room_booking = coworking.room_reserve_for(
+                    resource_id=event.room_id, starts_at=event.starts_at, ends_at=event.ends_at, label=event.title, reserved_by=by
+                )
+            event.site_id = event.room.site_id
+        elif event.room_booking_id:
+            coworking.room_reservation_release(booking_id=event.room_booking_id)
+            event.room_booking = None
+        if event.created_by_id is None and by is not None:
+            event.created_by = by
+        event.save()
+        _promote(event)
+    return event
+
+
+def event_cancel(*, event: Event, by) -> Event:
+    """Cancel the event, free its room and tell everyone registered."""
+    from coworking import services as coworking
+
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status == Event.Status.CANCELLED:
+            return event
+        event.status = Event.Status.CANCELLED
+        event.sequence += 1
+        if event.room_booking_id:
+            coworking.room_reservation_release(booking_id=event.room_booking_id)
+        event.save(update_fields=["status", "sequence"])
+        audit_log(actor=by, action="events.event_cancelled", target=event)
+        for registration in event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("member"):
+            if registration.email:
+                _notify(registration, "events/event_cancelled", f"event-cancelled:{registration.pk}")
+    return event
+
+
+def attendance_mark(*, registration: Registration, present: bool, nonce: str, by) -> tuple[AttendanceScan, bool]:
+    """Record one tap at the door. The same nonce twice (double tap, re-sent request) counts once."""
+    nonce = (nonce or "").strip()[:64]
+    if not nonce:
+        raise DomainError(_("A nonce is required (any unique string per tap)."), field="nonce")
+    if registration.status == Registration.Status.CANCELLED:
+        raise ConflictError(_("This registration is cancelled."), code="cancelled")
+    with transaction.atomic():
+        scan, created = AttendanceScan.objects.get_or_create(
+            registration=registration, nonce=nonce, defaults={"present": present, "scanned_by": by}
+        )
+        if created:
+            Registration.objects.filter(pk=registration.pk).update(attended=present)
+    return scan, created
+
+
+def walk_in_add(*, event: Event, name: str, email: str = "", by) -> Registration:
+    """Someone at the door without a registration: counted present, flagged, even when the event is full."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the person's name."), field="name")
+    key = person_key_for(email=email) if email.strip() else f"walk-in:{uuid.uuid4().hex}"
+    with transaction.atomic():
+        existing = Registration.objects.filter(event=event, person_key=key).exclude(status=Registration.Status.CANCELLED).first()
+        if existing:
+            Registration.objects.filter(pk=existing.pk).update(attended=True)
+            return existing
+        return Registration.objects.create(
+            event=event, guest_name=name, guest_email=normalize_email_address(email), person_key=key,
+            status=Registration.Status.CONFIRMED, walk_in=True, attended=True,
+        )
+
+
+def event_reminders_send(*, now=None) -> int:
+    """Periodic: remind confirmed participants the day before, once (outbox key per registration)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    sent = 0
+    registrations = Registration.objects.filter(
+        status=Registration.Status.CONFIRMED, walk_in=False, event__status=Event.Status.PUBLISHED,
+        event__starts_at__date=tomorrow,
+    ).select_related("event__site", "member")
+    from quai.models import OutboxMessage
+
+    for registration in registrations:
+        key = f"event-reminder:{registration.pk}"
+        if OutboxMessage.objects.filter(key=key).exists():
+            continue  # already reminded (the key alone would also stop a second e-mail)
+        with transaction.atomic():
+            _notify(registration, "events/reminder", key)
+        sent += 1
+    return sent
