@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     "members-expiry-reminders": {"task": "members.tasks.send_membership_reminders", "schedule": crontab(hour=9, minute=0)},
     "members-flag-inactive": {"task": "members.tasks.flag_inactive_members", "schedule": crontab(hour=3, minute=0, day_of_week=1)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
+    "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -359,3 +360,7 @@ QUAI_IMPORT_MAX_BYTES = env_int("QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 QUAI_INACTIVE_AFTER_MONTHS = env_int("QUAI_INACTIVE_AFTER_MONTHS", 36)
 # Non-production only: /bench/floor/, the floor of `make bench` (a bare view doing one indexed query).
 QUAI_BENCH_ENDPOINTS = not PRODUCTION
+
+# --- fabrique ----------------------------------------------------------------------------------
+FABRIQUE_MAX_UPLOAD_BYTES = env_int("FABRIQUE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+FABRIQUE_ATTENDANCE_THRESHOLD = env_int("FABRIQUE_ATTENDANCE_THRESHOLD", 75)

@@ -1,0 +1,199 @@
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Outcome, Session, Submission
+
+
+def user_can_coach(user, enrolment: Enrolment) -> bool:
+    return user.is_authenticated and (user.is_staff or enrolment.coach_id == user.pk)
+
+
+# --- One access helper per object: anything the user may not see is a 404 ------------------------
+
+def enrolment_get_for_user(user, pk: int) -> Enrolment:
+    return get_object_or_404(Enrolment.objects.visible_to(user).select_related("cohort", "holder", "coach"), pk=pk)
+
+
+def deliverable_get_for_user(user, pk: int) -> Deliverable:
+    visible = Enrolment.objects.visible_to(user).values("pk")
+    return get_object_or_404(
+        Deliverable.objects.filter(enrolment__in=visible).select_related("enrolment__holder", "enrolment__coach",
+                                                                        "enrolment__cohort"),
+        pk=pk,
+    )
+
+
+def submission_get_for_user(user, pk: int) -> Submission:
+    visible = Enrolment.objects.visible_to(user).values("pk")
+    return get_object_or_404(
+        Submission.objects.filter(deliverable__enrolment__in=visible).select_related(
+            "deliverable__enrolment__holder", "deliverable__enrolment__coach"),
+        pk=pk,
+    )
+
+
+def session_get_for_coach(user, pk: int) -> Session:
+    if not user.is_authenticated:
+        return get_object_or_404(Session.objects.none(), pk=pk)
+    sessions = Session.objects.select_related("cohort", "enrolment")
+    if not user.is_staff:
+        sessions = sessions.filter(Q(cohort__enrolments__coach=user) | Q(enrolment__coach=user)).distinct()
+    return get_object_or_404(sessions, pk=pk)
+
+
+def session_enrolments(session: Session) -> list[Enrolment]:
+    """Who is expected at a session: the cohort (collective) or the one holder (one-to-one)."""
+    if session.kind == Session.Kind.ONE_TO_ONE:
+        return list(Enrolment.objects.filter(pk=session.enrolment_id).select_related("holder"))
+    return list(Enrolment.objects.filter(cohort_id=session.cohort_id).select_related("holder").order_by("holder__last_name"))
+
+
+# --- Progress towards graduation ----------------------------------------------------------------
+
+def _progress(enrolment, deliverables, collective_total: int, present: int, excused: int) -> dict:
+    required = [d for d in deliverables if d.required_for_graduation]
+    validated = [d for d in required if d.status == Deliverable.Status.VALIDATED]
+    threshold = enrolment.cohort.attendance_threshold
+    rate = round(100 * present / collective_total) if collective_total else 0
+    attendance_ok = collective_total > 0 and present * 100 >= threshold * collective_total
+    deliverables_ok = bool(required) and len(validated) == len(required)
+    steps_total = len(required) + 1
+    steps_done = len(validated) + (1 if attendance_ok else 0)
+    return {
+        "required": required,
+        "validated_count": len(validated),
+        "required_count": len(required),
+        "collective_total": collective_total,
+        "present": present,
+        "excused": excused,
+        "attendance_rate": rate,
+        "threshold": threshold,
+        "attendance_ok": attendance_ok,
+        "eligible": deliverables_ok and attendance_ok,
+        "last_validation": max((d.validated_on for d in validated), default=None),
+        "steps_done": steps_done,
+        "steps_total": steps_total,
+    }
+
+
+def progress_for(enrolment: Enrolment) -> dict:
+    deliverables = list(enrolment.deliverables.all())
+    total = Session.objects.filter(cohort_id=enrolment.cohort_id, kind=Session.Kind.COLLECTIVE).count()
+    counts = Attendance.objects.filter(enrolment=enrolment, session__kind=Session.Kind.COLLECTIVE).aggregate(
+        present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+        excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+    )
+    return _progress(enrolment, deliverables, total, counts["present"], counts["excused"])
+
+
+def enrolments_with_progress(queryset) -> list[Enrolment]:
+    """Enrolments with `.progress`, in a constant number of queries."""
+    def count_of(queryset):
+        # SELECT COUNT(*) ... WHERE <correlated>: one row, no GROUP BY.
+        counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    # Correlated counts (not joins): the sessions × attendances product never materialises.
+    sessions = Session.objects.filter(cohort_id=OuterRef("cohort_id"), kind=Session.Kind.COLLECTIVE)
+    attended = Attendance.objects.filter(enrolment_id=OuterRef("pk"), session__kind=Session.Kind.COLLECTIVE)
+    enrolments = list(
+        queryset.select_related("cohort", "holder", "coach").annotate(
+            collective_total=count_of(sessions),
+            present=count_of(attended.filter(status=Attendance.Status.PRESENT)),
+            excused=count_of(attended.filter(status=Attendance.Status.EXCUSED)),
+        ).prefetch_related("deliverables")
+    )
+    for enrolment in enrolments:
+        enrolment.progress = _progress(enrolment, list(enrolment.deliverables.all()), enrolment.collective_total,
+                                       enrolment.present, enrolment.excused)
+    return enrolments
+
+
+def holder_dashboard(enrolment: Enrolment) -> dict:
+    """Everything the holder's page shows, in a constant number of queries."""
+    now = timezone.now()
+    deliverables = list(
+        enrolment.deliverables.prefetch_related(
+            Prefetch("submissions", queryset=Submission.objects.select_related("review").order_by("-version"))
+        )
+    )
+    sessions = list(
+        Session.objects.filter(Q(cohort_id=enrolment.cohort_id, kind="collective") | Q(enrolment=enrolment)).order_by("starts_at")
+    )
+    attendance = {a.session_id: a for a in Attendance.objects.filter(enrolment=enrolment)}
+    collective = [s for s in sessions if s.kind == Session.Kind.COLLECTIVE]
+    present = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "present")
+    excused = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "excused")
+    progress = _progress(enrolment, deliverables, len(collective), present, excused)
+    for session in sessions:
+        session.my_attendance = attendance.get(session.pk)
+    timeline = sorted(
+        [("session", timezone.localtime(s.starts_at).date(), s) for s in sessions]
+        + [("deadline", d.due_on, d) for d in deliverables],
+        key=lambda item: (item[1], item[0]),
+    )
+    latest_feedback = None
+    for d in deliverables:
+        for s in d.submissions.all():
+            review = getattr(s, "review", None)
+            if review and (latest_feedback is None or review.reviewed_at > latest_feedback[1].reviewed_at):
+                latest_feedback = (d, review)
+    due_next = [d for d in deliverables if d.status != Deliverable.Status.VALIDATED]
+    return {
+        "enrolment": enrolment,
+        "deliverables": deliverables,
+        "sessions": sessions,
+        "next_sessions": [s for s in sessions if s.ends_at >= now][:3],
+        "timeline": timeline,
+        "due_next": due_next[0] if due_next else None,
+        "latest_feedback": latest_feedback,
+        "progress": progress,
+    }
+
+
+def coach_queue(user):
+    """Latest submissions waiting for a review, oldest first (the coach's, or all for staff)."""
+    submissions = Submission.objects.filter(deliverable__status=Deliverable.Status.SUBMITTED, review__isnull=True)
+    if not user.is_staff:
+        submissions = submissions.filter(deliverable__enrolment__coach=user)
+    return submissions.select_related("deliverable__enrolment__holder").order_by("submitted_at")
+
+
+def coached_enrolments(user):
+    return Enrolment.objects.filter(coach=user).order_by("-cohort__start", "project_name")
+
+
+# --- Indicators (DOMAIN.md §1) ----------------------------------------------------------------
+
+def fab1_holders_supported(*, start, end) -> int:
+    """FAB-1: distinct holders enrolled in a cohort overlapping [start, end)."""
+    return Enrolment.objects.overlapping(start, end).values("holder").distinct().count()
+
+
+def fab2_graduates(*, start, end):
+    """FAB-2: enrolments graduated in [start, end) (graduation date = last required validation)."""
+    return Enrolment.objects.filter(graduated_at__gte=start, graduated_at__lt=end)
+
+
+def fab3_tiers_lieux_opened(*, start=None, end) -> int:
+    """FAB-3: outcomes with an opening date in [start, end) (start=None: cumulative)."""
+    outcomes = Outcome.objects.filter(opened_on__lt=end)
+    if start is not None:
+        outcomes = outcomes.filter(opened_on__gte=start)
+    return outcomes.count()
+
+
+def fab4_attendance(*, cohort: Cohort) -> list[dict]:
+    """FAB-4: present ÷ expected collective sessions per holder (excused shown apart)."""
+    return [
+        {"enrolment": e, "present": e.progress["present"], "excused": e.progress["excused"],
+         "expected": e.progress["collective_total"], "rate": e.progress["attendance_rate"]}
+        for e in enrolments_with_progress(Enrolment.objects.filter(cohort=cohort))
+    ]
+
+
+def prj2_tiers_lieux_created(*, until):
+    """PRJ-2 (Fabrique side): tiers-lieux opened ≤ until, with their evidence (the outcome)."""
+    return Outcome.objects.filter(opened_on__lte=until).select_related("enrolment")
