@@ -32,3 +32,8 @@ class MediationSessionForm(forms.ModelForm):
         fields = ["date", "duration_min", "kind", "participants", "place", "commune", "themes", "equipment", "autonomy",
                   "age_band", "gender", "social_status", "first_time", "workshop_title", "event", "notes"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

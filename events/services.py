@@ -259,3 +259,50 @@ def event_reminders_send(*, now=None) -> int:
             _notify(registration, "events/reminder", key)
         sent += 1
     return sent
+
+
+FEEDBACK_SALT = "events.registration.feedback"
+
+
+def feedback_link(registration: Registration) -> str:
+    token = signing.dumps({"r": registration.pk, "t": registration.cancel_token}, salt=FEEDBACK_SALT, compress=True)
+    return settings.QUAI_SITE_URL.rstrip("/") + reverse("events:feedback", args=[token])
+
+
+def registration_from_feedback_token(token: str) -> Registration:
+    try:
+        data = signing.loads(token, salt=FEEDBACK_SALT, max_age=datetime.timedelta(days=60))
+    except signing.BadSignature:
+        raise DomainError(_("This feedback link is not valid or has expired."))
+    registration = Registration.objects.select_related("event").filter(pk=data.get("r"), cancel_token=data.get("t")).first()
+    if registration is None:
+        raise DomainError(_("This feedback link is not valid or has expired."))
+    return registration
+
+
+def feedback_save(*, registration: Registration, rating: int, comment: str = ""):
+    from events.models import Feedback
+
+    if not 1 <= rating <= 5:
+        raise DomainError(_("Give a rating from 1 to 5."), field="rating")
+    feedback, _created = Feedback.objects.update_or_create(registration=registration, defaults={"rating": rating, "comment": comment.strip()})
+    return feedback
+
+
+def feedback_requests_send(*, now=None) -> int:
+    """Periodic: the day after an event, ask those who attended for their feedback (once each)."""
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(
+        attended=True, event__ends_at__lte=now, event__ends_at__gt=now - datetime.timedelta(days=2), feedback__isnull=True,
+    ).select_related("event__site", "member")
+    sent = 0
+    for registration in registrations:
+        if not registration.email:
+            continue
+        with transaction.atomic():
+            _message, created = outbox_enqueue(
+                key=f"event-feedback:{registration.pk}", to=registration.email, user=registration.member, template="events/feedback",
+                context={"name": registration.display_name, "event": registration.event.title, "feedback_url": feedback_link(registration)},
+            )
+        sent += created
+    return sent

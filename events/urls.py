@@ -20,4 +20,6 @@ urlpatterns = [
     path("staff/registrations/<int:pk>/attendance/", views.MarkAttendanceView.as_view(), name="mark"),
     path("staff/declic/", views.MediationLogView.as_view(), name="mediation_log"),
     path("staff/declic/stats/", views.MediationStatsView.as_view(), name="mediation_stats"),
+    path("staff/declic/export.xlsx", views.MediationExportView.as_view(), name="mediation_export"),
+    path("events/feedback/<str:token>/", views.FeedbackView.as_view(), name="feedback"),
 ]

@@ -223,6 +223,73 @@ class MediationLogView(StaffRequiredMixin, View):
         return redirect("events:mediation_log")
 
 
+MEDIATION_COLUMNS = [
+    ("date", "Date"), ("duration_min", "Durée (min)"), ("kind", "Type d’accompagnement"), ("participants", "Nombre de participants"),
+    ("place", "Lieu"), ("commune", "Commune"), ("themes", "Thématiques"), ("equipment", "Matériel utilisé"), ("autonomy", "Autonomie"),
+    ("redirected_to", "Orientation"), ("workshop_title", "Titre de l’atelier"), ("gender", "Genre"), ("age_band", "Tranche d’âge"),
+    ("social_status", "Statut"), ("first_time", "Premier accompagnement"), ("pass_numerique", "Pass Numérique"),
+]
+
+
+class MediationExportView(StaffRequiredMixin, View):
+    """XLSX with French column names, one row per accompaniment (the layout of the national record)."""
+
+    def get(self, request):
+        from openpyxl import Workbook
+
+        labels = {
+            "kind": dict(MediationSession.Kind.choices), "place": dict(MediationSession.Place.choices),
+            "autonomy": dict(MediationSession.Autonomy.choices), "gender": dict(MediationSession.Gender.choices),
+            "age_band": dict(MediationSession.AgeBand.choices), "social_status": dict(MediationSession.SocialStatus.choices),
+            "themes": dict(MediationSession.THEMES), "equipment": dict(MediationSession.EQUIPMENT),
+        }
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Accompagnements")
+        sheet.append([title for _field, title in MEDIATION_COLUMNS])
+        for session in MediationSession.objects.order_by("date", "pk").iterator(chunk_size=2000):
+            row = []
+            for field, _title in MEDIATION_COLUMNS:
+                value = getattr(session, field)
+                if field in ("themes", "equipment"):
+                    value = ", ".join(str(labels[field].get(v, v)) for v in value)
+                elif field in labels:
+                    value = str(labels[field].get(value, value))
+                elif field == "first_time":
+                    value = "oui" if value else "non"
+                row.append(_safe_cell(value) if isinstance(value, str) else value)
+            sheet.append(row)
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="declic-numerique.xlsx"'
+        workbook.save(response)
+        return response
+
+
+class FeedbackView(View):
+    """After the event: the participant rates it (1–5) and comments, from the link of the e-mail."""
+
+    def get(self, request, token, *, form=None, status=200):
+        from events.forms import FeedbackForm
+
+        try:
+            registration = services.registration_from_feedback_token(token)
+        except DomainError as error:
+            return render(request, "events/feedback.html", {"error": str(error.message)}, status=400)
+        return render(request, "events/feedback.html", {"registration": registration, "form": form or FeedbackForm()}, status=status)
+
+    def post(self, request, token):
+        from events.forms import FeedbackForm
+
+        try:
+            registration = services.registration_from_feedback_token(token)
+        except DomainError as error:
+            return render(request, "events/feedback.html", {"error": str(error.message)}, status=400)
+        form = FeedbackForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, token, form=form, status=400)
+        services.feedback_save(registration=registration, rating=int(form.cleaned_data["rating"]), comment=form.cleaned_data["comment"])
+        return render(request, "events/feedback.html", {"done": True, "registration": registration})
+
+
 class MediationStatsView(StaffRequiredMixin, View):
     def get(self, request):
         sessions = MediationSession.objects.all()

@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "coworking-release-no-shows": {"task": "coworking.tasks.release_no_shows", "schedule": 300.0},
     "members-expiry-reminders": {"task": "members.tasks.send_membership_reminders", "schedule": crontab(hour=9, minute=0)},
     "members-flag-inactive": {"task": "members.tasks.flag_inactive_members", "schedule": crontab(hour=3, minute=0, day_of_week=1)},
+    "events-feedback": {"task": "events.tasks.send_feedback_requests", "schedule": crontab(hour=10, minute=0)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
 }
