@@ -118,6 +118,10 @@ def import_plan(data: bytes) -> Plan:
         rows.append((number, values))
     emails = {normalize_email_address(v["email"]) for _n, v in rows}
     existing = {u.email: u for u in User.objects.filter(email__in=emails).select_related("profile")}
+    # One query for "which member already has a membership that year", instead of one per line.
+    member_years = set(
+        Membership.objects.filter(member__in=existing.values()).values_list("member_id", "starts_on__year")
+    )
     seen: dict[str, int] = {}
     lines = []
     for number, values in rows:
@@ -152,43 +156,60 @@ def import_plan(data: bytes) -> Plan:
             same = (values.get("first_name", user.first_name) == user.first_name and values.get("last_name", user.last_name) == user.last_name
                     and all(values.get(k, getattr(profile, k, "") if profile else "") == (getattr(profile, k, "") if profile else "")
                             for k in ("phone", "commune", "organisation")))
-            has_membership = not values.get("paid_on") or Membership.objects.filter(
-                member=user, starts_on__year=_parse_date(values["paid_on"]).year).exists()
+            has_membership = not values.get("paid_on") or (user.pk, _parse_date(values["paid_on"]).year) in member_years
             line.action = "unchanged" if same and has_membership else "update"
     return Plan(lines=lines, columns={k: header[v] for k, v in columns.items()})
 
 
 def import_apply(data: bytes, *, by) -> dict[str, int]:
-    """Write the plan in one transaction; refused when any line is rejected (nothing half-written)."""
+    """Write the plan in one transaction; refused when any line is rejected (nothing half-written).
+
+    Bulk writes (a handful of queries per 2 000 rows), so 10 000 rows take seconds.
+    """
+    from django.contrib.auth.hashers import make_password
+
     from quai.audit import audit_log
 
     plan = import_plan(data)
     if plan.counts["reject"]:
         raise DomainError(_("Some lines are rejected: fix the file and try again (nothing was imported)."), field="file")
     membership_type = MembershipType.objects.filter(kind=MembershipType.Kind.INDIVIDUAL, is_active=True).first()
+    method = Membership.PaymentMethod.HELLOASSO if "helloasso" in " ".join(plan.columns.values()).lower() else Membership.PaymentMethod.TRANSFER
+    lines = [line for line in plan.lines if line.action in ("create", "update")]
     with transaction.atomic():
-        for line in plan.lines:
-            if line.action == "unchanged":
-                continue
-            values = line.values
-            user, _created = User.objects.get_or_create(email=line.email)
-            if _created:
-                user.set_unusable_password()
+        unusable = make_password(None)  # imported people set their password through "forgot my password"
+        User.objects.bulk_create(
+            [User(email=line.email, password=unusable) for line in lines if line.action == "create"], batch_size=2000
+        )
+        users = {u.email: u for u in User.objects.filter(email__in=[line.email for line in lines])}
+        profiles = {p.user_id: p for p in Profile.objects.filter(user__in=users.values())}
+        member_years = set(Membership.objects.filter(member__in=users.values()).values_list("member_id", "starts_on__year"))
+        new_profiles, changed_profiles, memberships = [], [], []
+        for line in lines:
+            values, user = line.values, users[line.email]
             user.first_name = values.get("first_name", user.first_name)[:150]
             user.last_name = values.get("last_name", user.last_name)[:150]
-            user.save()
-            profile, _p = Profile.objects.get_or_create(user=user)
+            profile = profiles.get(user.pk)
+            if profile is None:
+                profile = Profile(user=user)
+                new_profiles.append(profile)
+            else:
+                changed_profiles.append(profile)
             for key in ("phone", "commune", "organisation"):
                 if key in values:
                     setattr(profile, key, values[key][:150])
+            profile.user = user
             profile.refresh_search()
-            profile.save()
-            paid_on = _parse_date(values.get("paid_on", "")) if values.get("paid_on") else None
-            if paid_on and membership_type and not Membership.objects.filter(member=user, starts_on__year=paid_on.year).exists():
+            paid_on = _parse_date(values["paid_on"]) if values.get("paid_on") else None
+            if paid_on and membership_type and (user.pk, paid_on.year) not in member_years:
                 amount = Decimal(values["amount"].replace(",", ".").replace("€", "").strip()) if values.get("amount") else membership_type.amount_eur
-                Membership.objects.create(member=user, type=membership_type, starts_on=paid_on, ends_on=datetime.date(paid_on.year, 12, 31),
-                                          amount_paid=amount, payment_method=Membership.PaymentMethod.HELLOASSO if "helloasso" in " ".join(plan.columns.values()).lower() else Membership.PaymentMethod.TRANSFER,
-                                          paid_on=paid_on, payment_reference=_("import"))
+                memberships.append(Membership(member=user, type=membership_type, starts_on=paid_on, ends_on=datetime.date(paid_on.year, 12, 31),
+                                              amount_paid=amount, payment_method=method, paid_on=paid_on, payment_reference="import"))
+                member_years.add((user.pk, paid_on.year))
+        User.objects.bulk_update(users.values(), ["first_name", "last_name"], batch_size=2000)
+        Profile.objects.bulk_create(new_profiles, batch_size=2000)
+        Profile.objects.bulk_update(changed_profiles, ["phone", "commune", "organisation", "search"], batch_size=2000)
+        Membership.objects.bulk_create(memberships, batch_size=2000)
         counts = plan.counts
         if by is not None:
             audit_log(actor=by, action="members.imported", target=by, data=counts)

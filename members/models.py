@@ -128,6 +128,11 @@ def search_text(*parts: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
+def photo_path(profile, filename: str) -> str:
+    # A random name: the file's place on disk says nothing about its owner.
+    return f"members/photos/{secrets.token_hex(16)}.img"
+
+
 class Profile(models.Model):
     """What a member tells about themselves, and their consents (each with its date)."""
 
@@ -138,6 +143,8 @@ class Profile(models.Model):
     skills = models.CharField(_("skills"), max_length=300, blank=True, help_text=_("Comma-separated, e.g. “comptabilité, graphisme”."))
     interests = models.CharField(_("interests"), max_length=300, blank=True)
     bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    # Private file (no public URL): served by members.views.PhotoView to whoever may see it.
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     directory_consent_at = models.DateTimeField(_("listed in the directory since"), null=True, blank=True)
     newsletter_consent_at = models.DateTimeField(_("newsletter consent since"), null=True, blank=True)
     image_rights_consent_at = models.DateTimeField(_("image rights consent since"), null=True, blank=True)

@@ -185,11 +185,14 @@ def member_erase(*, user: User, by) -> User:
         user.emailaddress_set.all().delete()
         user.api_tokens.all().delete()
         user.outbox_messages.update(to=f"{pseudonym}@erased.invalid", body_text="", body_html="", subject="—")
+        existing = Profile.objects.filter(user=user).first()
+        if existing and existing.photo:
+            existing.photo.delete(save=False)
         Profile.objects.update_or_create(
             user=user,
             defaults={"phone": "", "commune": "", "organisation": "", "skills": "", "interests": "", "bio": "",
                       "directory_consent_at": None, "newsletter_consent_at": None, "image_rights_consent_at": None,
-                      "search": "", "erased_at": timezone.now()},
+                      "search": "", "photo": "", "erased_at": timezone.now()},
         )
         for app in registry.person_data:
             if app.erase:
@@ -223,3 +226,32 @@ def member_set_staff(*, user: User, is_staff: bool, by) -> User:
     user.save(update_fields=["is_staff"])
     audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
     return user
+
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def profile_set_photo(*, user: User, upload) -> Profile:
+    """Accept a JPEG/PNG/WebP of at most 2 MB whose content really is an image (checked by Pillow)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size == 0:
+        raise DomainError(_("The photo is empty."), field="photo")
+    if upload.size > PHOTO_MAX_BYTES:
+        raise DomainError(_("The photo is too large (2 MB at most)."), field="photo")
+    try:
+        image = Image.open(upload)
+        image.verify()
+        image_format = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise DomainError(_("This file is not an image (JPEG, PNG or WebP)."), field="photo")
+    if image_format not in PHOTO_FORMATS:
+        raise DomainError(_("This file is not an image (JPEG, PNG or WebP)."), field="photo")
+    upload.seek(0)
+    profile = profile_for(user)
+    old = profile.photo.name if profile.photo else None
+    profile.photo.save("photo", upload, save=True)
+    if old:
+        profile.photo.storage.delete(old)
+    return profile

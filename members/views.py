@@ -110,6 +110,39 @@ class EraseMeView(LoginRequiredMixin, View):
         return redirect("members:account")
 
 
+class PhotoUploadView(LoginRequiredMixin, View):
+    def post(self, request):
+        upload = request.FILES.get("photo")
+        if upload is None:
+            messages.error(request, _("Choose a photo to send."))
+        else:
+            try:
+                services.profile_set_photo(user=request.user, upload=upload)
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(request, _("Your photo has been saved."))
+        return redirect("members:account")
+
+
+class PhotoView(LoginRequiredMixin, View):
+    """A member's photo: to themselves, staff, and members when they opted in to the directory."""
+
+    def get(self, request, pk):
+        from django.http import FileResponse, Http404
+
+        from members.models import Profile
+
+        profile = Profile.objects.filter(user_id=pk).exclude(photo="").first()
+        allowed = profile and (request.user.pk == pk or request.user.is_staff or profile.directory_consent_at is not None)
+        if not allowed:
+            raise Http404
+        response = FileResponse(profile.photo.open("rb"), content_type="image/*")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
 class DirectoryView(LoginRequiredMixin, View):
     def get(self, request):
         skill = request.GET.get("skill", "").strip()

@@ -82,7 +82,7 @@ def test_ten_thousand_rows_in_seconds():
     counts = importer.import_apply(data, by=None)
     elapsed = time.perf_counter() - started
     assert counts["create"] == 10_000 and User.objects.count() == 10_000
-    assert elapsed < 60, elapsed
+    assert elapsed < 15, elapsed  # bulk writes: about 7 s here, plan included
 
 
 def test_exports_neutralise_formulas(client, staff):

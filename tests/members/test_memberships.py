@@ -145,3 +145,27 @@ def test_directory_shows_only_opted_in_public_fields(client, member, other_membe
     client.force_login(member)
     html = client.get(reverse("members:directory") + "?skill=graphisme").content.decode()
     assert "Olivier Petit" in html and "Caché" not in html and "0601020304" not in html and other_member.email not in html
+
+
+def test_photo_checks_type_by_content_and_size_and_stays_private(client, member, other_member, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "green").save(buffer, format="PNG")
+    client.force_login(member)
+    client.post(reverse("members:photo_upload"), {"photo": SimpleUploadedFile("fake.png", b"MZ\x90\x00 not an image", "image/png")})
+    member.refresh_from_db()
+    assert not services.profile_for(member).photo
+    client.post(reverse("members:photo_upload"), {"photo": SimpleUploadedFile("moi.png", buffer.getvalue(), "image/png")})
+    assert services.profile_for(member).photo
+    assert client.get(reverse("members:photo", args=[member.pk])).status_code == 200
+    client.force_login(other_member)
+    assert client.get(reverse("members:photo", args=[member.pk])).status_code == 404  # not in the directory
+    path = services.profile_for(member).photo.path
+    services.member_erase(user=member, by=member)
+    import os
+
+    assert not os.path.exists(path)
