@@ -15,6 +15,7 @@ from events.ical import event_ics
 from events.markdown import render_markdown
 from events.models import Event, MediationSession, Registration
 from quai.errors import DomainError
+from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
 
 
@@ -170,12 +171,6 @@ class WalkInView(StaffRequiredMixin, View):
         return redirect("events:door_list", pk=pk)
 
 
-def _safe_cell(value) -> str:
-    # A cell starting with = + - @ is a formula for a spreadsheet: neutralise it.
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class AttendanceCsvView(StaffRequiredMixin, View):
     def get(self, request, pk):
         event = get_object_or_404(Event, pk=pk)
@@ -186,7 +181,7 @@ class AttendanceCsvView(StaffRequiredMixin, View):
         writer.writerow([_("Name"), _("E-mail"), _("Status"), _("Walk-in"), _("Present")])
         for registration in selectors.door_list(event):
             writer.writerow([
-                _safe_cell(registration.display_name), _safe_cell(registration.email), registration.get_status_display(),
+                neutralise(registration.display_name), neutralise(registration.email), registration.get_status_display(),
                 _("yes") if registration.walk_in else "", _("yes") if registration.attended else (_("no") if registration.attended is False else ""),
             ])
         return response
@@ -256,7 +251,7 @@ class MediationExportView(StaffRequiredMixin, View):
                     value = str(labels[field].get(value, value))
                 elif field == "first_time":
                     value = "oui" if value else "non"
-                row.append(_safe_cell(value) if isinstance(value, str) else value)
+                row.append(neutralise(value) if isinstance(value, str) else value)
             sheet.append(row)
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="declic-numerique.xlsx"'

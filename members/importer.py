@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User, normalize_email_address, search_text
 from quai.errors import DomainError
+from quai.exports import FORMULA_PREFIXES
 
 HEADERS = {
     "email": {"email", "e mail", "courriel", "adresse email", "adresse e mail", "mail", "email adherent", "email payeur"},
@@ -35,7 +36,6 @@ HEADERS = {
     "amount": {"montant", "amount", "montant tarif", "montant eur", "montant (eur)", "cotisation"},
     "paid_on": {"date", "date de paiement", "date du paiement", "date adhesion", "payment date", "date de la commande"},
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -214,9 +214,3 @@ def import_apply(data: bytes, *, by) -> dict[str, int]:
         if by is not None:
             audit_log(actor=by, action="members.imported", target=by, data=counts)
     return counts
-
-
-def neutralise(value) -> str:
-    """For exports: a cell that a spreadsheet would run as a formula is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

@@ -13,6 +13,7 @@ from django.views import View
 from members import importer, selectors, services
 from members.forms import ImportForm, MemberFilterForm, PaymentForm
 from quai.errors import DomainError
+from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
 from quai.registry import registry
 
@@ -55,7 +56,7 @@ class MemberExportView(StaffRequiredMixin, View):
             sheet = workbook.create_sheet(_("Members"))
             sheet.append(header)
             for row in self.rows(queryset):
-                sheet.append([importer.neutralise(cell) for cell in row])
+                sheet.append([neutralise(cell) for cell in row])
             response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             response["Content-Disposition"] = 'attachment; filename="adherents.xlsx"'
             workbook.save(response)
@@ -66,7 +67,7 @@ class MemberExportView(StaffRequiredMixin, View):
         writer = csv.writer(response, delimiter=";")
         writer.writerow(header)
         for row in self.rows(queryset):
-            writer.writerow([importer.neutralise(cell) for cell in row])
+            writer.writerow([neutralise(cell) for cell in row])
         return response
 
 
