@@ -33,14 +33,18 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
             Q(profile__search__contains=term) | Q(email__icontains=search.strip())
             | Q(first_name__icontains=search.strip()) | Q(last_name__icontains=search.strip())
         )
+    # Status filters as EXISTS on the (member, ends_on) index rather than on the annotation, which
+    # PostgreSQL would have to compute for every member before filtering.
+    paid = Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=False)
+    soon = today + datetime.timedelta(days=30)
     if status == "active":
-        queryset = queryset.filter(membership_end__gt=today + datetime.timedelta(days=30))
+        queryset = queryset.filter(Exists(paid.filter(ends_on__gt=soon)))
     elif status == "expiring":
-        queryset = queryset.filter(membership_end__gte=today, membership_end__lte=today + datetime.timedelta(days=30))
+        queryset = queryset.filter(Exists(paid.filter(ends_on__gte=today))).exclude(Exists(paid.filter(ends_on__gt=soon)))
     elif status == "expired":
-        queryset = queryset.filter(membership_end__lt=today)
+        queryset = queryset.filter(Exists(paid)).exclude(Exists(paid.filter(ends_on__gte=today)))
     elif status == "none":
-        queryset = queryset.filter(membership_end__isnull=True)
+        queryset = queryset.exclude(Exists(paid))
     if type_id:
         queryset = queryset.filter(memberships__type_id=type_id, memberships__ends_on__gte=today).distinct()
     if joined_from:
