@@ -42,3 +42,12 @@ class PeriodForm(forms.Form):
             elif data["end"] - data["start"] > datetime.timedelta(days=366):
                 self.add_error("end", _("Choose a period of at most one year."))
         return data
+
+
+class MoveForm(forms.Form):
+    SLOTS = [("am", _("Morning")), ("pm", _("Afternoon")), ("day", _("Full day"))]
+
+    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    slot = forms.ChoiceField(label=_("Slot (desks)"), choices=SLOTS, required=False)
+    start_time = forms.TimeField(label=_("From (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    end_time = forms.TimeField(label=_("To (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("coworking/book/", views.BookSlotView.as_view(), name="book"),
     path("coworking/bookings/", views.MyBookingsView.as_view(), name="my_bookings"),
     path("coworking/bookings/<int:pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
+    path("coworking/bookings/<int:pk>/move/", views.BookingMoveView.as_view(), name="move"),
     path("coworking/bookings/<int:pk>/check-in/", views.BookingCheckInView.as_view(), name="check_in"),
     path("coworking/recurring/", views.RecurringView.as_view(), name="recurring"),
     path("coworking/calendar/", views.CalendarFeedResetView.as_view(), name="feed_reset"),

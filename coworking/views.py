@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from coworking import selectors, services
-from coworking.forms import BookSlotForm, PeriodForm, RecurringForm
+from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
 from coworking.models import Booking, CalendarFeed, Site
 from coworking.services import PARIS, local_dt
@@ -116,6 +116,39 @@ class BookingCancelView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Booking cancelled."))
         return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else "coworking:my_bookings")
+
+
+class BookingMoveView(LoginRequiredMixin, View):
+    """Move one of my bookings to another day or slot (credits follow the new cost)."""
+
+    template_name = "coworking/move.html"
+
+    def get(self, request, pk, *, form=None, status=200):
+        booking = selectors.booking_get_for_user(request.user, pk)
+        start = booking.starts_at.astimezone(PARIS)
+        initial = {"date": start.date(), "start_time": start.time(), "end_time": booking.ends_at.astimezone(PARIS).time()}
+        return render(request, self.template_name, {"booking": booking, "form": form or MoveForm(initial=initial)}, status=status)
+
+    def post(self, request, pk):
+        booking = selectors.booking_get_for_user(request.user, pk)
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, pk, form=form, status=400)
+        data = form.cleaned_data
+        if booking.resource.kind == "desk":
+            starts_at, ends_at = services.desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
+        else:
+            if not data.get("start_time") or not data.get("end_time"):
+                form.add_error("start_time", _("Give the new times."))
+                return self.get(request, pk, form=form, status=400)
+            starts_at, ends_at = local_dt(data["date"], data["start_time"]), local_dt(data["date"], data["end_time"])
+        try:
+            services.booking_move(booking=booking, starts_at=starts_at, ends_at=ends_at)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return self.get(request, pk, form=form, status=error.status_code)
+        messages.success(request, _("Booking moved."))
+        return redirect("coworking:my_bookings")
 
 
 class BookingCheckInView(LoginRequiredMixin, View):

@@ -133,3 +133,18 @@ def test_member_cannot_open_staff_pages_or_cancel_others(client, member, other_m
     assert client.get(reverse("coworking:staff_today")).status_code == 403
     assert client.post(reverse("coworking:cancel", args=[theirs.pk])).status_code == 404
     assert Booking.objects.get(pk=theirs.pk).status == "confirmed"
+
+
+def test_move_a_desk_booking_from_the_page(client, coworker, desk, day, morning):
+    from coworking import services
+
+    booking = services.booking_create(member=coworker, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(coworker)
+    assert client.get(reverse("coworking:move", args=[booking.pk])).status_code == 200
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"date": day.isoformat(), "slot": "pm"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.starts_at == local_dt(day, datetime.time(13))
+    past = day - datetime.timedelta(days=30)
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"date": past.isoformat(), "slot": "am"})
+    assert response.status_code == 400 and "passé" in response.content.decode()
