@@ -286,10 +286,44 @@ class FeedbackView(View):
 
 
 class MediationStatsView(StaffRequiredMixin, View):
+    """DOMAIN.md §2 statistics: totals, new beneficiaries, and every breakdown of the national record."""
+
     def get(self, request):
+        from django.db.models import Case, CharField, F, Func, Value, When
+
         sessions = MediationSession.objects.all()
+        period = request.GET.get("year", "")
+        if period.isdigit():
+            sessions = sessions.filter(date__year=int(period))
         totals = sessions.aggregate(count=Count("pk"), participants=Sum("participants"), minutes=Sum("duration_min"))
-        by_kind = sessions.values("kind").annotate(n=Count("pk")).order_by("kind")
-        by_age = sessions.values("age_band").annotate(n=Count("pk")).order_by("age_band")
-        return render(request, "events/mediation_stats.html", {"totals": totals, "by_kind": by_kind, "by_age": by_age,
-                                                                "first_time": sessions.filter(first_time=True).count()})
+
+        def breakdown(field, labels):
+            return [(labels.get(row[field], row[field] or "—"), row["n"]) for row in sessions.values(field).annotate(n=Count("pk")).order_by("-n")]
+
+        buckets = sessions.annotate(bucket=Case(
+            When(duration_min__lt=30, then=Value("< 30 min")), When(duration_min__lt=60, then=Value("30–60 min")),
+            When(duration_min__lt=120, then=Value("60–120 min")), default=Value("120 min +"), output_field=CharField(),
+        )).values("bucket").annotate(n=Count("pk")).order_by("bucket")
+        themes = (
+            sessions.annotate(theme=Func(F("themes"), function="unnest", output_field=CharField()))
+            .values("theme").annotate(n=Count("pk")).order_by("-n")
+        )
+        equipment = (
+            sessions.annotate(item=Func(F("equipment"), function="unnest", output_field=CharField()))
+            .values("item").annotate(n=Count("pk")).order_by("-n")
+        )
+        theme_labels, equipment_labels = dict(MediationSession.THEMES), dict(MediationSession.EQUIPMENT)
+        tables = [
+            (_("By theme"), [(theme_labels.get(r["theme"], r["theme"]), r["n"]) for r in themes]),
+            (_("By duration"), [(r["bucket"], r["n"]) for r in buckets]),
+            (_("By kind"), breakdown("kind", dict(MediationSession.Kind.choices))),
+            (_("By place"), breakdown("place", dict(MediationSession.Place.choices))),
+            (_("By equipment"), [(equipment_labels.get(r["item"], r["item"]), r["n"]) for r in equipment]),
+            (_("By gender"), breakdown("gender", dict(MediationSession.Gender.choices))),
+            (_("By age band"), breakdown("age_band", dict(MediationSession.AgeBand.choices))),
+            (_("By status"), breakdown("social_status", dict(MediationSession.SocialStatus.choices))),
+            (_("By commune"), breakdown("commune", {})[:20]),
+        ]
+        return render(request, "events/mediation_stats.html", {
+            "totals": totals, "first_time": sessions.filter(first_time=True).count(), "tables": tables, "year": period,
+        })

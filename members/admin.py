@@ -18,6 +18,16 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def save_model(self, request, obj, form, change):
+        # Role changes are staff actions on a member: audited in the same transaction.
+        from quai.audit import audit_log
+
+        changed_roles = [field for field in ("is_staff", "is_superuser", "is_active", "groups") if change and field in form.changed_data]
+        super().save_model(request, obj, form, change)
+        if changed_roles:
+            audit_log(actor=request.user, action="members.role_changed", target=obj,
+                      data={field: getattr(obj, field) for field in changed_roles if field != "groups"})
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):

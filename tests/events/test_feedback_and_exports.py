@@ -42,3 +42,12 @@ def test_declic_xlsx_export_has_french_columns(client, staff):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Date", "Durée (min)", "Type d’accompagnement")
     assert "E-mail" in rows[1][6] and rows[1][12] == "70 ans et plus"
+
+
+def test_declic_statistics_break_down_the_record(client, staff):
+    MediationSession.objects.create(themes=["email"], duration_min=45, age_band="70p", commune="Poissy", equipment=["phone"])
+    MediationSession.objects.create(themes=["email", "banking"], duration_min=120, kind="collective", participants=6)
+    client.force_login(staff)
+    html = client.get(reverse("events:mediation_stats")).content.decode()
+    for expected in ("Par thème", "Par durée", "30–60 min", "120 min +", "Par lieu", "Par équipement", "Téléphone", "Poissy", "70 ans et plus"):
+        assert expected in html, expected

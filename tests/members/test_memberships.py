@@ -169,3 +169,28 @@ def test_photo_checks_type_by_content_and_size_and_stays_private(client, member,
     import os
 
     assert not os.path.exists(path)
+
+
+def test_role_change_in_the_admin_is_audited(client, member):
+    from tests.factories import StaffFactory
+
+    admin = StaffFactory(is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:members_user_change", args=[member.pk]),
+        {"email": member.email, "first_name": member.first_name, "last_name": member.last_name, "language": "fr",
+         "is_active": "on", "is_staff": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditLog.objects.get(action="members.role_changed")
+    assert entry.target_id == str(member.pk) and entry.data == {"is_staff": True}
+
+
+def test_inactive_members_are_flagged_for_review(member, other_member):
+    from django.utils import timezone
+
+    type(member).objects.filter(pk=member.pk).update(date_joined=timezone.now() - datetime.timedelta(days=2000))
+    MembershipFactory(member=other_member)
+    assert services.members_flag_inactive(months=36) == 1
+    assert services.profile_for(member).flagged_inactive_at is not None
+    assert services.members_flag_inactive(months=36) == 0
