@@ -130,10 +130,11 @@ def member_export(user: User) -> dict:
         "profile": {
             field: (value.isoformat() if hasattr(value, "isoformat") else value)
             for field, value in (
-                ((f.name, getattr(profile, f.name)) for f in Profile._meta.fields if f.name not in {"id", "user", "search"})
+                ((f.name, getattr(profile, f.name)) for f in Profile._meta.fields if f.name not in {"id", "user", "search", "photo"})
                 if profile else ()
             )
-        },
+        }
+        | ({"photo": _("a photo is stored (visible on your account page)")} if profile and profile.photo else {}),
         "memberships": [
             {"type": m.type.name, "from": m.starts_on.isoformat(), "until": m.ends_on.isoformat(),
              "amount_paid": str(m.amount_paid) if m.amount_paid is not None else None, "payment_method": m.payment_method,
