@@ -62,8 +62,8 @@ class AvailabilityView(APIView):
     def get(self, request):
         errors = {}
         site_param = request.query_params.get("site", "")
-        site = Site.objects.filter(pk=int(site_param), is_active=True).first() if site_param.isdigit() else None
-        if site is None:
+        layout = selectors.site_layout(pk=int(site_param)) if site_param.isdigit() else None
+        if layout is None:
             errors["site"] = [_("Give the id of an active site.")]
         try:
             day = datetime.date.fromisoformat(request.query_params.get("date", ""))
@@ -74,7 +74,8 @@ class AvailabilityView(APIView):
             errors["kind"] = [_("kind is desk or room.")]
         if errors:
             return Response({"detail": next(iter(errors.values()))[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-        grid = selectors.availability(site=site, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
+        site = layout.site
+        grid = selectors.availability(site=layout, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
         # Built by hand (same shape as AvailabilitySerializer, which documents it): this is the hot
         # path of the booking screen, and nested serializers cost more than the four queries.
         return Response({
@@ -90,7 +91,7 @@ class AvailabilityView(APIView):
                         "is_fixed_desk": row.resource.assigned_to_id is not None,
                     },
                     "cells": [
-                        {"start": cell.starts_at.isoformat(), "end": cell.ends_at.isoformat(), "state": cell.state, "booking": cell.booking_id}
+                        {"start": cell.column.start_iso, "end": cell.column.end_iso, "state": cell.state, "booking": cell.booking_id}
                         for cell in row.cells
                     ],
                 }

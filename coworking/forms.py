@@ -13,6 +13,16 @@ class BookSlotForm(forms.Form):
     start = forms.DateTimeField(label=_("Start"))
     end = forms.DateTimeField(label=_("End"))
 
+    def __init__(self, data=None, *args, **kwargs):
+        # The grid sends the clicked cell as one value, slot="<resource>|<start>|<end>" (one form for
+        # the whole grid, one button per free cell); resource/start/end may also come separately.
+        if data is not None and data.get("slot"):
+            parts = data["slot"].split("|")
+            if len(parts) == 3:
+                data = data.copy()
+                data["resource"], data["start"], data["end"] = parts
+        super().__init__(data, *args, **kwargs)
+
 
 class RecurringForm(forms.Form):
     resource = forms.ModelChoiceField(

@@ -120,6 +120,10 @@ def seed_coworking(*, scale: int, rng, stdout) -> None:
             day += datetime.timedelta(days=1)
         Booking.objects.bulk_create(bookings, batch_size=5000)
 
+    from coworking.selectors import layout_generation
+
+    layout_generation.bump()  # resources and opening hours were bulk-created: no signal
+
 
 def _booking(resource, member_id, start, end, day, today, rng) -> Booking:
     past = day < today

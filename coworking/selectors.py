@@ -12,15 +12,42 @@ from django.utils import timezone
 
 from coworking.models import Booking, Closure, OpeningHours, Resource, Site
 from coworking.services import PARIS, desk_slots, local_dt
+from quai.gencache import Generation
+
+
+@dataclass(frozen=True)
+class Column:
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    start_label: str  # "09:00", Paris time
+    end_label: str
+    start_iso: str
+    end_iso: str
+
+    @property
+    def value(self) -> str:
+        """"start|end" in ISO 8601: what the booking form receives (after the resource id)."""
+        return f"{self.start_iso}|{self.end_iso}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_label}–{self.end_label}"
 
 
 @dataclass
 class Cell:
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    column: Column
     state: str  # "free", "taken", "mine", "closed", "past"
     booking_id: int | None = None
     label: str = ""
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return self.column.starts_at
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.column.ends_at
 
 
 @dataclass
@@ -36,10 +63,46 @@ class Grid:
     kind: str
     zone: str
     zones: list[str]
-    columns: list[tuple[datetime.datetime, datetime.datetime]]
+    columns: list[Column]
     rows: list[Row]
     open: bool
     closure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """What the grid needs about a site besides bookings: it changes rarely, so it is cached."""
+
+    site: Site
+    resources: tuple[Resource, ...]  # active ones, in display order
+    hours: dict[int, tuple[datetime.time, datetime.time]]  # weekday → (opens, closes)
+    closures: tuple[tuple[datetime.date, datetime.date, str], ...]
+
+    def closure_on(self, day: datetime.date) -> tuple[datetime.date, datetime.date, str] | None:
+        return next((closure for closure in self.closures if closure[0] <= day <= closure[1]), None)
+
+
+# Dropped whenever a site, resource, opening hours or closure is saved or deleted (see registrations).
+layout_generation = Generation("coworking-layout", ttl=600)
+LAYOUT_MODELS = ("coworking.Site", "coworking.Resource", "coworking.OpeningHours", "coworking.Closure")
+
+
+def _load_layout(*, pk=None, slug=None) -> SiteLayout | None:
+    sites = Site.objects.filter(is_active=True)
+    site = (sites.filter(pk=pk) if pk is not None else sites.filter(slug=slug) if slug else sites.order_by("pk")).first()
+    if site is None:
+        return None
+    resources = tuple(Resource.objects.filter(site=site, is_active=True).order_by("zone", "position", "name"))
+    hours = {row.weekday: (row.opens, row.closes) for row in OpeningHours.objects.filter(site=site)}
+    closures = tuple(Closure.objects.filter(site=site).order_by("start_date").values_list("start_date", "end_date", "reason"))
+    return SiteLayout(site=site, resources=resources, hours=hours, closures=closures)
+
+
+def site_layout(*, pk: int | None = None, slug: str | None = None) -> SiteLayout | None:
+    """The active site by id, by slug, or the default one (first created), with its resources,
+    opening hours and closures: four queries the first time, then one cache read."""
+    key = f"id:{pk}" if pk is not None else f"slug:{slug}" if slug else "default"
+    return layout_generation.get_or_compute(key, lambda: _load_layout(pk=pk, slug=slug))
 
 
 def booking_get_for_user(user, pk: int) -> Booking:
@@ -59,70 +122,99 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
     return queryset.order_by("span")
 
 
-def availability(*, site: Site, day: datetime.date, kind: str, user=None, zone: str = "", now=None) -> Grid:
+def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
+    if kind == "desk":
+        slots = desk_slots(layout.site, day)
+        spans = [slots["am"], slots["pm"]]
+    else:
+        spans = []
+        hours = layout.hours.get(day.weekday())
+        if hours is not None:
+            cursor = local_dt(day, hours[0])
+            if cursor.minute % 30:
+                cursor += datetime.timedelta(minutes=30 - cursor.minute % 30)
+            closes = local_dt(day, hours[1])
+            while cursor + datetime.timedelta(minutes=30) <= closes:
+                spans.append((cursor, cursor + datetime.timedelta(minutes=30)))
+                cursor += datetime.timedelta(minutes=30)
+    return [
+        Column(
+            starts_at=start,
+            ends_at=end,
+            start_label=f"{start.astimezone(PARIS):%H:%M}",
+            end_label=f"{end.astimezone(PARIS):%H:%M}",
+            start_iso=start.isoformat(),
+            end_iso=end.isoformat(),
+        )
+        for start, end in spans
+    ]
+
+
+def availability(
+    *, site: Site | SiteLayout, day: datetime.date, kind: str, user=None, zone: str = "", now=None
+) -> Grid:
     """The day grid: resources × slots (desks: morning/afternoon; rooms: 30 minutes).
 
-    Four queries whatever the number of resources and bookings: resources, opening hours,
-    closure, and the day's active bookings (GiST index on span).
+    One query whatever the number of resources and bookings (the day's active bookings, GiST
+    index on the span); the site's resources, opening hours and closures come from the cached
+    layout (`site_layout`).
     """
     now = now or timezone.now()
-    kinds = [Resource.Kind.DESK] if kind == "desk" else [Resource.Kind.ROOM, Resource.Kind.BOOTH]
-    resources = list(Resource.objects.filter(site=site, kind__in=kinds, is_active=True).order_by("zone", "position", "name"))
+    layout = site if isinstance(site, SiteLayout) else site_layout(pk=site.pk)
+    # Plain strings: a TextChoices member does not hash like its value.
+    kinds = {Resource.Kind.DESK.value} if kind == "desk" else {Resource.Kind.ROOM.value, Resource.Kind.BOOTH.value}
+    resources = [resource for resource in layout.resources if resource.kind in kinds]
     zones = sorted({resource.zone for resource in resources if resource.zone})
     if zone:
         resources = [resource for resource in resources if resource.zone == zone]
-    hours = OpeningHours.objects.filter(site=site, weekday=day.weekday()).first()
-    closure = Closure.objects.filter(site=site, start_date__lte=day, end_date__gte=day).first()
+    hours = layout.hours.get(day.weekday())
+    closure = layout.closure_on(day)
     is_open = hours is not None and closure is None
+    columns = _columns(layout, day, kind)
+    opens_at, closes_at = (local_dt(day, hours[0]), local_dt(day, hours[1])) if hours else (None, None)
 
-    if kind == "desk":
-        slots = desk_slots(site, day)
-        columns = [slots["am"], slots["pm"]]
-    else:
-        columns = []
-        if hours is not None:
-            cursor = local_dt(day, hours.opens)
-            if cursor.minute % 30:
-                cursor += datetime.timedelta(minutes=30 - cursor.minute % 30)
-            closes = local_dt(day, hours.closes)
-            while cursor + datetime.timedelta(minutes=30) <= closes:
-                columns.append((cursor, cursor + datetime.timedelta(minutes=30)))
-                cursor += datetime.timedelta(minutes=30)
+    by_resource: dict[int, list[tuple]] = {}
+    if resources and columns:
+        day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
+        rows = (
+            Booking.objects.active()
+            .filter(resource__in=[resource.pk for resource in resources])
+            .overlapping(day_start, day_end)
+            .values_list("resource_id", "pk", "member_id", "span", "label")
+        )
+        for resource_id, pk, member_id, span, label in rows:
+            by_resource.setdefault(resource_id, []).append((span.lower, span.upper, pk, member_id, label))
 
-    day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
-    bookings = list(
-        Booking.objects.active()
-        .filter(resource__in=[resource.pk for resource in resources])
-        .overlapping(day_start, day_end)
-        .only("pk", "resource_id", "member_id", "span", "label")
-    )
-    by_resource: dict[int, list[Booking]] = {}
-    for booking in bookings:
-        by_resource.setdefault(booking.resource_id, []).append(booking)
+    user_pk = getattr(user, "pk", None)
+    base_states = []
+    for column in columns:
+        if not is_open or column.starts_at < opens_at or column.ends_at > closes_at:
+            base_states.append("closed")
+        elif column.ends_at <= now:
+            base_states.append("past")
+        else:
+            base_states.append("free")
 
-    rows = []
+    grid_rows = []
     for resource in resources:
-        row = Row(resource=resource)
-        for start, end in columns:
-            state, booking_id, label = "free", None, ""
-            if not is_open or (hours and (start < local_dt(day, hours.opens) or end > local_dt(day, hours.closes))):
-                state = "closed"
-            elif end <= now:
-                state = "past"
-            for booking in by_resource.get(resource.pk, ()):
-                if booking.span.lower < end and start < booking.span.upper:
-                    mine = user is not None and booking.member_id == getattr(user, "pk", None)
-                    state, booking_id = ("mine", booking.pk) if mine else ("taken", None)
-                    label = booking.label
+        bookings = by_resource.get(resource.pk, ())
+        fixed_for_other = resource.assigned_to_id is not None and resource.assigned_to_id != user_pk
+        cells = []
+        for column, state in zip(columns, base_states):
+            booking_id, label = None, ""
+            for lower, upper, pk, member_id, booking_label in bookings:
+                if lower < column.ends_at and column.starts_at < upper:
+                    mine = user_pk is not None and member_id == user_pk
+                    state, booking_id = ("mine", pk) if mine else ("taken", None)
+                    label = booking_label
                     break
-            if state == "free" and resource.assigned_to_id and resource.assigned_to_id != getattr(user, "pk", None):
-                state = "taken"
-                label = "fixed"
-            row.cells.append(Cell(start, end, state, booking_id, label))
-        rows.append(row)
+            if state == "free" and fixed_for_other:
+                state, label = "taken", "fixed"
+            cells.append(Cell(column, state, booking_id, label))
+        grid_rows.append(Row(resource=resource, cells=cells))
     return Grid(
-        site=site, day=day, kind=kind, zone=zone, zones=zones, columns=columns, rows=rows, open=is_open,
-        closure_reason=closure.reason if closure else "",
+        site=layout.site, day=day, kind=kind, zone=zone, zones=zones, columns=columns, rows=grid_rows, open=is_open,
+        closure_reason=closure[2] if closure else "",
     )
 
 
@@ -196,7 +288,8 @@ def active_coworkers(*, start: datetime.date, end: datetime.date) -> int:
 
 
 def default_site() -> Site | None:
-    return Site.objects.filter(is_active=True).order_by("pk").first()
+    layout = site_layout()
+    return layout.site if layout else None
 
 
 def sites_for_picker():

@@ -44,6 +44,9 @@ def site_ensure_default() -> tuple[Site, bool]:
             OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
             for day in range(5)
         )
+        from coworking.selectors import layout_generation
+
+        layout_generation.bump()  # bulk_create sends no signal
     return site, created
 
 

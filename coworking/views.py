@@ -25,12 +25,17 @@ def _parse_day(value) -> datetime.date:
         return timezone.localdate(timezone.now(), PARIS)
 
 
-def _site(request) -> Site:
+def _layout(request) -> selectors.SiteLayout:
+    """The site asked for (?site=slug) or the default one, from the cached layout; 404 if none is active."""
     slug = request.GET.get("site") or request.POST.get("site")
-    site = Site.objects.filter(slug=slug, is_active=True).first() if slug else selectors.default_site()
-    if site is None:
+    layout = selectors.site_layout(slug=slug) if slug else selectors.site_layout()
+    if layout is None:
         raise Http404
-    return site
+    return layout
+
+
+def _site(request) -> Site:
+    return _layout(request).site
 
 
 class GridView(LoginRequiredMixin, View):
@@ -39,11 +44,11 @@ class GridView(LoginRequiredMixin, View):
     template_name = "coworking/grid.html"
 
     def get(self, request, *, feedback=None, status=200):
-        site = _site(request)
+        layout = _layout(request)
         day = _parse_day(request.GET.get("date") or request.POST.get("date"))
         kind = "room" if (request.GET.get("kind") or request.POST.get("kind")) == "room" else "desk"
         zone = request.GET.get("zone") or request.POST.get("zone") or ""
-        grid = selectors.availability(site=site, day=day, kind=kind, user=request.user, zone=zone)
+        grid = selectors.availability(site=layout, day=day, kind=kind, user=request.user, zone=zone)
         context = {
             "grid": grid,
             "feedback": feedback,

@@ -54,7 +54,8 @@ def _seed(*, scale, rng, stdout):
 
 
 register_member_link(
-    NavLink(label=_("My projects"), url_name="incubator:my_projects", order=40, visible_if=_my_projects)
+    NavLink(label=_("My projects"), url_name="incubator:my_projects", order=40, visible_if=_my_projects,
+            refresh_on=("incubator.Project",))
 )
 register_staff_section(NavLink(label=_("Incubator"), url_name="incubator:staff_projects", order=40))
 register_person_data(

@@ -24,6 +24,9 @@ class NavLink:
     # conditions that need no query (e.g. user.is_staff).
     visible: Callable[[Any], bool] | None = None
     visible_if: Callable[[Any], Any] | None = None
+    # Models ("app_label.Model") whose changes can flip `visible_if`: the answers are cached per
+    # person and day, and any save/delete (or many-to-many change) of these models drops them all.
+    refresh_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ def register_staff_section(link: NavLink) -> None:
 
 def register_member_link(link: NavLink) -> None:
     _add(registry.member_links, link, key=lambda entry: entry.url_name)
+    if link.visible_if is not None:
+        from quai.navigation import refresh_links_on
+
+        refresh_links_on(link.refresh_on)
 
 
 def register_person_data(data: PersonData) -> None:

@@ -31,6 +31,30 @@ def test_member_links_conditions_cost_one_query_whatever_their_number(member, co
     assert names == ["members:account", "x:m", "x:m2"]
 
 
+def test_member_links_answers_are_cached_until_a_declared_model_changes(member, django_assert_num_queries):
+    """The real links: answered once, then served from the cache until a subscription/enrolment/project changes."""
+    from coworking.models import Subscription
+    from tests.coworking.factories import SubscriptionFactory
+
+    def names():
+        request = RequestFactory().get("/")
+        request.user = member
+        return [link.url_name for link in context_processors.quai(request)["member_links"]]
+
+    with django_assert_num_queries(1):
+        assert "coworking:my_bookings" not in names()
+    with django_assert_num_queries(0):
+        assert "coworking:my_bookings" not in names()
+    subscription = SubscriptionFactory(member=member)  # post_save: every cached answer is dropped
+    with django_assert_num_queries(1):
+        assert "coworking:my_bookings" in names()
+    with django_assert_num_queries(0):
+        assert "coworking:my_bookings" in names()
+    Subscription.objects.filter(pk=subscription.pk).delete()
+    with django_assert_num_queries(1):
+        assert "coworking:my_bookings" not in names()
+
+
 def test_anonymous_visitors_get_no_member_links(conditional_links, django_assert_num_queries):
     from django.contrib.auth.models import AnonymousUser
 
