@@ -19,13 +19,20 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolate_cache_and_media(settings, tmp_path):
-    """Rate limits and throttles live in the cache: start each test with an empty one."""
+    """Rate limits, throttles and cached reads live in the cache: start each test with an empty one."""
     from django.core.cache import cache
 
-    cache.clear()
+    from quai.gencache import GENERATIONS
+
+    def clear():
+        cache.clear()
+        for generation in GENERATIONS:
+            generation.forget_local()
+
+    clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

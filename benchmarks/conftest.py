@@ -18,11 +18,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     floor = next((b for b in session.benchmarks if b.name.startswith("test_floor")), None)
     terminalreporter.write_sep("=", "Quai benchmarks: median per call, and ratio to the floor")
-    terminalreporter.write_line(f"{'benchmark':<60} {'median (ms)':>12} {'× floor':>9}")
+    terminalreporter.write_line(f"{'benchmark':<60} {'median (ms)':>12} {'× floor':>9}  {'data':<20}")
     for bench in sorted(session.benchmarks, key=lambda b: b.name):
         median_ms = bench.stats.median * 1000
         ratio = bench.stats.median / floor.stats.median if floor else float("nan")
-        terminalreporter.write_line(f"{bench.name:<60} {median_ms:>12.3f} {ratio:>9.2f}")
+        data = ", ".join(f"{key} {value:,}".replace(",", " ") for key, value in sorted(bench.extra_info.items()))
+        terminalreporter.write_line(f"{bench.name:<60} {median_ms:>12.3f} {ratio:>9.2f}  {data:<20}")
+    # Growth: each benchmark measured at two volumes (`…_1_demo_volume[x]` / `…_2_grown_volume[x]`).
+    by_name = {bench.name: bench for bench in session.benchmarks}
+    pairs = [(name, name.replace("_1_demo_volume", "_2_grown_volume")) for name in by_name if "_1_demo_volume" in name]
+    pairs = [(small, big) for small, big in pairs if big in by_name]
+    if pairs:
+        terminalreporter.write_sep("-", "Growth: median at the grown volume ÷ median at the demo volume")
+        for small, big in pairs:
+            growth = by_name[big].stats.median / by_name[small].stats.median
+            terminalreporter.write_line(f"{small.replace('_1_demo_volume', ''):<60} {growth:>12.2f}")
+    paired = getattr(config, "_quai_paired_rows", [])
+    if paired:
+        terminalreporter.write_sep("-", "Paired with the floor: rounds alternate floor and page (median of per-round ratios)")
+        terminalreporter.write_line(f"{'page':<60} {'median (ms)':>12} {'× floor':>9}")
+        for name, median_ms, ratio in paired:
+            terminalreporter.write_line(f"{name:<60} {median_ms:>12.3f} {ratio:>9.2f}")
     extra = getattr(config, "_quai_extra_rows", [])
     if extra:
         terminalreporter.write_sep("-", "HTTP throughput (loopback)")
@@ -40,3 +56,33 @@ def report_throughput(request):
         rows.append((name, rps, p95_ms))
 
     return add
+
+
+@pytest.fixture
+def paired_with_floor(request, client):
+    """Time a page against the floor in alternating rounds, so both see the same machine state
+    (on a shared 2-core machine, two benchmarks run a minute apart can differ by 2× on their own).
+    Records (name, median ms, median of per-round ratios) for the summary; returns the ratio."""
+    import statistics
+    import time
+
+    rows = request.config.__dict__.setdefault("_quai_paired_rows", [])
+
+    def run(name: str, page_client, url: str, rounds: int = 200) -> float:
+        for _ in range(20):
+            client.get("/bench/floor/")
+            page_client.get(url)
+        floors, pages = [], []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get("/bench/floor/")
+            floors.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            response = page_client.get(url)
+            pages.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        ratio = statistics.median(page / floor for page, floor in zip(pages, floors))
+        rows.append((name, statistics.median(pages) * 1000, ratio))
+        return ratio
+
+    return run

@@ -1,13 +1,20 @@
-"""Coworking benchmarks: the day grid at two data volumes, "my bookings", and booking POST throughput.
+"""Coworking benchmarks: the day grid (HTML page and API) as data grows, "my bookings", and booking
+POST throughput.
 
-The grid must stay flat as bookings pile up (GiST index on the span, a fixed number of queries):
-the test seeds the demo site (≈ 12 000 bookings over 18 months), measures the grid, then multiplies
-the history of the same site by QUAI_BENCH_COWORKING_FACTOR (default 20, ≈ 240 000 bookings) and
-measures again. `seed_demo --scale 100` (≈ 1.2 M bookings on 100 sites) takes several minutes here;
-set QUAI_BENCH_COWORKING_FACTOR=100 to run that volume.
+The grid must stay flat as bookings pile up (one query on the exclusion constraint's GiST index,
+the site's layout from the cache). The module seeds the demo (la Ruche, ≈ 12 000 bookings over
+18 months) and measures; then it grows the data and measures the same pages again:
+
+- by default, it multiplies la Ruche's history by QUAI_BENCH_COWORKING_FACTOR (default 20,
+  ≈ 240 000 bookings) with one INSERT … SELECT (a few seconds);
+- with QUAI_BENCH_COWORKING_SCALE=100 it runs the demo seeder at scale 100 instead, as
+  `seed_demo --scale 100` does (99 more sites, ≈ 1 M bookings; about 6 minutes of seeding here).
+
+The day measured is the next weekday (open: every slot is a real cell).
 """
 
 import datetime
+import io
 import json
 import os
 import random
@@ -23,6 +30,14 @@ from coworking.models import Booking, Resource, Site
 from coworking.services import PARIS, local_dt
 
 FACTOR = int(os.environ.get("QUAI_BENCH_COWORKING_FACTOR", "20"))
+SCALE = int(os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1"))
+
+
+def _open_day() -> datetime.date:
+    day = timezone.localdate(timezone.now(), PARIS)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +46,24 @@ def demo(django_db_setup, django_db_blocker):
         from django.core.management import call_command
 
         call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))
-        site = Site.objects.get(slug="ruche-saint-germain")
-        yield site
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would have done on a live database
+        yield Site.objects.get(slug="ruche-saint-germain")
+
+
+@pytest.fixture(scope="module")
+def grown(demo, django_db_blocker):
+    """The same database with far more bookings (see the module's docstring)."""
+    with django_db_blocker.unblock():
+        if SCALE > 1:
+            from coworking.seed import seed_coworking
+
+            seed_coworking(scale=SCALE, rng=random.Random(SCALE), stdout=io.StringIO())
+        else:
+            _multiply_history(demo, FACTOR)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE coworking_booking")
+        yield Booking.objects.count()
 
 
 def _grid_client():
@@ -43,8 +74,8 @@ def _grid_client():
     return client
 
 
-def _multiply_history(site: Site, factor: int) -> int:
-    """Copy the site's bookings into earlier years (shifted by whole weeks) `factor - 1` times."""
+def _multiply_history(site: Site, factor: int) -> None:
+    """Copy the site's bookings into earlier years (shifted by 600 days) `factor - 1` times."""
     with connection.cursor() as cursor:
         for copy in range(1, factor):
             cursor.execute(
@@ -58,23 +89,24 @@ def _multiply_history(site: Site, factor: int) -> int:
                 """,
                 [copy, copy, site.pk],
             )
-        cursor.execute("ANALYZE coworking_booking")
-    return Booking.objects.count()
+
+
+def _pages(site):
+    day = _open_day()
+    return {
+        "desks": f"/coworking/?date={day}&kind=desk",
+        "rooms": f"/coworking/?date={day}&kind=room",
+        "api_rooms": f"/api/v1/availability/?site={site.pk}&date={day}&kind=room",
+        "api_desks": f"/api/v1/availability/?site={site.pk}&date={day}&kind=desk",
+    }
 
 
 @pytest.mark.django_db
-def test_grid_desks_today_demo_volume(benchmark, demo):
+@pytest.mark.parametrize("page", ["desks", "rooms", "api_desks", "api_rooms"])
+def test_grid_1_demo_volume(benchmark, demo, page):
     client = _grid_client()
-    day = timezone.localdate(timezone.now(), PARIS)
-    response = benchmark(client.get, f"/coworking/?date={day}&kind=desk")
-    assert response.status_code == 200
-
-
-@pytest.mark.django_db
-def test_grid_rooms_api_demo_volume(benchmark, demo):
-    client = _grid_client()
-    day = timezone.localdate(timezone.now(), PARIS)
-    response = benchmark(client.get, f"/api/v1/availability/?site={demo.pk}&date={day}&kind=room")
+    benchmark.extra_info["bookings"] = Booking.objects.count()
+    response = benchmark(client.get, _pages(demo)[page])
     assert response.status_code == 200
 
 
@@ -86,12 +118,34 @@ def test_my_bookings_demo_volume(benchmark, demo):
 
 
 @pytest.mark.django_db
-def test_grid_desks_today_x_history(benchmark, demo):
-    total = _multiply_history(demo, FACTOR)
+def test_grid_1_paired_with_floor(demo, paired_with_floor):
     client = _grid_client()
-    day = timezone.localdate(timezone.now(), PARIS)
-    benchmark.extra_info["bookings"] = total
-    response = benchmark(client.get, f"/coworking/?date={day}&kind=desk")
+    count = Booking.objects.count()
+    for page, url in _pages(demo).items():
+        paired_with_floor(f"grid {page} ({count:,} bookings)".replace(",", " "), client, url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["desks", "rooms", "api_desks", "api_rooms"])
+def test_grid_2_grown_volume(benchmark, demo, grown, page):
+    client = _grid_client()
+    benchmark.extra_info["bookings"] = grown
+    response = benchmark(client.get, _pages(demo)[page])
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_grid_3_paired_with_floor(demo, grown, paired_with_floor):
+    """After the grown-volume benchmarks: each grid page against the floor, in alternating rounds."""
+    client = _grid_client()
+    for page, url in _pages(demo).items():
+        paired_with_floor(f"grid {page} ({grown:,} bookings)".replace(",", " "), client, url)
+
+
+@pytest.mark.django_db
+def test_my_bookings_grown_volume(benchmark, demo, grown):
+    client = _grid_client()
+    response = benchmark(client.get, "/coworking/bookings/")
     assert response.status_code == 200
 
 

@@ -1,7 +1,8 @@
 """Demo coworking: la Ruche Saint-Germain (2 open-space zones of 15 desks, 6 fixed desks, rooms of 4,
 8 and 12 people, a phone booth), 60 coworkers on a mix of plans, 18 months of bookings.
 
---scale N adds N-1 more sites of the same shape (N × the bookings), for benchmarks.
+--scale N adds N-1 more sites of the same shape (N × the bookings), for benchmarks; run again with
+a larger N, it adds the missing sites only.
 """
 
 import datetime
@@ -43,18 +44,41 @@ def _layout(site: Site, residents: list) -> list[Resource]:
 
 
 def seed_coworking(*, scale: int, rng, stdout) -> None:
+    """La Ruche and its coworkers once; then sites 2..scale, each with its 18 months of bookings.
+    Running it again with a larger scale adds the missing sites only."""
+    today = timezone.localdate(timezone.now(), PARIS)
+    first_day = today - datetime.timedelta(days=548)
+    site, _created = site_ensure_default()
+    if not site.resources.exists():
+        coworkers, residents = _seed_people(rng, today, first_day)
+        _seed_site(site, residents, coworkers, first_day, today, rng)
+    else:
+        coworkers = _coworkers()
+    for copy in range(2, scale + 1):
+        extra, created = Site.objects.get_or_create(slug=f"site-demo-{copy}", defaults={"name": f"Site de démonstration {copy}"})
+        if created:
+            OpeningHours.objects.bulk_create(OpeningHours(site=extra, weekday=d, opens=datetime.time(8, 30), closes=datetime.time(19)) for d in range(5))
+            _seed_site(extra, [], coworkers, first_day, today, rng)
+
+    from coworking.selectors import layout_generation
+
+    layout_generation.bump()  # resources and opening hours were bulk-created: no signal
+
+
+def _coworkers() -> list:
     from members.seed import demo_user
 
-    site, _created = site_ensure_default()
-    if site.resources.exists():
-        return
+    return [demo_user("coworker@demo.quai.test"), demo_user("incube@demo.quai.test")] + list(
+        User.objects.filter(email__endswith="@coworking.demo.quai.test").order_by("email")
+    )
+
+
+def _seed_people(rng, today, first_day):
     fake = Faker("fr_FR")
     fake.seed_instance(rng.randint(0, 10**6))
     plans = {kind: Plan.objects.get_or_create(kind=kind, defaults={"name": name, "credits": credits, "monthly_price_eur": price})[0]
              for kind, name, credits, price in PLANS}
     password = make_password("quai-demo-coworker")  # one hash for everyone: seeding stays fast
-    today = timezone.localdate(timezone.now(), PARIS)
-    first_day = today - datetime.timedelta(days=548)
 
     existing = {u.email for u in User.objects.filter(email__endswith="@coworking.demo.quai.test")}
     new_users = []
@@ -63,9 +87,7 @@ def seed_coworking(*, scale: int, rng, stdout) -> None:
         if email not in existing:
             new_users.append(User(email=email, first_name=fake.first_name(), last_name=fake.last_name(), password=password))
     User.objects.bulk_create(new_users)
-    coworkers = [demo_user("coworker@demo.quai.test"), demo_user("incube@demo.quai.test")] + list(
-        User.objects.filter(email__endswith="@coworking.demo.quai.test").order_by("email")
-    )
+    coworkers = _coworkers()
     residents = coworkers[2:8]
 
     subscriptions = [
@@ -85,44 +107,35 @@ def seed_coworking(*, scale: int, rng, stdout) -> None:
                          credits_remaining=max(Decimal("0"), plan.credits - Decimal(rng.randint(0, 4))) if plan.credits else None)
         )
     Subscription.objects.bulk_create(subscriptions)
+    return coworkers, residents
 
-    sites = [site]
-    for copy in range(2, scale + 1):
-        extra, created = Site.objects.get_or_create(slug=f"site-demo-{copy}", defaults={"name": f"Site de démonstration {copy}"})
-        if created:
-            OpeningHours.objects.bulk_create(OpeningHours(site=extra, weekday=d, opens=datetime.time(8, 30), closes=datetime.time(19)) for d in range(5))
-        sites.append(extra)
 
-    for current in sites:
-        resources = _layout(current, residents if current == site else [])
-        desks = [r for r in resources if r.kind == "desk"]
-        rooms = [r for r in resources if r.kind != "desk"]
-        bookings = []
-        day = first_day
-        while day <= today + datetime.timedelta(days=14):
-            if day.weekday() < 5:
-                slots = desk_slots(current, day)
-                for desk in desks:
-                    if desk.assigned_to_id:
-                        if rng.random() < 0.8:
-                            bookings.append(_booking(desk, desk.assigned_to_id, *slots["day"], day, today, rng))
-                        continue
-                    roll = rng.random()
-                    if roll < 0.35:
-                        bookings.append(_booking(desk, rng.choice(coworkers).pk, *slots["day"], day, today, rng))
-                    elif roll < 0.6:
-                        bookings.append(_booking(desk, rng.choice(coworkers).pk, *slots[rng.choice(["am", "pm"])], day, today, rng))
-                for room in rooms:
-                    for hour in (9, 11, 14, 16):
-                        if rng.random() < 0.4:
-                            start = local_dt(day, datetime.time(hour, 0))
-                            bookings.append(_booking(room, rng.choice(coworkers).pk, start, start + datetime.timedelta(minutes=rng.choice([30, 60, 90])), day, today, rng))
-            day += datetime.timedelta(days=1)
-        Booking.objects.bulk_create(bookings, batch_size=5000)
-
-    from coworking.selectors import layout_generation
-
-    layout_generation.bump()  # resources and opening hours were bulk-created: no signal
+def _seed_site(current, residents, coworkers, first_day, today, rng) -> None:
+    resources = _layout(current, residents)
+    desks = [r for r in resources if r.kind == "desk"]
+    rooms = [r for r in resources if r.kind != "desk"]
+    bookings = []
+    day = first_day
+    while day <= today + datetime.timedelta(days=14):
+        if day.weekday() < 5:
+            slots = desk_slots(current, day)
+            for desk in desks:
+                if desk.assigned_to_id:
+                    if rng.random() < 0.8:
+                        bookings.append(_booking(desk, desk.assigned_to_id, *slots["day"], day, today, rng))
+                    continue
+                roll = rng.random()
+                if roll < 0.35:
+                    bookings.append(_booking(desk, rng.choice(coworkers).pk, *slots["day"], day, today, rng))
+                elif roll < 0.6:
+                    bookings.append(_booking(desk, rng.choice(coworkers).pk, *slots[rng.choice(["am", "pm"])], day, today, rng))
+            for room in rooms:
+                for hour in (9, 11, 14, 16):
+                    if rng.random() < 0.4:
+                        start = local_dt(day, datetime.time(hour, 0))
+                        bookings.append(_booking(room, rng.choice(coworkers).pk, start, start + datetime.timedelta(minutes=rng.choice([30, 60, 90])), day, today, rng))
+        day += datetime.timedelta(days=1)
+    Booking.objects.bulk_create(bookings, batch_size=5000)
 
 
 def _booking(resource, member_id, start, end, day, today, rng) -> Booking:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
+from django.db import connection
+from django.db.models import DateTimeField, F, Func
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -118,8 +120,31 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
     now = now or timezone.now()
     queryset = Booking.objects.filter(member=member).select_related("resource__site")
     if upcoming_only:
-        queryset = queryset.filter(status=Booking.Status.CONFIRMED, span__endswith__gt=now)
+        # Ordered by end, as booking_member_upcoming_idx is (a member's bookings never overlap in
+        # practice, so it is also the order of their starts): a page reads 20 index entries.
+        ends = Func(F("span"), function="upper", output_field=DateTimeField())
+        return queryset.filter(status=Booking.Status.CONFIRMED, span__endswith__gt=now).order_by(ends, "pk")
     return queryset.order_by("span")
+
+
+# The grid's one query, the hottest of the application, written once in SQL: building it through
+# the ORM cost more than running it. It states the exclusion constraint's own expressions
+# (int8range(resource_id) && …, span && …) so PostgreSQL searches booking_no_overlap's GiST index on
+# both columns; the caller keeps the exact resource ids. Same rows as
+# Booking.objects.active().in_resource_id_range(low, high).overlapping(start, end) (tested).
+_ACTIVE_BOOKINGS_SQL = f"""
+    SELECT resource_id, id, member_id, lower(span), upper(span), label
+    FROM {Booking._meta.db_table}
+    WHERE status = %s
+      AND int8range(resource_id, resource_id, '[]') && int8range(%s, %s, '[]')
+      AND span && tstzrange(%s, %s, '[)')
+"""
+
+
+def _active_bookings(low: int, high: int, start: datetime.datetime, end: datetime.datetime) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_BOOKINGS_SQL, [Booking.Status.CONFIRMED.value, low, high, start, end])
+        return cursor.fetchall()
 
 
 def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
@@ -176,14 +201,10 @@ def availability(
     by_resource: dict[int, list[tuple]] = {}
     if resources and columns:
         day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
-        rows = (
-            Booking.objects.active()
-            .filter(resource__in=[resource.pk for resource in resources])
-            .overlapping(day_start, day_end)
-            .values_list("resource_id", "pk", "member_id", "span", "label")
-        )
-        for resource_id, pk, member_id, span, label in rows:
-            by_resource.setdefault(resource_id, []).append((span.lower, span.upper, pk, member_id, label))
+        ids = {resource.pk for resource in resources}
+        for resource_id, pk, member_id, lower, upper, label in _active_bookings(min(ids), max(ids), day_start, day_end):
+            if resource_id in ids:
+                by_resource.setdefault(resource_id, []).append((lower, upper, pk, member_id, label))
 
     user_pk = getattr(user, "pk", None)
     base_states = []

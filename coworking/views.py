@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -98,7 +99,8 @@ class MyBookingsView(LoginRequiredMixin, View):
             request,
             self.template_name,
             {
-                "bookings": selectors.bookings_for_member(request.user),
+                # Twenty at a time: a resident books every day, the list must not grow with them.
+                "page": Paginator(selectors.bookings_for_member(request.user), 20).get_page(request.GET.get("page")),
                 "today": timezone.localdate(timezone.now(), PARIS),
                 "subscription": selectors.subscription_current(request.user),
                 "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,

@@ -116,3 +116,40 @@ def test_a_mangled_slot_is_refused_and_nothing_is_written(client, coworker, desk
     assert response.status_code == 400
     assert "Ce créneau ne peut pas être réservé" in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_grid_rows_escape_names_and_zones(client, coworker, site, day):
+    ResourceFactory(site=site, name='<script>alert("x")</script>', zone="A & <B>")
+    client.force_login(coworker)
+    html = _grid(client, day)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "A &amp; &lt;B&gt;" in html
+
+
+def test_the_grid_sql_returns_what_the_orm_query_returns(site, coworker, other_member, day):
+    """The grid's hand-written query and Booking.objects.active().in_resource_id_range().overlapping()
+    agree: same rows for the day, cancelled ones and other days left out, other sites' ids kept
+    out by the caller."""
+    from coworking import services
+    from tests.coworking.factories import SubscriptionFactory
+
+    SubscriptionFactory(member=other_member)
+    desks = [ResourceFactory(site=site, name=f"D{i}") for i in range(3)]
+    other_site_desk = ResourceFactory(site=SiteFactory(slug="ailleurs"), name="Ailleurs")
+    am = (local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13)))
+    pm = (local_dt(day, datetime.time(13)), local_dt(day, datetime.time(18)))
+    kept = [
+        services.booking_create(member=coworker, resource=desks[0], starts_at=am[0], ends_at=am[1]),
+        services.booking_create(member=other_member, resource=desks[2], starts_at=pm[0], ends_at=pm[1]),
+    ]
+    cancelled = services.booking_create(member=coworker, resource=desks[1], starts_at=pm[0], ends_at=pm[1])
+    services.booking_cancel(booking=cancelled, by=coworker)
+    next_day = day + datetime.timedelta(days=1)
+    services.booking_create(member=coworker, resource=desks[1], starts_at=local_dt(next_day, datetime.time(9)), ends_at=local_dt(next_day, datetime.time(13)))
+    services.booking_create(member=other_member, resource=other_site_desk, starts_at=am[0], ends_at=am[1])
+
+    start, end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
+    low, high = desks[0].pk, desks[2].pk
+    raw = {(row[0], row[1]) for row in selectors._active_bookings(low, high, start, end)}
+    orm = set(Booking.objects.active().in_resource_id_range(low, high).overlapping(start, end).values_list("resource_id", "pk"))
+    assert raw == orm == {(b.resource_id, b.pk) for b in kept}

@@ -57,10 +57,16 @@ def test_my_bookings_cancel_and_constant_queries(client, coworker, site, day):
     first = services.booking_create(member=coworker, resource=ResourceFactory(site=site), starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
     count()  # the navigation's answers are cached from the first page on
     few = count()
-    for offset in range(1, 12):
+    for offset in range(1, 13):
         other_day = day + datetime.timedelta(days=offset)
-        services.booking_create(member=coworker, resource=ResourceFactory(site=site), starts_at=local_dt(other_day, datetime.time(13)), ends_at=local_dt(other_day, datetime.time(18)))
+        for start, end in ((9, 13), (13, 18)):
+            services.booking_create(member=coworker, resource=ResourceFactory(site=site), starts_at=local_dt(other_day, datetime.time(start)), ends_at=local_dt(other_day, datetime.time(end)))
     assert count() == few
+    # Twenty per page, the first one first; the rest on page 2.
+    html = client.get(reverse("coworking:my_bookings")).content.decode()
+    assert html.count('class="card"') == 20 and "Page 1 sur 2" in html and "?page=2" in html
+    html = client.get(reverse("coworking:my_bookings") + "?page=2").content.decode()
+    assert html.count('class="card"') == 5 and "Page 2 sur 2" in html
     response = client.post(reverse("coworking:cancel", args=[first.pk]))
     assert response.status_code == 302
     assert Booking.objects.get(pk=first.pk).status == "cancelled"
@@ -81,8 +87,12 @@ def test_grid_page_queries_do_not_grow_with_resources(client, coworker, site, da
 
     from django.core.cache import cache
 
+    from quai.gencache import GENERATIONS
+
     def cold_and_warm():
         cache.clear()  # first page: session, navigation and site layout read from PostgreSQL
+        for generation in GENERATIONS:
+            generation.forget_local()
         return count(), count()
 
     ResourceFactory(site=site)
