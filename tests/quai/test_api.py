@@ -86,5 +86,36 @@ def test_api_is_throttled_with_the_error_format(member_api, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"})
     statuses = [member_api.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    body = member_api.get("/api/v1/me/").json()
+    response = member_api.get("/api/v1/me/")
+    body = response.json()
     assert body["detail"] and body["errors"] == {}
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("backend", ["locmem", "redis"])
+def test_throttle_counts_per_window_in_one_entry(backend, settings):
+    """The counter works on the in-process cache (tests) and on Redis (deployments): one entry per
+    window, counted atomically, expiring with the window."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from quai import throttling
+
+    if backend == "redis":
+        store = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "quai-test-throttle"})
+        store._class = throttling.RedisCacheClient  # Django's own client
+    else:
+        store = caches["default"]
+    original = throttling.cache
+    throttling.cache = store
+    try:
+        store.delete("t:1")
+        assert [throttling.hit("t:1", 60) for _ in range(3)] == [1, 2, 3]
+        assert store.get("t:1") == 3
+        assert throttling.hit("t:2", 60) == 1
+        if backend == "redis":
+            ttl = store._cache.get_client(write=True).ttl(store.make_and_validate_key("t:1"))
+            assert 0 < ttl <= 61
+        store.delete_many(["t:1", "t:2"])
+    finally:
+        throttling.cache = original
