@@ -1,11 +1,47 @@
-"""Django's Redis cache, keeping one Redis client per connection pool.
+"""Django's Redis cache, tuned for Quai.
 
-`django.core.cache.backends.redis.RedisCacheClient.get_client` builds a new `redis.Redis` object on
-every cache call (the connections themselves are pooled); building it costs more than a GET on
-loopback. A `redis.Redis` client is thread-safe, so one per pool is enough.
+- One Redis client per connection pool: `RedisCacheClient.get_client` builds a new `redis.Redis`
+  object on every cache call (the connections themselves are pooled), which costs more than a GET
+  on loopback. A `redis.Redis` client is thread-safe, so one per pool is enough.
+- Fail open: when Redis does not answer (short timeouts, see settings), a read is a miss and a
+  write is dropped, with a warning in the log at most once a minute. Pages keep working from
+  PostgreSQL (sessions are written there too; cached reads are recomputed); `/healthz` reports
+  Redis down; rate limits and throttles let requests through meanwhile.
 """
 
+import functools
+import logging
+import time
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("quai.cache")
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+_last_warning = [0.0]
+
+
+def warn_redis_down(error: Exception) -> None:
+    now = time.monotonic()
+    if now - _last_warning[0] > 60:
+        _last_warning[0] = now
+        logger.warning("Redis does not answer (%s): the cache is bypassed until it is back.", error)
+
+
+def _fail_open(default):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except REDIS_DOWN as error:
+                warn_redis_down(error)
+                return default(*args, **kwargs) if callable(default) else default
+
+        return wrapper
+
+    return decorate
 
 
 class PooledRedisCacheClient(RedisCacheClient):
@@ -19,6 +55,17 @@ class PooledRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    get = _fail_open(lambda self, key, default: default)(RedisCacheClient.get)
+    get_many = _fail_open({})(RedisCacheClient.get_many)
+    has_key = _fail_open(False)(RedisCacheClient.has_key)
+    add = _fail_open(False)(RedisCacheClient.add)
+    set = _fail_open(None)(RedisCacheClient.set)
+    set_many = _fail_open([])(RedisCacheClient.set_many)
+    touch = _fail_open(False)(RedisCacheClient.touch)
+    delete = _fail_open(False)(RedisCacheClient.delete)
+    delete_many = _fail_open(None)(RedisCacheClient.delete_many)
+    clear = _fail_open(False)(RedisCacheClient.clear)
 
 
 class PooledRedisCache(RedisCache):

@@ -181,7 +181,8 @@ def cmd_bench(args: list[str]) -> int:
     env = prepare_environment()
     env["QUAI_BENCH"] = "1"
     return subprocess.run(
-        [PY, "-m", "pytest", "benchmarks", "-q", "--benchmark-min-rounds=30",
+        # No 5-minute test timeout here: growing the data to scale 100 takes longer than that.
+        [PY, "-m", "pytest", "benchmarks", "-q", "--timeout=3600", "--benchmark-min-rounds=30",
          "--benchmark-columns=min,median,mean,ops,rounds", "--benchmark-sort=name", *args],
         env=env, cwd=BASE,
     ).returncode

@@ -51,9 +51,10 @@ class Generation:
         cache.set(self.token_key, token, None)
         self._token = (token, time.monotonic() + self.token_seconds)
 
-    def token(self) -> str:
+    def token(self) -> str | None:
         """The current token: re-read from the cache at most every `token_seconds` by each process
-        (a change made by this process is seen at once; by another one, within that delay)."""
+        (a change made by this process is seen at once; by another one, within that delay).
+        None when the cache does not answer."""
         token, fresh_until = self._token
         if token is not None and time.monotonic() < fresh_until:
             return token
@@ -61,7 +62,8 @@ class Generation:
         if token is None:
             cache.add(self.token_key, uuid.uuid4().hex, None)
             token = cache.get(self.token_key)
-        self._token = (token, time.monotonic() + self.token_seconds)
+        if token is not None:
+            self._token = (token, time.monotonic() + self.token_seconds)
         return token
 
     def forget_local(self) -> None:
@@ -85,6 +87,8 @@ class Generation:
         (one cache round trip, for the token), else from the cache, else `compute()`d and stored."""
         full_key = f"quai:gen:{self.name}:{key}"
         token = self.token()
+        if token is None:  # the cache does not answer (Redis down): no copy can be trusted
+            return compute()
         now = time.monotonic()
         local = self._local.get(full_key)
         if local is not None and local[0] == token and local[2] > now:

@@ -149,9 +149,10 @@ if TESTING and not env_bool("QUAI_BENCH", False):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "quai.cache.PooledRedisCache",
+            "BACKEND": "quai.cache.PooledRedisCache",  # fails open when Redis is down (quai/cache.py)
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 
