@@ -33,18 +33,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for small, big in pairs:
             growth = by_name[big].stats.median / by_name[small].stats.median
             terminalreporter.write_line(f"{small.replace('_1_demo_volume', ''):<60} {growth:>12.2f}")
-    paired = getattr(config, "_quai_paired_rows", [])
-    if paired:
-        terminalreporter.write_sep("-", "Paired with the floor: rounds alternate floor and page (median of per-round ratios)")
-        terminalreporter.write_line(f"{'page':<60} {'median (ms)':>12} {'× floor':>9}")
-        for name, median_ms, ratio in paired:
-            terminalreporter.write_line(f"{name:<60} {median_ms:>12.3f} {ratio:>9.2f}")
-    extra = getattr(config, "_quai_extra_rows", [])
-    if extra:
-        terminalreporter.write_sep("-", "HTTP throughput (loopback)")
-        terminalreporter.write_line(f"{'scenario':<60} {'req/s':>12} {'p95 (ms)':>9}")
-        for name, rps, p95 in extra:
-            terminalreporter.write_line(f"{name:<60} {rps:>12.1f} {p95:>9.1f}")
+    _table(terminalreporter, "Paired with the floor: rounds alternate floor and page (median of per-round ratios)",
+           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", getattr(config, "_quai_paired_rows", []))
+    _table(terminalreporter, "HTTP throughput (loopback)",
+           ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
+
+
+def _table(terminalreporter, title, header, first_format, second_format, rows) -> None:
+    if not rows:
+        return
+    terminalreporter.write_sep("-", title)
+    terminalreporter.write_line(f"{header[0]:<60} {header[1]:>12} {header[2]:>9}")
+    for name, first, second in rows:
+        terminalreporter.write_line(f"{name:<60} {first_format.format(first):>12} {second_format.format(second):>9}")
 
 
 @pytest.fixture

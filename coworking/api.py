@@ -75,7 +75,7 @@ class AvailabilityView(APIView):
         if errors:
             return Response({"detail": next(iter(errors.values()))[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         site = layout.site
-        grid = selectors.availability(site=layout, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
+        grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
         # Built by hand (same shape as AvailabilitySerializer, which documents it): this is the hot
         # path of the booking screen, and nested serializers cost more than the four queries.
         return Response({

@@ -9,7 +9,6 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeFi
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
-from psycopg2.extras import NumericRange
 
 
 class Site(models.Model):
@@ -214,14 +213,6 @@ class BookingQuerySet(models.QuerySet):
 
     def overlapping(self, start, end):
         return self.filter(span__overlap=(start, end))
-
-    def in_resource_id_range(self, low: int, high: int):
-        """Bookings whose resource id is in [low, high], written as the exclusion constraint's own
-        expression so that PostgreSQL searches its GiST index on both columns (resource and span)
-        instead of the span alone; callers keep the exact ids they want."""
-        return self.alias(resource_range=_resource_range(F("resource_id"))).filter(
-            resource_range__overlap=NumericRange(low, high, "[]")
-        )
 
 
 class Booking(models.Model):

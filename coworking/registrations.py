@@ -99,10 +99,10 @@ register_person_data(
 register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))
 
 
-def _watch_layout() -> None:
-    from coworking.selectors import LAYOUT_MODELS, layout_generation
+def _watch_layout_models() -> None:
+    from coworking.selectors import LAYOUT_MODELS, layout_generation  # selectors import services: not at module top
 
     layout_generation.watch(LAYOUT_MODELS)
 
 
-_watch_layout()
+_watch_layout_models()

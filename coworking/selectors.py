@@ -43,14 +43,6 @@ class Cell:
     booking_id: int | None = None
     label: str = ""
 
-    @property
-    def starts_at(self) -> datetime.datetime:
-        return self.column.starts_at
-
-    @property
-    def ends_at(self) -> datetime.datetime:
-        return self.column.ends_at
-
 
 @dataclass
 class Row:
@@ -131,7 +123,7 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
 # the ORM cost more than running it. It states the exclusion constraint's own expressions
 # (int8range(resource_id) && …, span && …) so PostgreSQL searches booking_no_overlap's GiST index on
 # both columns; the caller keeps the exact resource ids. Same rows as
-# Booking.objects.active().in_resource_id_range(low, high).overlapping(start, end) (tested).
+# Booking.objects.active().filter(resource__gte=low, resource__lte=high).overlapping(start, end) (tested).
 _ACTIVE_BOOKINGS_SQL = f"""
     SELECT resource_id, id, member_id, lower(span), upper(span), label
     FROM {Booking._meta.db_table}
@@ -176,7 +168,7 @@ def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
 
 
 def availability(
-    *, site: Site | SiteLayout, day: datetime.date, kind: str, user=None, zone: str = "", now=None
+    *, layout: SiteLayout, day: datetime.date, kind: str, user=None, zone: str = "", now=None
 ) -> Grid:
     """The day grid: resources × slots (desks: morning/afternoon; rooms: 30 minutes).
 
@@ -185,7 +177,6 @@ def availability(
     layout (`site_layout`).
     """
     now = now or timezone.now()
-    layout = site if isinstance(site, SiteLayout) else site_layout(pk=site.pk)
     # Plain strings: a TextChoices member does not hash like its value.
     kinds = {Resource.Kind.DESK.value} if kind == "desk" else {Resource.Kind.ROOM.value, Resource.Kind.BOOTH.value}
     resources = [resource for resource in layout.resources if resource.kind in kinds]
@@ -306,11 +297,6 @@ def active_coworkers(*, start: datetime.date, end: datetime.date) -> int:
         .values_list("member_id", flat=True)
     )
     return len(with_plan | booked)
-
-
-def default_site() -> Site | None:
-    layout = site_layout()
-    return layout.site if layout else None
 
 
 def sites_for_picker():

@@ -49,7 +49,7 @@ class GridView(LoginRequiredMixin, View):
         day = _parse_day(request.GET.get("date") or request.POST.get("date"))
         kind = "room" if (request.GET.get("kind") or request.POST.get("kind")) == "room" else "desk"
         zone = request.GET.get("zone") or request.POST.get("zone") or ""
-        grid = selectors.availability(site=layout, day=day, kind=kind, user=request.user, zone=zone)
+        grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=zone)
         context = {
             "grid": grid,
             "feedback": feedback,

@@ -67,8 +67,20 @@ class PooledRedisCacheClient(RedisCacheClient):
     delete_many = _fail_open(None)(RedisCacheClient.delete_many)
     clear = _fail_open(False)(RedisCacheClient.clear)
 
+    @_fail_open(0)
+    def count_hit(self, key, window_seconds):
+        # SET NX EX then INCR, pipelined: one round trip; the entry expires with its window.
+        pipeline = self.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=window_seconds + 1, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+
 
 class PooledRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = PooledRedisCacheClient
+
+    def count_hit(self, key: str, window_seconds: int) -> int:
+        """One more request in the window `key`; the count so far (0 when Redis does not answer)."""
+        return self._cache.count_hit(self.make_and_validate_key(key), window_seconds)

@@ -7,25 +7,13 @@ up to twice the rate through, which is fine for abuse protection).
 """
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCacheClient
 from rest_framework import throttling
-
-from quai.cache import REDIS_DOWN, warn_redis_down
 
 
 def hit(key: str, window_seconds: int) -> int:
     """Count one more request in the window `key` (which expires with the window); return the count."""
-    backend = getattr(cache, "_cache", None)
-    if isinstance(backend, RedisCacheClient):
-        full_key = cache.make_and_validate_key(key)
-        pipeline = backend.get_client(full_key, write=True).pipeline(transaction=False)  # one round trip
-        pipeline.set(full_key, 0, ex=window_seconds + 1, nx=True)
-        pipeline.incr(full_key)
-        try:
-            return pipeline.execute()[1]
-        except REDIS_DOWN as error:  # fail open, like the rest of the cache
-            warn_redis_down(error)
-            return 0
+    if hasattr(cache, "count_hit"):  # quai.cache.PooledRedisCache: one round trip, fails open
+        return cache.count_hit(key, window_seconds)
     cache.add(key, 0, window_seconds + 1)
     try:
         return cache.incr(key)

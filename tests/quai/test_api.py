@@ -97,13 +97,12 @@ def test_throttle_counts_per_window_in_one_entry(backend, settings):
     """The counter works on the in-process cache (tests) and on Redis (deployments): one entry per
     window, counted atomically, expiring with the window."""
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
     from quai import throttling
+    from quai.cache import PooledRedisCache
 
     if backend == "redis":
-        store = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "quai-test-throttle"})
-        store._class = throttling.RedisCacheClient  # Django's own client
+        store = PooledRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "quai-test-throttle"})
     else:
         store = caches["default"]
     original = throttling.cache
