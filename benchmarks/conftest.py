@@ -14,8 +14,15 @@ def pytest_collection_modifyitems(items):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     session = getattr(config, "_benchmarksession", None)
-    if session is None or not session.benchmarks:
-        return
+    if session is not None and session.benchmarks:
+        _benchmarks_table(terminalreporter, session)
+    _table(terminalreporter, "Paired with the floor: rounds alternate floor and page (median of per-round ratios)",
+           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", getattr(config, "_quai_paired_rows", []))
+    _table(terminalreporter, "HTTP throughput (loopback)",
+           ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
+
+
+def _benchmarks_table(terminalreporter, session) -> None:
     floor = next((b for b in session.benchmarks if b.name.startswith("test_floor")), None)
     terminalreporter.write_sep("=", "Quai benchmarks: median per call, and ratio to the floor")
     terminalreporter.write_line(f"{'benchmark':<60} {'median (ms)':>12} {'× floor':>9}  {'data':<20}")
@@ -33,10 +40,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for small, big in pairs:
             growth = by_name[big].stats.median / by_name[small].stats.median
             terminalreporter.write_line(f"{small.replace('_1_demo_volume', ''):<60} {growth:>12.2f}")
-    _table(terminalreporter, "Paired with the floor: rounds alternate floor and page (median of per-round ratios)",
-           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", getattr(config, "_quai_paired_rows", []))
-    _table(terminalreporter, "HTTP throughput (loopback)",
-           ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
 
 
 def _table(terminalreporter, title, header, first_format, second_format, rows) -> None:

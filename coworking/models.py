@@ -7,7 +7,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.indexes import GistIndex
 from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -202,6 +203,16 @@ class Subscription(models.Model):
         return self.credits_remaining is None
 
 
+# A booking never lasts longer than a day (the services keep it inside one local day: at most 25 h
+# on the day the clocks go back). The database holds it too, so "the bookings of a day" can be
+# searched by start time: they all start less than BOOKING_MAX_LENGTH before the day does.
+BOOKING_MAX_LENGTH = datetime.timedelta(hours=25)
+
+
+def _span_bound(bound: str):
+    return Func(F("span"), function=bound, output_field=models.DateTimeField())
+
+
 def _resource_range(resource_id):
     # int8range(resource_id, resource_id, '[]'): a one-value range, the first column of booking_no_overlap.
     return Func(resource_id, resource_id, Value("[]"), function="int8range", output_field=BigIntegerRangeField())
@@ -269,15 +280,31 @@ class Booking(models.Model):
                 condition=Q(member__isnull=False) | ~Q(label=""), name="booking_has_member_or_label"
             ),
             models.CheckConstraint(condition=Q(credits_used__gte=0), name="booking_credits_used_not_negative"),
+            models.CheckConstraint(
+                condition=Q(
+                    LessThanOrEqual(
+                        ExpressionWrapper(_span_bound("upper") - _span_bound("lower"), output_field=DurationField()),
+                        BOOKING_MAX_LENGTH,
+                    ),
+                    span__lower_inf=False,
+                    span__upper_inf=False,
+                ),
+                name="booking_at_most_a_day",
+                violation_error_message=_("A booking must start and end on the same day."),
+            ),
         ]
         indexes = [
             # "My bookings": a member's confirmed bookings that have not ended yet (upper(span) > now),
             # found without reading their history (a resident piles up hundreds a year).
             models.Index(
-                F("member"), Func(F("span"), function="upper", output_field=models.DateTimeField()),
+                F("member"), _span_bound("upper"),
                 name="booking_member_upcoming_idx", condition=Q(status="confirmed"),
             ),
-            # The day grid and occupancy: "bookings overlapping this day" (range && range, GiST).
+            # The day grid: a site's resources' confirmed bookings starting within a day (+ the
+            # longest a booking lasts) of the day asked for; a few index entries per resource,
+            # whatever the history.
+            models.Index(F("resource"), _span_bound("lower"), name="booking_resource_start_idx", condition=Q(status="confirmed")),
+            # Occupancy over a period: "bookings overlapping these days" (range && range, GiST).
             GistIndex(fields=["span"], name="booking_span_gist"),
         ]
 

@@ -99,10 +99,11 @@ register_person_data(
 register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))
 
 
-def _watch_layout_models() -> None:
-    from coworking.selectors import LAYOUT_MODELS, layout_generation  # selectors import services: not at module top
+def _watch_cached_models() -> None:
+    from coworking.selectors import LAYOUT_MODELS, PLAN_MODELS, layout_generation, plan_generation  # selectors import services: not at module top
 
     layout_generation.watch(LAYOUT_MODELS)
+    plan_generation.watch(PLAN_MODELS)
 
 
-_watch_layout_models()
+_watch_cached_models()

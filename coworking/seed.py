@@ -60,9 +60,12 @@ def seed_coworking(*, scale: int, rng, stdout) -> None:
             OpeningHours.objects.bulk_create(OpeningHours(site=extra, weekday=d, opens=datetime.time(8, 30), closes=datetime.time(19)) for d in range(5))
             _seed_site(extra, [], coworkers, first_day, today, rng)
 
-    from coworking.selectors import layout_generation
+    from coworking.selectors import layout_generation, plan_generation
+    from quai.navigation import links_generation
 
-    layout_generation.bump()  # resources and opening hours were bulk-created: no signal
+    # Resources, opening hours and subscriptions were bulk-created: no signal.
+    for generation in (layout_generation, plan_generation, links_generation):
+        generation.bump()
 
 
 def _coworkers() -> list:

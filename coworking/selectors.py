@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, F, Func
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coworking.models import Booking, Closure, OpeningHours, Resource, Site
+from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site
 from coworking.services import PARIS, desk_slots, local_dt
 from quai.gencache import Generation
 
@@ -120,22 +120,27 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
 
 
 # The grid's one query, the hottest of the application, written once in SQL: building it through
-# the ORM cost more than running it. It states the exclusion constraint's own expressions
-# (int8range(resource_id) && …, span && …) so PostgreSQL searches booking_no_overlap's GiST index on
-# both columns; the caller keeps the exact resource ids. Same rows as
-# Booking.objects.active().filter(resource__gte=low, resource__lte=high).overlapping(start, end) (tested).
+# the ORM cost more than running it. Every booking lasts at most BOOKING_MAX_LENGTH (a database
+# constraint), so the bookings overlapping [start, end) all start in [start - that, end): for each
+# of the site's resources, a short range of booking_resource_start_idx (btree), whatever the
+# history (written `span && …`, PostgreSQL would rather search the GiST index: slower). Same rows as
+# Booking.objects.active().filter(resource__in=ids).overlapping(start, end) (tested).
 _ACTIVE_BOOKINGS_SQL = f"""
     SELECT resource_id, id, member_id, lower(span), upper(span), label
     FROM {Booking._meta.db_table}
     WHERE status = %s
-      AND int8range(resource_id, resource_id, '[]') && int8range(%s, %s, '[]')
-      AND span && tstzrange(%s, %s, '[)')
+      AND resource_id = ANY(%s)
+      AND lower(span) >= %s AND lower(span) < %s AND upper(span) > %s
 """
 
 
-def _active_bookings(low: int, high: int, start: datetime.datetime, end: datetime.datetime) -> list[tuple]:
+def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: datetime.datetime) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(_ACTIVE_BOOKINGS_SQL, [Booking.Status.CONFIRMED.value, low, high, start, end])
+        cursor.execute(
+            _ACTIVE_BOOKINGS_SQL,
+            # In UTC: subtracting from a Paris time would count wall-clock hours across a DST change.
+            [Booking.Status.CONFIRMED.value, resource_ids, start.astimezone(datetime.timezone.utc) - BOOKING_MAX_LENGTH, end, start],
+        )
         return cursor.fetchall()
 
 
@@ -192,10 +197,9 @@ def availability(
     by_resource: dict[int, list[tuple]] = {}
     if resources and columns:
         day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
-        ids = {resource.pk for resource in resources}
-        for resource_id, pk, member_id, lower, upper, label in _active_bookings(min(ids), max(ids), day_start, day_end):
-            if resource_id in ids:
-                by_resource.setdefault(resource_id, []).append((lower, upper, pk, member_id, label))
+        ids = [resource.pk for resource in resources]
+        for resource_id, pk, member_id, lower, upper, label in _active_bookings(ids, day_start, day_end):
+            by_resource.setdefault(resource_id, []).append((lower, upper, pk, member_id, label))
 
     user_pk = getattr(user, "pk", None)
     base_states = []
@@ -308,5 +312,30 @@ def subscription_current(member, day=None):
 
     day = day or timezone.localdate()
     return Subscription.objects.filter(member=member, starts_on__lte=day, ends_on__gte=day).select_related("plan").first()
+
+
+@dataclass(frozen=True)
+class MemberPlan:
+    """What the grid shows of a member's plan on a day (display only: booking rules read PostgreSQL)."""
+
+    name: str
+    credits_remaining: Decimal | None
+
+
+# Dropped whenever a subscription or a plan is saved or deleted: every booking that spends or
+# returns a credit saves its subscription (see registrations; bulk writes call bump()).
+plan_generation = Generation("coworking-plans")
+PLAN_MODELS = ("coworking.Subscription", "coworking.Plan")
+
+
+def member_plan(member, day: datetime.date) -> MemberPlan | None:
+    """The member's plan valid on `day` and its credit left, as the grid shows it: one query the
+    first time, then from the cache until a subscription or plan changes."""
+
+    def load() -> MemberPlan | None:
+        subscription = subscription_current(member, day)
+        return MemberPlan(subscription.plan.name, subscription.credits_remaining) if subscription else None
+
+    return plan_generation.get_or_compute(f"{member.pk}:{day.isoformat()}", load)
 
 

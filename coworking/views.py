@@ -56,7 +56,7 @@ class GridView(LoginRequiredMixin, View):
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(timezone.now(), PARIS),
-            "subscription": selectors.subscription_current(request.user, day),
+            "plan": selectors.member_plan(request.user, day),
         }
         template = "coworking/_grid.html" if request.htmx else self.template_name
         return render(request, template, context, status=status)

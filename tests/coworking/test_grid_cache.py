@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from psycopg2.extras import DateTimeTZRange
 
 from coworking import selectors
 from coworking.models import Booking, Closure, OpeningHours, Resource
@@ -127,8 +128,9 @@ def test_grid_rows_escape_names_and_zones(client, coworker, site, day):
 
 
 def test_the_grid_sql_returns_what_the_orm_query_returns(site, coworker, other_member, day):
-    """The grid's hand-written query and the same filter through the ORM agree: same rows for the day, cancelled ones and other days left out, other sites' ids kept
-    out by the caller."""
+    """The grid's hand-written query and the same filter through the ORM agree: same rows for the day
+    (one that started the evening before included, one that ended at midnight not), cancelled ones,
+    other days and other resources left out."""
     from coworking import services
     from tests.coworking.factories import SubscriptionFactory
 
@@ -148,9 +150,47 @@ def test_the_grid_sql_returns_what_the_orm_query_returns(site, coworker, other_m
     services.booking_create(member=other_member, resource=other_site_desk, starts_at=am[0], ends_at=am[1])
 
     start, end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
-    low, high = desks[0].pk, desks[2].pk
-    raw = {(row[0], row[1]) for row in selectors._active_bookings(low, high, start, end)}
-    orm = set(
-        Booking.objects.active().filter(resource__gte=low, resource__lte=high).overlapping(start, end).values_list("resource_id", "pk")
+    # Written directly (the services keep bookings inside opening hours): across midnight, and up to midnight.
+    night = Booking.objects.create(
+        resource=desks[1], label="Nuit", span=DateTimeTZRange(start - datetime.timedelta(hours=20), start + datetime.timedelta(hours=2))
     )
+    Booking.objects.create(resource=desks[2], label="Veille", span=DateTimeTZRange(start - datetime.timedelta(hours=24), start))
+    kept.append(night)
+    ids = [desk.pk for desk in desks]
+    raw = {(row[0], row[1]) for row in selectors._active_bookings(ids, start, end)}
+    orm = set(Booking.objects.active().filter(resource__in=ids).overlapping(start, end).values_list("resource_id", "pk"))
     assert raw == orm == {(b.resource_id, b.pk) for b in kept}
+
+
+def test_a_booking_lasts_at_most_a_day_in_the_database(site):
+    """The grid's query relies on it (bookings of a day start at most 25 h before it ends)."""
+    desk = ResourceFactory(site=site)
+    # In UTC: timedelta arithmetic on Paris times is wall-clock time. The clocks go back the next night.
+    start = local_dt(datetime.date(2026, 10, 24), datetime.time(23)).astimezone(datetime.timezone.utc)
+    Booking.objects.create(resource=desk, label="25 h", span=DateTimeTZRange(start, start + datetime.timedelta(hours=25)))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(resource=desk, label="26 h", span=DateTimeTZRange(start + datetime.timedelta(days=2), start + datetime.timedelta(days=2, hours=26)))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(resource=desk, label="sans fin", span=DateTimeTZRange(start + datetime.timedelta(days=5), None))
+
+
+def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(client, member, site, desk, day):
+    """The plan line is cached per member and day: spending or returning a credit must show at once."""
+    from coworking import services
+    from tests.coworking.factories import ten_day_pass
+
+    ten_day_pass(member, credits="2")
+    client.force_login(member)
+    assert "2,0 jour(s) de crédit restant" in _grid(client, day)
+    assert "2,0 jour(s) de crédit restant" in _grid(client, day)  # from the cache
+
+    response = client.post(
+        reverse("coworking:book"),
+        {"slot": f"{desk.pk}|{local_dt(day, datetime.time(9)).isoformat()}|{local_dt(day, datetime.time(13)).isoformat()}",
+         "site": site.slug, "date": day.isoformat(), "kind": "desk"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "1,5 jour(s) de crédit restant" in response.content.decode()
+    booking = Booking.objects.get(member=member)
+    services.booking_cancel(booking=booking, by=member)
+    assert "2,0 jour(s) de crédit restant" in _grid(client, day)
