@@ -20,12 +20,13 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _isolate_cache_and_media(settings, tmp_path):
     """Rate limits, throttles and cached reads live in the cache: start each test with an empty one."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from quai.gencache import GENERATIONS
 
     def clear():
-        cache.clear()
+        for alias in ("default", "fragments"):
+            caches[alias].clear()
         for generation in GENERATIONS:
             generation.forget_local()
 

@@ -62,6 +62,13 @@ class Grid:
     open: bool
     closure_reason: str = ""
 
+    @property
+    def fingerprint(self) -> str:
+        """Everything the grid's controls and headings show (site, day, kind, zones, columns), as
+        one string: the key of their cached markup (see _grid.html)."""
+        columns = [(column.start_iso, column.end_iso) for column in self.columns]
+        return repr((self.site.pk, self.site.slug, self.site.name, self.day.isoformat(), self.kind, self.zone, self.zones, columns))
+
 
 @dataclass(frozen=True)
 class SiteLayout:

@@ -155,6 +155,14 @@ else:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
+# Rendered markup that depends only on its key ({% cache … using="fragments" %}, the key naming
+# everything shown): each process keeps its own, no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "quai-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 CELERY_BROKER_URL = _celery_broker_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None

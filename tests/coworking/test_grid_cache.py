@@ -194,3 +194,28 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
     booking = Booking.objects.get(member=member)
     services.booking_cancel(booking=booking, by=member)
     assert "2,0 jour(s) de crédit restant" in _grid(client, day)
+
+
+def test_the_cached_controls_follow_the_site_the_day_the_zones_and_the_language(client, coworker, site, desk, day):
+    """The heading, filters and table head are kept per process under grid.fingerprint: anything
+    they show must change them."""
+    from django.utils import formats
+
+    client.force_login(coworker)
+    html = _grid(client, day)
+    assert formats.date_format(day, "l j F Y") in html and site.name in html
+
+    other_day = day + datetime.timedelta(days=1)
+    assert f'name="date" value="{other_day.isoformat()}"' in _grid(client, other_day)
+
+    site.name = "La Ruche du Port"
+    site.save()
+    assert "La Ruche du Port —" in _grid(client, day)
+
+    ResourceFactory(site=site, name="Poste Z", zone="Zone Mezzanine")
+    assert '<option value="Zone Mezzanine"' in _grid(client, day)
+    assert 'name="zone" value="Zone Mezzanine"' in _grid(client, day, zone="Zone Mezzanine")
+
+    english = client.get(reverse("coworking:grid") + f"?date={day}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Previous day" in english and "Jour précédent" not in english
+    assert "Jour précédent" in _grid(client, day)

@@ -62,3 +62,30 @@ def test_anonymous_visitors_get_no_member_links(conditional_links, django_assert
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert list(context_processors.quai(request)["member_links"]) == []
+
+
+def test_the_header_links_are_built_once_and_follow_page_person_and_language(client, member, staff):
+    """The main navigation's markup is kept per (language, links, page, staff): each of them shows."""
+    import re
+
+    from django.urls import reverse
+
+    from tests.coworking.factories import SiteFactory
+
+    SiteFactory()
+
+    def nav(response):
+        html = response.content.decode()
+        return html[html.index('class="main-nav"'):html.index("</nav>")]
+
+    client.force_login(member)
+    home = nav(client.get("/"))
+    assert "Back-office" not in home
+    assert f'href="{reverse("coworking:grid")}">Réserver</a>' in home
+    grid = nav(client.get(reverse("coworking:grid")))
+    assert re.search(rf'href="{reverse("coworking:grid")}" aria-current="page">Réserver</a>', grid)
+    assert 'aria-current="page"' not in home
+    assert f'href="{reverse("coworking:grid")}">Book</a>' in nav(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    client.force_login(staff)
+    assert f'href="{reverse("staff_home")}">Back-office</a>' in nav(client.get("/"))

@@ -13,7 +13,8 @@ DOWN = {
         "BACKEND": "quai.cache.PooledRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-    }
+    },
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quai-fragments"},  # in process
 }
 
 
