@@ -30,8 +30,13 @@ GENERATIONS: list["Generation"] = []
 
 
 class Generation:
-    def __init__(self, name: str, *, ttl: int = 300, local_size: int = 1024, token_seconds: float = 1.0):
+    def __init__(
+        self, name: str, *, ttl: int = 300, local_size: int = 1024, token_seconds: float = 1.0, shared: bool = True
+    ):
         self.name = name
+        # shared=False: values stay in the process that computed them (never written to the cache),
+        # for what must not sit in Redis (user rows carry password hashes); only the token is shared.
+        self.shared = shared
         self.ttl = ttl
         self.token_key = f"quai:gen:{name}"
         self.token_seconds = token_seconds
@@ -93,12 +98,13 @@ class Generation:
         local = self._local.get(full_key)
         if local is not None and local[0] == token and local[2] > now:
             return local[1]
-        entry = cache.get(full_key)
+        entry = cache.get(full_key) if self.shared else None
         if entry is not None and entry[0] == token:
             value = entry[1]
         else:
             value = compute()
-            cache.set(full_key, (token, value), self.ttl)
+            if self.shared:
+                cache.set(full_key, (token, value), self.ttl)
         if len(self._local) >= self.local_size:
             self._local.clear()
         self._local[full_key] = (token, value, now + self.ttl)

@@ -198,8 +198,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends; the logged-in user is read once per process (members/backends.py).
+    "members.backends.CachedModelBackend",
+    "members.backends.CachedAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
