@@ -57,7 +57,7 @@ class Grid:
     kind: str
     zone: str
     zones: list[str]
-    columns: list[Column]
+    columns: tuple[Column, ...]
     rows: list[Row]
     open: bool
     closure_reason: str = ""
@@ -78,13 +78,15 @@ class SiteLayout:
     resources: tuple[Resource, ...]  # active ones, in display order
     hours: dict[int, tuple[datetime.time, datetime.time]]  # weekday → (opens, closes)
     closures: tuple[tuple[datetime.date, datetime.date, str], ...]
+    # The grid's columns per (day, kind), computed once per process copy of the layout.
+    columns_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def closure_on(self, day: datetime.date) -> tuple[datetime.date, datetime.date, str] | None:
         return next((closure for closure in self.closures if closure[0] <= day <= closure[1]), None)
 
 
 # Dropped whenever a site, resource, opening hours or closure is saved or deleted (see registrations).
-layout_generation = Generation("coworking-layout", ttl=600)
+layout_generation = Generation("coworking-layout-v2", ttl=600)  # -v2: SiteLayout gained columns_memo
 LAYOUT_MODELS = ("coworking.Site", "coworking.Resource", "coworking.OpeningHours", "coworking.Closure")
 
 
@@ -151,7 +153,18 @@ def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: dat
         return cursor.fetchall()
 
 
-def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
+def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> tuple[Column, ...]:
+    """The day's columns: they only depend on the layout, so each copy of it keeps them."""
+    key = (day, kind)
+    columns = layout.columns_memo.get(key)
+    if columns is None:
+        if len(layout.columns_memo) >= 64:
+            layout.columns_memo.clear()
+        columns = layout.columns_memo[key] = _compute_columns(layout, day, kind)
+    return columns
+
+
+def _compute_columns(layout: SiteLayout, day: datetime.date, kind: str) -> tuple[Column, ...]:
     if kind == "desk":
         slots = desk_slots(layout.site, day)
         spans = [slots["am"], slots["pm"]]
@@ -166,7 +179,7 @@ def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
             while cursor + datetime.timedelta(minutes=30) <= closes:
                 spans.append((cursor, cursor + datetime.timedelta(minutes=30)))
                 cursor += datetime.timedelta(minutes=30)
-    return [
+    return tuple(
         Column(
             starts_at=start,
             ends_at=end,
@@ -176,7 +189,7 @@ def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> list[Column]:
             end_iso=end.isoformat(),
         )
         for start, end in spans
-    ]
+    )
 
 
 def availability(
@@ -184,8 +197,8 @@ def availability(
 ) -> Grid:
     """The day grid: resources × slots (desks: morning/afternoon; rooms: 30 minutes).
 
-    One query whatever the number of resources and bookings (the day's active bookings, GiST
-    index on the span); the site's resources, opening hours and closures come from the cached
+    One query whatever the number of resources and bookings (the day's active bookings, see
+    _active_bookings); the site's resources, opening hours and closures come from the cached
     layout (`site_layout`).
     """
     now = now or timezone.now()
@@ -218,10 +231,15 @@ def availability(
         else:
             base_states.append("free")
 
+    # A resource with no booking that day shows the day's base cells (shared: cells are read-only).
+    base_cells = [Cell(column, state) for column, state in zip(columns, base_states)]
     grid_rows = []
     for resource in resources:
         bookings = by_resource.get(resource.pk, ())
         fixed_for_other = resource.assigned_to_id is not None and resource.assigned_to_id != user_pk
+        if not bookings and not fixed_for_other:
+            grid_rows.append(Row(resource=resource, cells=list(base_cells)))
+            continue
         cells = []
         for column, state in zip(columns, base_states):
             booking_id, label = None, ""

@@ -11,6 +11,9 @@ booking rule ever reads them, the services check PostgreSQL under locks).
 
 Bulk `update()`/`bulk_create()` send no signals: code that uses them on a declared model calls
 `generation.bump()` itself; values also expire after `ttl` seconds.
+
+Values are pickled into the cache: when the shape of a cached value changes (a field added to a
+dataclass), change the generation's name ("…-v2"), or the old pickles come back without it.
 """
 
 from __future__ import annotations

@@ -25,10 +25,12 @@ def grid_rows(grid):
         "closed": escape(gettext("Closed")),
         "past": escape(gettext("Past")),
     }
-    return mark_safe("".join(_row(row, labels) for row in grid.rows))
+    # Each column's slot value and label, escaped once (not once per cell).
+    columns = [(escape(column.value), escape(column.label)) for column in grid.columns]
+    return mark_safe("".join(_row(row, labels, columns) for row in grid.rows))
 
 
-def _row(row, labels) -> str:
+def _row(row, labels, columns) -> str:
     resource = row.resource
     name = escape(resource.name)
     parts = ['<tr><th scope="row">', name]
@@ -38,12 +40,13 @@ def _row(row, labels) -> str:
         people = ngettext("%(n)s person", "%(n)s people", resource.capacity) % {"n": resource.capacity}
         parts += ['<br><span class="help">', escape(people), "</span>"]
     parts.append("</th>")
-    for cell in row.cells:
+    resource_id = int(resource.pk)
+    for cell, (value, label) in zip(row.cells, columns):
         state = cell.state
         if state == "free":
             parts.append(
-                f'<td class="cell-free"><button type="submit" name="slot" value="{resource.pk:d}|{escape(cell.column.value)}"'
-                f' class="slot-button">{labels["book"]}<span class="visually-hidden"> {name}, {escape(cell.column.label)}'
+                f'<td class="cell-free"><button type="submit" name="slot" value="{resource_id:d}|{value}"'
+                f' class="slot-button">{labels["book"]}<span class="visually-hidden"> {name}, {label}'
                 "</span></button></td>"
             )
         elif state == "mine":
