@@ -345,11 +345,12 @@ class MemberPlan:
 
     name: str
     credits_remaining: Decimal | None
+    ends_on: datetime.date
 
 
 # Dropped whenever a subscription or a plan is saved or deleted: every booking that spends or
 # returns a credit saves its subscription (see registrations; bulk writes call bump()).
-plan_generation = Generation("coworking-plans")
+plan_generation = Generation("coworking-plans-v2")  # -v2: MemberPlan gained ends_on
 PLAN_MODELS = ("coworking.Subscription", "coworking.Plan")
 
 
@@ -359,7 +360,9 @@ def member_plan(member, day: datetime.date) -> MemberPlan | None:
 
     def load() -> MemberPlan | None:
         subscription = subscription_current(member, day)
-        return MemberPlan(subscription.plan.name, subscription.credits_remaining) if subscription else None
+        if subscription is None:
+            return None
+        return MemberPlan(subscription.plan.name, subscription.credits_remaining, subscription.ends_on)
 
     return plan_generation.get_or_compute(f"{member.pk}:{day.isoformat()}", load)
 

@@ -94,6 +94,7 @@ class MyBookingsView(LoginRequiredMixin, View):
     template_name = "coworking/my_bookings.html"
 
     def get(self, request):
+        today = timezone.localdate(timezone.now(), PARIS)
         feed = CalendarFeed.objects.filter(member=request.user).first()
         return render(
             request,
@@ -101,8 +102,8 @@ class MyBookingsView(LoginRequiredMixin, View):
             {
                 # Twenty at a time: a resident books every day, the list must not grow with them.
                 "page": Paginator(selectors.bookings_for_member(request.user), 20).get_page(request.GET.get("page")),
-                "today": timezone.localdate(timezone.now(), PARIS),
-                "subscription": selectors.subscription_current(request.user),
+                "today": today,
+                "plan": selectors.member_plan(request.user, today),
                 "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,
             },
         )

@@ -191,6 +191,9 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
         HTTP_HX_REQUEST="true",
     )
     assert "1,5 jour(s) de crédit restant" in response.content.decode()
+    my_bookings = client.get(reverse("coworking:my_bookings")).content.decode()
+    assert "valable jusqu’au" in my_bookings
+    assert "1,5 jour(s) de crédit restant" in my_bookings
     booking = Booking.objects.get(member=member)
     services.booking_cancel(booking=booking, by=member)
     assert "2,0 jour(s) de crédit restant" in _grid(client, day)
