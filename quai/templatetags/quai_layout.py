@@ -61,3 +61,37 @@ def _nav_items(links, *, current: str, staff: bool) -> SafeString:
         aria = ' aria-current="page"' if url_name == current else ""
         items.append(f'<li><a href="{escape(reverse(url_name))}"{aria}>{escape(label)}</a></li>')
     return mark_safe("".join(items))
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context) -> SafeString:
+    """The header's language form: a button for each other language (named in that language),
+    posting to Django's set_language view and coming back to this page."""
+    request = context.get("request")
+    token = str(context.get("csrf_token") or "")
+    token_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
+    next_input = f'<input name="next" type="hidden" value="{escape(request.get_full_path()) if request else ""}">'
+    return mark_safe(
+        f'<form action="{_set_language_url()}" method="post" class="lang-switch">'
+        f"{token_input}{next_input}{_language_buttons(get_language())}</form>"
+    )
+
+
+@lru_cache(maxsize=1)
+def _set_language_url() -> str:
+    return escape(reverse("set_language"))
+
+
+@lru_cache(maxsize=8)
+def _language_buttons(current: str) -> str:
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    buttons = []
+    for code, _name in settings.LANGUAGES:
+        if code != current:
+            label = get_language_info(code)["name_local"].capitalize()
+            buttons.append(
+                f'<button type="submit" name="language" value="{escape(code)}" lang="{escape(code)}" class="link-button">{escape(label)}</button>'
+            )
+    return "".join(buttons)

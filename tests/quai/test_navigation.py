@@ -89,3 +89,19 @@ def test_the_header_links_are_built_once_and_follow_page_person_and_language(cli
 
     client.force_login(staff)
     assert f'href="{reverse("staff_home")}">Back-office</a>' in nav(client.get("/"))
+
+
+def test_the_language_switch_comes_back_to_the_same_page_in_the_other_language(client):
+    from django.urls import reverse
+
+    client = type(client)(enforce_csrf_checks=True)  # like a browser: the form must carry its token
+    page = client.get("/events/?q=<atelier>&page=2")
+    html = page.content.decode()
+    form = html[html.index('class="lang-switch"'):html.index("</form>", html.index('class="lang-switch"'))]
+    assert 'name="next" type="hidden" value="/events/?q=%3Catelier%3E&amp;page=2"' in form
+    assert ">English</button>" in form and "Français" not in form
+    token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/events/", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/events/"
+    english = client.get("/events/").content.decode()
+    assert ">Français</button>" in english and ">English</button>" not in english
