@@ -16,8 +16,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     session = getattr(config, "_benchmarksession", None)
     if session is not None and session.benchmarks:
         _benchmarks_table(terminalreporter, session)
+    paired = getattr(config, "_quai_paired_rows", [])
     _table(terminalreporter, "Paired with the floor: rounds alternate floor and page (median of per-round ratios)",
-           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", getattr(config, "_quai_paired_rows", []))
+           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", paired)
+    _paired_growth(terminalreporter, paired)
     _table(terminalreporter, "HTTP throughput (loopback)",
            ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
 
@@ -36,10 +38,21 @@ def _benchmarks_table(terminalreporter, session) -> None:
     pairs = [(name, name.replace("_1_demo_volume", "_2_grown_volume")) for name in by_name if "_1_demo_volume" in name]
     pairs = [(small, big) for small, big in pairs if big in by_name]
     if pairs:
-        terminalreporter.write_sep("-", "Growth: median at the grown volume ÷ median at the demo volume")
+        terminalreporter.write_sep("-", "Growth, unpaired: median at the grown volume ÷ at the demo volume (machine drift included)")
         for small, big in pairs:
             growth = by_name[big].stats.median / by_name[small].stats.median
             terminalreporter.write_line(f"{small.replace('_1_demo_volume', ''):<60} {growth:>12.2f}")
+
+
+def _paired_growth(terminalreporter, paired) -> None:
+    """Growth with the machine's drift taken out: (page ÷ floor) at the last volume measured ÷
+    (page ÷ floor) at the first, for each page paired at two volumes ("grid desks (N bookings)")."""
+    by_page: dict[str, list[float]] = {}
+    for name, _median, ratio in paired:
+        by_page.setdefault(name.split(" (")[0], []).append(ratio)
+    rows = [(page, ratios[0], ratios[-1] / ratios[0]) for page, ratios in by_page.items() if len(ratios) > 1]
+    _table(terminalreporter, "Growth, paired: (page ÷ floor) at the grown volume ÷ (page ÷ floor) at the demo volume",
+           ("page", "× floor", "growth"), "{:.2f}", "{:.2f}", rows)
 
 
 def _table(terminalreporter, title, header, first_format, second_format, rows) -> None:
