@@ -209,7 +209,8 @@ class Subscription(models.Model):
 BOOKING_MAX_LENGTH = datetime.timedelta(hours=25)
 
 
-def _span_bound(bound: str):
+def span_bound(bound: str):
+    """lower(span) or upper(span), as the indexes and the constraint state them."""
     return Func(F("span"), function=bound, output_field=models.DateTimeField())
 
 
@@ -283,7 +284,7 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     LessThanOrEqual(
-                        ExpressionWrapper(_span_bound("upper") - _span_bound("lower"), output_field=DurationField()),
+                        ExpressionWrapper(span_bound("upper") - span_bound("lower"), output_field=DurationField()),
                         BOOKING_MAX_LENGTH,
                     ),
                     span__lower_inf=False,
@@ -297,13 +298,13 @@ class Booking(models.Model):
             # "My bookings": a member's confirmed bookings that have not ended yet (upper(span) > now),
             # found without reading their history (a resident piles up hundreds a year).
             models.Index(
-                F("member"), _span_bound("upper"),
+                F("member"), span_bound("upper"),
                 name="booking_member_upcoming_idx", condition=Q(status="confirmed"),
             ),
             # The day grid: a site's resources' confirmed bookings starting within a day (+ the
             # longest a booking lasts) of the day asked for; a few index entries per resource,
             # whatever the history.
-            models.Index(F("resource"), _span_bound("lower"), name="booking_resource_start_idx", condition=Q(status="confirmed")),
+            models.Index(F("resource"), span_bound("lower"), name="booking_resource_start_idx", condition=Q(status="confirmed")),
             # Occupancy over a period: "bookings overlapping these days" (range && range, GiST).
             GistIndex(fields=["span"], name="booking_span_gist"),
         ]

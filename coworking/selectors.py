@@ -8,11 +8,10 @@ from decimal import Decimal
 
 
 from django.db import connection
-from django.db.models import DateTimeField, F, Func
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site
+from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site, span_bound
 from coworking.services import PARIS, desk_slots, local_dt
 from quai.gencache import Generation
 
@@ -123,8 +122,7 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
     if upcoming_only:
         # Ordered by end, as booking_member_upcoming_idx is (a member's bookings never overlap in
         # practice, so it is also the order of their starts): a page reads 20 index entries.
-        ends = Func(F("span"), function="upper", output_field=DateTimeField())
-        return queryset.filter(status=Booking.Status.CONFIRMED, span__endswith__gt=now).order_by(ends, "pk")
+        return queryset.filter(status=Booking.Status.CONFIRMED, span__endswith__gt=now).order_by(span_bound("upper"), "pk")
     return queryset.order_by("span")
 
 
@@ -350,7 +348,7 @@ class MemberPlan:
 
 # Dropped whenever a subscription or a plan is saved or deleted: every booking that spends or
 # returns a credit saves its subscription (see registrations; bulk writes call bump()).
-plan_generation = Generation("coworking-plans-v2")  # -v2: MemberPlan gained ends_on
+plan_generation = Generation("coworking-plans")
 PLAN_MODELS = ("coworking.Subscription", "coworking.Plan")
 
 
@@ -365,5 +363,3 @@ def member_plan(member, day: datetime.date) -> MemberPlan | None:
         return MemberPlan(subscription.plan.name, subscription.credits_remaining, subscription.ends_on)
 
     return plan_generation.get_or_compute(f"{member.pk}:{day.isoformat()}", load)
-
-

@@ -5,7 +5,7 @@ it while no user changes (any save or delete of a user, or of their groups or pe
 replaces the "users" generation: at once in this process, within a second in the others; see
 quai.gencache). The rows stay in the process (never in Redis: they carry password hashes), and
 each request gets its own copy, so nothing a request does to request.user reaches another one.
-Bulk writes to users (the member import, the demo seed) bump the generation themselves.
+Bulk updates of users send no signal: the member import bumps the generation itself.
 """
 
 import copy

@@ -1,10 +1,11 @@
 """The shared layout's costly parts, answered once per process.
 
-Every page draws the same header: the member's links (each a reversed URL and a translated label)
-and htmx's script tag. Through the template language they cost as much as a small page. Their
-markup only depends on the language, which links the person sees, the current page and whether
-they are staff, so it is built once per such combination (escaped like the rest of Django) and
-kept in this process.
+Every page draws the same header: the member's links (each a reversed URL and a translated label),
+the language switch and htmx's script tag. Through the template language they cost as much as a
+small page. The links only depend on the language, which links the person sees, the current page
+and whether they are staff, so their markup is built once per such combination (escaped like the
+rest of Django) and kept in this process; so are the language buttons (per language). The CSRF
+token and the return path are written per request.
 """
 
 from functools import lru_cache
@@ -69,7 +70,8 @@ def language_switch(context) -> SafeString:
     posting to Django's set_language view and coming back to this page."""
     request = context.get("request")
     token = str(context.get("csrf_token") or "")
-    token_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token else ""
+    # As {% csrf_token %}: nothing when the CSRF context processor had no token to give.
+    token_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">' if token not in ("", "NOTPROVIDED") else ""
     next_input = f'<input name="next" type="hidden" value="{escape(request.get_full_path()) if request else ""}">'
     return mark_safe(
         f'<form action="{_set_language_url()}" method="post" class="lang-switch">'
