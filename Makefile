@@ -37,9 +37,9 @@ manage: install
 
 ## Refresh the French catalogues (needs GNU gettext). Shared templates and quai/ → locale/; each app → <app>/locale/.
 messages: install
-	$(VENV)/bin/django-admin makemessages -l fr --no-obsolete --ignore='.venv/*' --ignore='node_modules/*' \
+	$(VENV)/bin/django-admin makemessages -l fr --no-obsolete --no-location --ignore='.venv/*' --ignore='node_modules/*' \
 		--ignore='var/*' --ignore='tests/*' --ignore='benchmarks/*' $(foreach app,$(APPS),--ignore='$(app)/*')
-	@for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(VENV)/bin/django-admin makemessages -l fr --no-obsolete); done
+	@for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(VENV)/bin/django-admin makemessages -l fr --no-obsolete --no-location); done
 
 clean:
 	rm -rf $(VENV) var
