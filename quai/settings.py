@@ -112,6 +112,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (e-mail subjects and text parts): no HTML escaping, or "l'ESS" would read
+        # "l&#x27;ESS" in a mail client. Used only through quai.outbox.render_text.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database: PostgreSQL only (never SQLite) -------------------------------------------------
