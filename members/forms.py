@@ -5,6 +5,17 @@ from members.models import User
 from quai.widgets import DateInput
 
 
+class SignupForm(forms.Form):
+    """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): the name comes before the e-mail."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+
+    def signup(self, request, user) -> None:
+        # allauth's adapter already copied first_name/last_name onto the user (save_user).
+        pass
+
+
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
