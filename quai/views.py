@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from quai.models import OutboxMessage
 from quai.permissions import StaffRequiredMixin
+from quai.registry import home_panels_for
 
 
 def _check_database() -> str:
@@ -50,7 +51,8 @@ def bench_floor(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    """Members: what is next for them (bookings, events, membership, programme); visitors: the agenda."""
+    return render(request, "home.html", {"panels": home_panels_for(request.user)})
 
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):
