@@ -240,8 +240,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Quai"
-# Staff must have TOTP enabled before they reach /staff/ or /admin/ (quai.middleware).
+# A staff or superuser session has its powers only once allauth verified a TOTP or recovery code in
+# it (quai.second_factor); until then it is a plain member, and the back-office asks for the code.
 QUAI_STAFF_MFA_REQUIRED = env_bool("QUAI_STAFF_MFA_REQUIRED", True)
+# Personal API tokens stop working after this many days (create_api_token --days overrides it).
+QUAI_API_TOKEN_DAYS = env_int("QUAI_API_TOKEN_DAYS", 90)
 
 # --- Internationalisation: French first, English second; Europe/Paris, stored in UTC ------------
 LANGUAGE_CODE = "fr"

@@ -36,15 +36,20 @@ def login_without_second_factor(client, user) -> None:
     _record(client, user, ("password", {"email": user.email}))
 
 
-def login_staff_with_second_factor(client, user) -> None:
-    """Log `user` in as allauth does after the password and a valid TOTP code."""
-    from allauth.mfa.models import Authenticator
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # the secret StaffFactory gives every staff account
 
+
+def login_staff_with_second_factor(client, user) -> None:
+    """Log `user` in as allauth does after the password and a valid TOTP code.
+
+    An account without an authenticator gets one first (secret STAFF_TOTP_SECRET), as the real
+    flow requires: there is no verified code without a TOTP set up.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    totp = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        totp = TOTP.activate(user, STAFF_TOTP_SECRET).instance
     _django_force_login(client, user)
-    totp = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).only("pk").first()
-    _record(
-        client,
-        user,
-        ("password", {"email": user.email}),
-        ("mfa", {"id": totp.pk if totp else None, "type": Authenticator.Type.TOTP}),
-    )
+    _record(client, user, ("password", {"email": user.email}), ("mfa", {"id": totp.pk, "type": totp.type}))
