@@ -87,3 +87,24 @@ def _authenticated_user(request):
     # The user AuthenticationMiddleware found (it keeps it in request._cached_user once read).
     cached = getattr(request, "_cached_user", None)
     return cached if cached is not None else auth.get_user(request)
+
+
+class PrivateCacheControlMiddleware:
+    """What a logged-in person is shown is theirs alone: their pages, their data export, the
+    staff lists and exports. Unless a view chose its own caching (a member photo, allauth's
+    never_cache pages), such a response says `Cache-Control: private, no-store`, so that no shared
+    cache (a proxy, a CDN) keeps it and the browser does not write it to disk. One rule here
+    rather than one decorator per view: a new personal page is covered without anyone thinking
+    of it. Anonymous pages are left cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            # DRF sets request.user to the user its token or session authentication found.
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = "private, no-store"
+        return response
