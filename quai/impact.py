@@ -1,0 +1,328 @@
+"""The impact engine: indicators declared by the apps, computed set-based, stored as dated snapshots.
+
+An indicator (DOMAIN.md §1) is ONE queryset of the rows that make it — `rows(start, end)`, a
+`values()` queryset, one dict per person, registration, project, enrolment or booking — and ONE
+aggregate of that queryset (count of the rows, sum of a column, ratio of two sums). The figure is
+computed from the very queryset the drill-down shows, so the two cannot disagree: for a count the
+number of rows *is* the figure; for a sum or a ratio the rows carry the column that is summed.
+
+Periods are [start, end) in Europe/Paris local dates. A cumulative indicator (ESS-1, PRJ-2) counts
+from the programme start (settings.QUAI_PROGRAMME_START) to the period end, whatever the start.
+
+`quai` imports no app: each app declares its indicators in `<app>/indicators.py` and registers them
+from its `registrations.py` through `quai.registry.register_indicator`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PARIS = ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Periods --------------------------------------------------------------------------------------
+
+def programme_start() -> datetime.date:
+    """The first day the programme counts (settings.QUAI_PROGRAMME_START)."""
+    return settings.QUAI_PROGRAMME_START
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """Start of a local day, aware (datetime columns are compared with this)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=PARIS)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "day", "month", "year", "all" (since the programme start), "custom"
+    start: datetime.date
+    end: datetime.date  # exclusive
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    def label(self) -> str:
+        from django.utils.formats import date_format
+
+        if self.kind == "day":
+            return date_format(self.start, "SHORT_DATE_FORMAT")
+        if self.kind == "month":
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
+        if self.kind == "year":
+            return str(self.start.year)
+        return f"{date_format(self.start, 'SHORT_DATE_FORMAT')} – {date_format(self.last_day, 'SHORT_DATE_FORMAT')}"
+
+
+PERIOD_KINDS = (("day", _("Day")), ("month", _("Month")), ("year", _("Year")), ("all", _("Since the start")))
+
+
+def period_of(kind: str, day: datetime.date) -> Period:
+    """The day, month or year that holds `day`; "all" runs from the programme start to `day` included."""
+    if kind == "day":
+        return Period("day", day, day + datetime.timedelta(days=1))
+    if kind == "month":
+        start = month_start(day)
+        return Period("month", start, add_months(start, 1))
+    if kind == "year":
+        return Period("year", datetime.date(day.year, 1, 1), datetime.date(day.year + 1, 1, 1))
+    if kind == "all":
+        return Period("all", programme_start(), day + datetime.timedelta(days=1))
+    raise ValueError(kind)
+
+
+def snapshot_periods(today: datetime.date, *, days: int = 7) -> list[Period]:
+    """What the nightly task writes: since the start, each year and month since the start, the last days."""
+    start = programme_start()
+    periods = [period_of("all", today)]
+    periods += [period_of("year", datetime.date(year, 1, 1)) for year in range(start.year, today.year + 1)]
+    month = month_start(start)
+    while month <= today:
+        periods.append(period_of("month", month))
+        month = add_months(month, 1)
+    periods += [period_of("day", today - datetime.timedelta(days=n)) for n in range(days)]
+    return periods
+
+
+# --- Aggregates -----------------------------------------------------------------------------------
+
+class Aggregate:
+    """How a figure comes out of its rows. `value(rows, start, end)` returns a Decimal or None (no data)."""
+
+    kind = ""
+
+    def value(self, rows: QuerySet, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CountRows(Aggregate):
+    """The number of rows: rows are already one per person/project/registration (distinct)."""
+
+    kind = "count"
+
+    def value(self, rows, start, end):
+        return Decimal(rows.count())
+
+
+@dataclass(frozen=True)
+class SumOf(Aggregate):
+    """Σ of one column of the rows; no rows → None ("no data") when `none_if_empty`, else 0."""
+
+    column: str
+    none_if_empty: bool = False
+    kind = "sum"
+
+    def value(self, rows, start, end):
+        total = rows.aggregate(total=Sum(self.column))["total"]
+        if total is None:
+            return None if self.none_if_empty else Decimal(0)
+        return Decimal(total)
+
+
+@dataclass(frozen=True)
+class RatioOf(Aggregate):
+    """Σ numerator ÷ Σ denominator over the rows, as a percentage; no denominator → None."""
+
+    numerator: str
+    denominator: str
+    kind = "ratio"
+
+    def value(self, rows, start, end):
+        sums = rows.aggregate(num=Sum(self.numerator), den=Sum(self.denominator))
+        if not sums["den"]:
+            return None
+        return Decimal(sums["num"] or 0) * 100 / Decimal(sums["den"])
+
+
+@dataclass(frozen=True)
+class RatioTo(Aggregate):
+    """Σ of a column of the rows ÷ a quantity that is not made of rows (open desk half-days), as a percentage."""
+
+    numerator: str
+    denominator: Callable[[datetime.date, datetime.date], Decimal]
+    kind = "ratio"
+
+    def value(self, rows, start, end):
+        den = self.denominator(start, end)
+        if not den:
+            return None
+        num = rows.aggregate(num=Sum(self.numerator))["num"] or 0
+        return Decimal(num) * 100 / Decimal(den)
+
+
+# --- Indicators -----------------------------------------------------------------------------------
+
+UNITS = {
+    "people": _("people"),
+    "count": _("rows"),
+    "projects": _("projects"),
+    "percent": "%",
+    "hours": _("hours"),
+    "fte": _("FTE"),
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    key: str
+    label: Any
+    value: Callable[[datetime.date, datetime.date], Any]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: Any  # lazy translation (English source, French catalogue)
+    definition: Any  # lazy translation: the counting rule, as funders read it
+    unit: str  # a key of UNITS
+    rows: Callable[[datetime.date, datetime.date], QuerySet]  # values() queryset for [start, end)
+    aggregate: Aggregate
+    # (column of the rows, lazy heading): what the drill-down, the exports and the API show.
+    columns: tuple[tuple[str, Any], ...]
+    app_label: str
+    definition_version: int = 1
+    cumulative: bool = False  # counts from the programme start to the period end
+    target: Decimal | None = None
+    target_per_year: bool = False  # the target is for each calendar year (FAB-1, FAB-2)
+    target_date: datetime.date | None = None
+    # Figures reported apart, never merged into the figure (anonymous walk-ins, excused absences…).
+    details: tuple[Detail, ...] = ()
+    order: int = 100
+    extra: dict = field(default_factory=dict)
+
+    def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+        return (programme_start(), end) if self.cumulative else (start, end)
+
+    def drilldown(self, start: datetime.date, end: datetime.date) -> QuerySet:
+        return self.rows(*self.window(start, end))
+
+    def value(self, start: datetime.date, end: datetime.date) -> Decimal | None:
+        window = self.window(start, end)
+        figure = self.aggregate.value(self.rows(*window), *window)
+        return None if figure is None else figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def detail_values(self, start: datetime.date, end: datetime.date) -> dict:
+        window = self.window(start, end)
+        return {detail.key: _json_number(detail.value(*window)) for detail in self.details}
+
+    @property
+    def is_count(self) -> bool:
+        return isinstance(self.aggregate, CountRows)
+
+    @property
+    def unit_label(self):
+        return UNITS.get(self.unit, self.unit)
+
+    def target_for(self, period: Period) -> Decimal | None:
+        """The target that applies to a period: a yearly target is scaled to the period's years (at least one)."""
+        if self.target is None:
+            return None
+        if not self.target_per_year:
+            return self.target
+        years = max(1, round((period.end - period.start).days / 365.25))
+        return self.target * years
+
+
+def _json_number(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value.quantize(Decimal("0.01")))
+    return value
+
+
+def indicators() -> list[Indicator]:
+    from quai.registry import registry
+
+    return list(registry.indicators)
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    from quai.registry import registry
+
+    return next((item for item in registry.indicators if item.code == code), None)
+
+
+# --- Snapshots ------------------------------------------------------------------------------------
+
+def snapshot_rows(indicator: Indicator, period: Period, *, computed_at: datetime.datetime) -> tuple:
+    return (
+        indicator.code, period.kind, period.start, period.end, indicator.value(period.start, period.end),
+        indicator.detail_values(period.start, period.end), indicator.definition_version, computed_at,
+    )
+
+
+# Upsert that leaves a row untouched when nothing it holds changed: a second run writes nothing
+# (the row keeps its computed_at, the date the value was first found), and a changed definition
+# version or value replaces it.
+UPSERT_SQL = """
+INSERT INTO quai_indicatorsnapshot
+    (code, period_kind, period_start, period_end, value, details, definition_version, computed_at)
+VALUES %s
+ON CONFLICT (code, period_kind, period_start) DO UPDATE SET
+    period_end = EXCLUDED.period_end, value = EXCLUDED.value, details = EXCLUDED.details,
+    definition_version = EXCLUDED.definition_version, computed_at = EXCLUDED.computed_at
+WHERE (quai_indicatorsnapshot.period_end, quai_indicatorsnapshot.value, quai_indicatorsnapshot.details,
+       quai_indicatorsnapshot.definition_version)
+      IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.value, EXCLUDED.details, EXCLUDED.definition_version)
+"""
+
+
+def snapshots_write(rows: list[tuple]) -> int:
+    """Upsert snapshot rows; returns how many rows were inserted or changed."""
+    import json
+
+    from django.db import connection
+    from psycopg2.extras import execute_values
+
+    if not rows:
+        return 0
+    values = [(*row[:5], json.dumps(row[5], sort_keys=True), *row[6:]) for row in rows]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, UPSERT_SQL, values, template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)", page_size=500)
+        return cursor.cursor.rowcount if len(values) <= 500 else -1
+
+
+def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> int:
+    """Compute every indicator for every snapshot period and upsert the snapshots.
+
+    Idempotent: running it twice on the same data writes nothing the second time.
+    Returns the number of (indicator, period) figures computed.
+    """
+    from django.db import transaction
+
+    today = today or timezone.localdate()
+    periods = snapshot_periods(today)
+    selected = [item for item in indicators() if codes is None or item.code in codes]
+    total = len(selected) * len(periods)
+    done = 0
+    now = timezone.now()
+    for indicator in selected:
+        # One indicator at a time in its own transaction: the figures of one code are coherent, and
+        # a long run never holds one transaction open over all of them.
+        with transaction.atomic():
+            snapshots_write([snapshot_rows(indicator, period, computed_at=now) for period in periods])
+        done += len(periods)
+        if progress is not None:
+            progress(done, total)
+    return done
