@@ -326,3 +326,65 @@ def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | 
         if progress is not None:
             progress(done, total)
     return done
+
+
+# --- Runs (the status row staff watch) ------------------------------------------------------------
+
+STALE_AFTER = datetime.timedelta(hours=1)  # a run "running" longer than this died with its worker
+
+
+def impact_run_request(*, by=None, enqueue: bool = True):
+    """Queue a recomputation (staff button, nightly beat) -> (run, created).
+
+    A run already queued or running is returned instead (created False).
+
+    The partial unique constraint (impact_run_one_active) makes two clicks at once end with one run.
+    """
+    from django.db import IntegrityError, transaction
+
+    from quai.audit import audit_log
+    from quai.models import ImpactRun
+
+    now = timezone.now()
+    ImpactRun.objects.filter(status=ImpactRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=ImpactRun.Status.FAILED, finished_at=now, error="stale: the worker stopped"
+    )
+    try:
+        with transaction.atomic():
+            run = ImpactRun.objects.create(requested_by=by, total=len(indicators()) * len(snapshot_periods(timezone.localdate())))
+            if by is not None:
+                audit_log(actor=by, action="impact.recompute", target=run)
+    except IntegrityError:
+        return ImpactRun.objects.filter(status__in=[ImpactRun.Status.QUEUED, ImpactRun.Status.RUNNING]).first(), False
+
+    def enqueue():
+        from quai.tasks import compute_impact
+
+        compute_impact.delay(run.pk)
+
+    if enqueue:
+        transaction.on_commit(enqueue)
+    return run, True
+
+
+def impact_run_execute(*, run_id: int) -> str:
+    """Claim a queued run (conditional UPDATE: only one worker gets it), compute, record the outcome."""
+    from quai.models import ImpactRun
+
+    claimed = ImpactRun.objects.filter(pk=run_id, status=ImpactRun.Status.QUEUED).update(
+        status=ImpactRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "not-claimed"
+
+    def progress(done: int, total: int) -> None:
+        ImpactRun.objects.filter(pk=run_id).update(done=done, total=total)
+
+    try:
+        compute_snapshots(progress=progress)
+    except Exception as exc:
+        ImpactRun.objects.filter(pk=run_id).update(status=ImpactRun.Status.FAILED, finished_at=timezone.now(),
+                                                   error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    ImpactRun.objects.filter(pk=run_id).update(status=ImpactRun.Status.DONE, finished_at=timezone.now())
+    return "done"
