@@ -243,11 +243,8 @@ def card_events_week(today) -> dict:
     week = Event.objects.filter(
         starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
     ).exclude(status=Event.Status.CANCELLED)
-    confirmed = Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED, walk_in=False)
-    counts = week.annotate(
-        confirmed=Coalesce(Subquery(confirmed.order_by().values("event").annotate(n=Count("pk")).values("n"),
-                                    output_field=IntegerField()), 0)
-    ).aggregate(events=Count("pk"), confirmed=Sum("confirmed"), capacity=Sum("capacity"))
+    counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
+    counts["confirmed"] = Registration.objects.filter(event__in=week, status=Registration.Status.CONFIRMED, walk_in=False).count()
     fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
     return {
         "value": counts["events"],

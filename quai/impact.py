@@ -388,3 +388,126 @@ def impact_run_execute(*, run_id: int) -> str:
         raise
     ImpactRun.objects.filter(pk=run_id).update(status=ImpactRun.Status.DONE, finished_at=timezone.now())
     return "done"
+
+
+# --- Reads for the pages (constant number of queries) -----------------------------------------
+
+def target_period_kind(indicator: Indicator) -> str:
+    """Which period a target is measured on: cumulative → since the start; per year → this year; else this month."""
+    if indicator.cumulative:
+        return "all"
+    return "year" if indicator.target_per_year else "month"
+
+
+def impact_dashboard(today: datetime.date) -> dict:
+    """Targets with progress and a 24-month trend, and a period comparison, from snapshots: ONE query."""
+    from django.db.models import Q
+
+    from quai.charts import bar_chart, format_number
+    from quai.models import IndicatorSnapshot
+
+    this_month = month_start(today)
+    first_month = add_months(this_month, -23)
+    last_year = datetime.date(today.year - 1, 1, 1)
+    snapshots = IndicatorSnapshot.objects.filter(
+        Q(period_kind="month", period_start__gte=add_months(first_month, -12))
+        | Q(period_kind="year", period_start__gte=last_year) | Q(period_kind="all")
+    ).values_list("code", "period_kind", "period_start", "value", "computed_at")
+    index, computed_at = {}, None
+    for code, kind, start, value, stamp in snapshots:
+        index[(code, kind, start)] = value
+        computed_at = stamp if computed_at is None or stamp > computed_at else computed_at
+    months = [add_months(first_month, n) for n in range(24)]
+    from django.utils.formats import date_format
+
+    month_labels = [date_format(m, "M Y") for m in months]
+    targets, comparison = [], []
+    for indicator in indicators():
+        if indicator.target is not None:
+            kind = target_period_kind(indicator)
+            period = period_of(kind, today)
+            value = index.get((indicator.code, kind, period.start))
+            target = indicator.target_for(period)
+            percent = min(100, int(value * 100 / target)) if value is not None and target else 0
+            targets.append({
+                "indicator": indicator, "period": period, "value": value, "value_text": format_number(value, indicator.unit),
+                "target": target, "target_text": format_number(target, indicator.unit), "percent": percent,
+                "chart": bar_chart(
+                    title=str(indicator.label), unit=indicator.unit,
+                    points=[(label, index.get((indicator.code, "month", m))) for label, m in zip(month_labels, months)],
+                    target=indicator.target if indicator.cumulative or not indicator.target_per_year else None,
+                ),
+            })
+        pairs = [
+            index.get((indicator.code, "month", this_month)), index.get((indicator.code, "month", add_months(this_month, -12))),
+            index.get((indicator.code, "year", datetime.date(today.year, 1, 1))), index.get((indicator.code, "year", last_year)),
+        ]
+        comparison.append({
+            "indicator": indicator,
+            "month": format_number(pairs[0], indicator.unit), "month_before": format_number(pairs[1], indicator.unit),
+            "month_change": _change(pairs[0], pairs[1]),
+            "year": format_number(pairs[2], indicator.unit), "year_before": format_number(pairs[3], indicator.unit),
+            "year_change": _change(pairs[2], pairs[3]),
+        })
+    return {
+        "targets": targets, "comparison": comparison, "computed_at": computed_at, "this_month": this_month,
+        "month_last_year": add_months(this_month, -12), "this_year": today.year, "last_year": today.year - 1,
+    }
+
+
+def _change(now, before) -> str:
+    if now is None or before is None:
+        return "—"
+    if not before:
+        return "+" + str(now - before) if now != before else "="
+    change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
+    return f"{'+' if change > 0 else ''}{change.quantize(Decimal('1'))} %"
+
+
+def indicator_history(indicator: Indicator) -> dict:
+    """The figure per year and per month from the snapshots of one indicator: ONE query."""
+    from quai.models import IndicatorSnapshot
+
+    rows = list(
+        IndicatorSnapshot.objects.filter(code=indicator.code, period_kind__in=["month", "year", "all"])
+        .order_by("period_kind", "period_start")
+        .values("period_kind", "period_start", "period_end", "value", "definition_version", "computed_at", "details")
+    )
+    return {
+        "years": [row for row in rows if row["period_kind"] == "year"],
+        "months": [row for row in rows if row["period_kind"] == "month"],
+        "all": next((row for row in rows if row["period_kind"] == "all"), None),
+    }
+
+
+def period_validate(first_day: datetime.date | None, last_day: datetime.date | None, *, today: datetime.date | None = None) -> Period:
+    """A period asked for by a page or the API: [first_day, last_day] inclusive → Period, or DomainError saying why.
+
+    Defaults: from the programme start to today. Refused: the end before the start, a start before
+    the programme started, an end after the current year (figures of the future do not exist).
+    """
+    from django.utils.formats import date_format
+
+    from quai.errors import DomainError
+
+    today = today or timezone.localdate()
+    first_day = first_day or programme_start()
+    last_day = last_day or today
+    if last_day < first_day:
+        raise DomainError(_("The period ends before it starts: choose an end date on or after the start date."), field="to",
+                          code="period_reversed")
+    if first_day < programme_start():
+        raise DomainError(_("The programme started on %(date)s: choose a start date from then on.")
+                          % {"date": date_format(programme_start(), "SHORT_DATE_FORMAT")}, field="from", code="before_programme")
+    year_end = datetime.date(today.year, 12, 31)
+    if last_day > year_end:
+        raise DomainError(_("No figures exist after %(date)s: choose an end date up to then.")
+                          % {"date": date_format(year_end, "SHORT_DATE_FORMAT")}, field="to", code="after_programme")
+    return Period("custom", first_day, last_day + datetime.timedelta(days=1))
+
+
+def cell_value(value):
+    """A drill-down value as a spreadsheet cell: local naive datetimes (openpyxl refuses aware ones), numbers as numbers."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, PARIS).replace(tzinfo=None)
+    return value
