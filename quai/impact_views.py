@@ -171,7 +171,7 @@ def _rows_sheet(workbook, indicator, period, rows):
     sheet.append([_("Value"), float(value) if value is not None else _("no data"), str(indicator.unit_label)])
     sheet.append([])
     _header(sheet, [label for _key, label in indicator.columns])
-    sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
     for row in rows:
         sheet.append([_typed(row.get(key)) for key, _label in indicator.columns])
     for column in sheet.columns:
