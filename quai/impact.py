@@ -357,13 +357,13 @@ def impact_run_request(*, by=None, enqueue: bool = True):
     except IntegrityError:
         return ImpactRun.objects.filter(status__in=[ImpactRun.Status.QUEUED, ImpactRun.Status.RUNNING]).first(), False
 
-    def enqueue():
+    def send_to_worker():
         from quai.tasks import compute_impact
 
         compute_impact.delay(run.pk)
 
     if enqueue:
-        transaction.on_commit(enqueue)
+        transaction.on_commit(send_to_worker)
     return run, True
 
 
