@@ -420,7 +420,7 @@ def impact_dashboard(today: datetime.date) -> dict:
     months = [add_months(first_month, n) for n in range(24)]
     from django.utils.formats import date_format
 
-    month_labels = [date_format(m, "M Y") for m in months]
+    month_labels = [date_format(m, "M y") for m in months]
     targets, comparison = [], []
     for indicator in indicators():
         if indicator.target is not None:
@@ -433,7 +433,7 @@ def impact_dashboard(today: datetime.date) -> dict:
                 "indicator": indicator, "period": period, "value": value, "value_text": format_number(value, indicator.unit),
                 "target": target, "target_text": format_number(target, indicator.unit), "percent": percent,
                 "chart": bar_chart(
-                    title=str(indicator.label), unit=indicator.unit,
+                    title=_("%(code)s month by month, over 24 months") % {"code": indicator.code}, unit=indicator.unit,
                     points=[(label, index.get((indicator.code, "month", m))) for label, m in zip(month_labels, months)],
                     target=indicator.target if indicator.cumulative or not indicator.target_per_year else None,
                 ),

@@ -79,6 +79,7 @@ class IndicatorView(StaffRequiredMixin, View):
             title=_("%(label)s, month by month") % {"label": indicator.label}, unit=indicator.unit,
             points=[(_month_label(row["period_start"]), row["value"]) for row in months],
             target=indicator.target if indicator.target is not None and not indicator.target_per_year else None,
+            width=640, height=240,
         )
         query = f"start={period.start.isoformat()}&end={period.last_day.isoformat()}"
         return render(request, "quai/impact_indicator.html", {
@@ -99,7 +100,7 @@ def _details(indicator, period) -> list[tuple]:
 def _month_label(day) -> str:
     from django.utils.formats import date_format
 
-    return date_format(day, "M Y")
+    return date_format(day, "M y")
 
 
 class IndicatorExportView(StaffRequiredMixin, View):
