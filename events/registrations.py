@@ -70,3 +70,12 @@ register_staff_card(StaffCard(key="events.week", label=_("Events this week"), co
                               url_name="events:staff_events", order=20))
 register_staff_card(StaffCard(key="events.declic", label=_("Déclic accompaniments this month"),
                               compute=_indicators.card_declic_month, url_name="events:mediation_log", order=60))
+
+
+def _seed_history(*, scale, rng, stdout):
+    from events.seed_history import seed_event_history
+
+    seed_event_history(scale=scale, rng=rng, stdout=stdout)
+
+
+register_seeder(Seeder(name="events.history", func=_seed_history, order=35))

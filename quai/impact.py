@@ -458,8 +458,12 @@ def impact_dashboard(today: datetime.date) -> dict:
 def _change(now, before) -> str:
     if now is None or before is None:
         return "—"
+    if now == before:
+        return "="
     if not before:
-        return "+" + str(now - before) if now != before else "="
+        from quai.charts import format_number
+
+        return "+" + format_number(now - before)
     change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
     return f"{'+' if change > 0 else ''}{change.quantize(Decimal('1'))} %"
 
