@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-feedback": {"task": "events.tasks.send_feedback_requests", "schedule": crontab(hour=10, minute=0)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
+    "incubator-kpi-reminders": {"task": "incubator.tasks.incubator_kpi_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
