@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,21 +101,20 @@ class ReviewForm(forms.Form):
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
 
 
-def coach_choices():
-    user_model = get_user_model()
-    return user_model.objects.filter(Q(is_staff=True) | Q(coached_projects__isnull=False)).distinct().order_by(
-        "first_name", "last_name", "email")
-
-
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[(d.value, d.label) for d in Application.DECISIONS])
-    coach = forms.ModelChoiceField(label=_("Coach (if accepted)"), queryset=None, required=False)
+    # By e-mail rather than a list of every member: a coach is any member account.
+    coach = forms.EmailField(label=_("Coach's e-mail (if accepted)"), required=False)
     start = forms.DateField(label=_("Start of incubation (if accepted)"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = coach_choices()
-        self.fields["coach"].label_from_instance = lambda user: user.get_full_name() or user.email
+    def clean_coach(self):
+        email = self.cleaned_data["coach"]
+        if not email:
+            return None
+        coach = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if coach is None:
+            raise forms.ValidationError(_("No member has this e-mail address."))
+        return coach
 
 
 class ProjectStatusForm(forms.Form):
