@@ -102,7 +102,7 @@ class ReviewForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[(d.value, d.label) for d in Application.DECISIONS])
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—")] + [(d.value, d.label) for d in Application.DECISIONS])
     # By e-mail rather than a list of every member: a coach is any member account.
     coach = forms.EmailField(label=_("Coach's e-mail (if accepted)"), required=False)
     start = forms.DateField(label=_("Start of incubation (if accepted)"), required=False, widget=DateInput())

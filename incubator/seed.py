@@ -66,12 +66,11 @@ SESSION_NOTES = [
 ]
 
 
-def _quarter_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+def _report_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The 15th day of each quarter from `start` to `end` (teams report early in the quarter)."""
     days, year, quarter = [], start.year, (start.month - 1) // 3 + 1
     while True:
-        last_month = 3 * quarter
-        next_first = datetime.date(year + (last_month == 12), 1 if last_month == 12 else last_month + 1, 1)
-        day = next_first - datetime.timedelta(days=10)
+        day = datetime.date(year, 3 * quarter - 2, 15)
         if day > end:
             return days
         if day >= start:
@@ -243,7 +242,7 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
             done = due if due < today - datetime.timedelta(days=20) and (offset < 3 or project.created_on) else None
             milestones.append(Milestone(project=project, title=title, due_on=due, done_on=done))
         fte, revenue, beneficiaries, funding = project.fte_at_entry, Decimal("0"), 0, Decimal("0")
-        quarter_ends = _quarter_ends(project.incubation_start, last_day)
+        quarter_ends = _report_days(project.incubation_start, last_day)
         if quiet and quarter_ends and quarter_ends[-1] >= today - datetime.timedelta(days=80):
             quarter_ends = quarter_ends[:-1]
         for report_day in quarter_ends:

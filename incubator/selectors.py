@@ -183,9 +183,14 @@ class LineChart:
     ticks: list[tuple[float, str]]  # (y, label)
     width: int
     height: int
+    left: int = 0
+    right: int = 0
+    bottom: int = 0
+    top: int = 0
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM, CHART_TOP = 640, 220, 56, 32, 16
+# The viewBox is small so that its 12-unit text stays readable when a phone shrinks the chart to ~350 px.
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_BOTTOM, CHART_TOP = 400, 200, 48, 16, 28, 12
 
 
 def _nice_max(value: Decimal) -> Decimal:
@@ -204,7 +209,7 @@ def line_chart(title: str, series: list[tuple[str, Decimal]]) -> LineChart | Non
     if not series:
         return None
     top = _nice_max(max(value for _label, value in series))
-    plot_w = CHART_WIDTH - CHART_LEFT - 16
+    plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_h = CHART_HEIGHT - CHART_BOTTOM - CHART_TOP
     step = plot_w / max(len(series) - 1, 1)
     points = []
@@ -213,12 +218,15 @@ def line_chart(title: str, series: list[tuple[str, Decimal]]) -> LineChart | Non
         y = CHART_TOP + plot_h * (1 - float(value / top))
         points.append(ChartPoint(label, value, round(x, 1), round(y, 1)))
     ticks = [(round(CHART_TOP + plot_h * (1 - i / 4), 1), _format_tick(top * i / 4)) for i in range(5)]
-    return LineChart(title, points, " ".join(f"{p.x},{p.y}" for p in points), ticks, CHART_WIDTH, CHART_HEIGHT)
+    return LineChart(title, points, " ".join(f"{p.x},{p.y}" for p in points), ticks, CHART_WIDTH, CHART_HEIGHT,
+                     left=CHART_LEFT, right=CHART_WIDTH - CHART_RIGHT, bottom=CHART_HEIGHT - CHART_BOTTOM, top=CHART_TOP)
 
 
 def _format_tick(value: Decimal) -> str:
-    value = value.normalize()
-    if value == value.to_integral():
+    """French style: 12 500 (narrow no-break space between thousands), 2,5; thousands in k above 10 000."""
+    if value >= 10_000:
+        return f"{value / 1000:.0f}\u202fk"
+    if value == value.to_integral_value():
         return f"{int(value):,}".replace(",", "\u202f")
     return f"{value:.1f}".replace(".", ",")
 

@@ -169,7 +169,7 @@ def test_kpi_chart_points_follow_the_reports(project, member):
     assert [p.value for p in chart.points] == [Decimal("1"), Decimal("2"), Decimal("4")]
     # 4 is the top of the scale (5): points rise from left to right; x spans the plot.
     assert chart.points[0].y > chart.points[1].y > chart.points[2].y
-    assert (chart.points[0].x, chart.points[-1].x) == (56, 624)
+    assert (chart.points[0].x, chart.points[-1].x) == (48, 384)
     assert [label for _y, label in chart.ticks] == ["0", "1,2", "2,5", "3,8", "5"]
     assert dashboard["revenue_chart"] is None and dashboard["reported_this_quarter"] is True
 
