@@ -8,13 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incubator.models import FTE_MAX, Application, Project
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from quai.widgets import DateInput
 
 
 def _money(label, required=False):
