@@ -420,11 +420,11 @@ def incubated_plan_grant(*, member, starts_on: datetime.date) -> Subscription:
         plan, _created = Plan.objects.get_or_create(
             kind=Plan.Kind.INCUBATED, defaults={"name": _("Incubated (included)"), "credits": None}
         )
-        # Lock the member's incubated subscriptions: two projects accepting the same founder at
-        # once must not open two plans.
+        # Two projects accepting the same founder at once must not open two plans: lock the member's
+        # row (there may be no subscription row yet to lock), then look again.
+        type(member).objects.select_for_update().filter(pk=member.pk).first()
         current = (
-            Subscription.objects.select_for_update()
-            .filter(member=member, plan=plan, ends_on__gte=starts_on)
+            Subscription.objects.filter(member=member, plan=plan, ends_on__gte=starts_on)
             .order_by("starts_on")
             .first()
         )

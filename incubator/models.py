@@ -36,6 +36,14 @@ class CallQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date):
         return self.filter(opens_on__lte=day, closes_on__gte=day)
 
+    def visible_to(self, user):
+        """Staff: every call; a member: the calls open today (a closed or future call is invisible → 404)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.open_on(timezone.localdate())
+
 
 class Call(models.Model):
     """A call for applications: open from `opens_on` to `closes_on` (inclusive), with its questions and rubric."""

@@ -59,19 +59,16 @@ def call_list_open(*, day: datetime.date | None = None):
 
 def call_list_for_user(user):
     """Staff: every call with its application counts; members: the calls open today."""
-    if user.is_authenticated and user.is_staff:
-        return Call.objects.annotate(
-            submitted=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"])),
-        ).order_by("-opens_on", "pk")
-    return call_list_open()
+    return (
+        Call.objects.visible_to(user)
+        .annotate(submitted=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"])))
+        .order_by("-opens_on", "pk")
+    )
 
 
 def call_get_for_user(user, pk: int) -> Call:
     """Staff: any call; members: an open call only (a closed or future call is a 404)."""
-    queryset = Call.objects.prefetch_related("criteria")
-    if not (user.is_authenticated and user.is_staff):
-        queryset = queryset.open_on(timezone.localdate())
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Call.objects.visible_to(user).prefetch_related("criteria"), pk=pk)
 
 
 def application_get_for_user(user, pk: int) -> Application:
