@@ -91,3 +91,14 @@ register_person_data(
     )
 )
 register_seeder(Seeder(name="incubator.demo", func=_seed, order=40))
+
+
+def _register_home_panels() -> None:
+    from incubator.home import project_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="incubator.project", template="incubator/home_panel.html", context=project_panel,
+                                  order=16))
+
+
+_register_home_panels()

@@ -166,3 +166,14 @@ def test_staff_pipeline_shows_alerts(client, project, staff):
 def test_outsider_sees_no_project_page(client, project):
     client.force_login(UserFactory())
     assert client.get(reverse("incubator:project", args=[project.pk])).status_code == 404
+
+
+def test_home_panel_tells_the_founder_what_is_due(client, project, member, other_member):
+    Milestone.objects.create(project=project, title="Statuts déposés", due_on=timezone.localdate() + datetime.timedelta(days=9))
+    client.force_login(member)
+    page = client.get("/").content.decode()
+    assert "Prochain jalon : Statuts déposés" in page and "Indicateurs attendus" in page
+    KpiReport.objects.create(project=project, reported_on=timezone.localdate(), fte=1)
+    assert "Indicateurs attendus" not in client.get("/").content.decode()
+    client.force_login(other_member)
+    assert "La Recyclerie" not in client.get("/").content.decode()
