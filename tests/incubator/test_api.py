@@ -189,3 +189,17 @@ def test_schema_lists_the_incubator_routes(api_client, staff):
                  "/api/v1/incubator/projects/{id}/kpi-reports/", "/api/v1/incubator/projects/{id}/sessions/"):
         assert path in paths, path
     assert Review.objects.count() == 0
+
+
+def test_nul_bytes_bad_filters_and_huge_ids_are_400_or_404(api_client, member, project, calls):
+    api_client.force_authenticate(member)
+    response = api_client.post(f"{API}/applications/", {"call": calls.pk, "project_name": "A\x00B", "summary": "S",
+                                                        "answers": ["1", "2"]}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["project_name"]
+    response = api_client.post(f"{API}/applications/", {"call": calls.pk, "project_name": "A", "summary": "S",
+                                                        "answers": ["1\x00", "2"]}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["answers"]
+    assert api_client.get(f"{API}/projects/?status=abc").status_code == 400
+    assert api_client.get(f"{API}/projects/99999999999999999999/").status_code == 404
+    assert api_client.get(f"{API}/projects/99999999999999999999/sessions/").status_code == 404
+    assert not Application.objects.exists()
