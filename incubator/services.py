@@ -400,8 +400,6 @@ def milestone_tick(*, milestone: Milestone, by, done: bool, on: datetime.date | 
     return milestone
 
 
-# Backwards-compatible name used by older callers.
-milestone_mark_done = milestone_tick
 
 
 # --- Reminders ---
