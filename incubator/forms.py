@@ -123,3 +123,34 @@ class CreationForm(forms.Form):
     creation_kind = forms.ChoiceField(label=_("Creation"), choices=Project.CreationKind.choices)
     creation_evidence = forms.CharField(label=_("Evidence"), max_length=255,
                                         help_text=_("SIRET number, first invoice, opening of the place…"))
+
+
+class CallForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on (inclusive)"), widget=DateInput())
+    questions = forms.CharField(label=_("Questions"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One question per line."))
+    criteria = forms.CharField(label=_("Rubric"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text=_("One criterion per line, with its weight (1–10) after a semicolon: "
+                                           "« Social impact; 3 »."))
+
+    def clean_criteria(self):
+        criteria = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            label, _sep, weight = line.rpartition(";")
+            if not label.strip():
+                label, weight = weight, "1"
+            try:
+                weight = int(weight.strip())
+            except ValueError:
+                raise forms.ValidationError(_("Write each criterion as « name; weight », the weight from 1 to 10."))
+            criteria.append((label.strip(), weight))
+        return criteria
+
+    def clean_questions(self):
+        return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]

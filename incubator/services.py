@@ -198,6 +198,20 @@ def application_review(*, application: Application, by, scores: dict[int, int], 
     return review
 
 
+def application_review_round_open(*, application: Application, by) -> Application:
+    """Staff open a new review round (after a waiting list, say): every reviewer may score it again."""
+    _require_staff(by, _("Only staff can review applications."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status not in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
+            raise ConflictError(_("Only a submitted application can be reviewed."), code="not_reviewable")
+        application.review_round += 1
+        application.save(update_fields=["review_round"])
+        audit_log(actor=by, action="incubator.review_round_opened", target=application,
+                  data={"round": application.review_round})
+    return application
+
+
 def application_decide(*, application: Application, by, decision: str, coach=None,
                        start: datetime.date | None = None) -> Project | None:
     """Staff decide (accepted, waitlisted, rejected); the applicant is told by e-mail after commit.

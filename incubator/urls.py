@@ -16,6 +16,7 @@ urlpatterns = [
     path("incubator/projects/<int:pk>/creation/", views.CreationRecordView.as_view(), name="creation_record"),
     path("incubator/milestones/<int:pk>/tick/", views.MilestoneTickView.as_view(), name="milestone_tick"),
     path("staff/incubator/", views.StaffPipelineView.as_view(), name="staff_projects"),
+    path("staff/incubator/calls/new/", views.StaffCallCreateView.as_view(), name="staff_call_create"),
     path("staff/incubator/calls/<int:pk>/", views.StaffCallView.as_view(), name="staff_call"),
     path("staff/incubator/applications/<int:pk>/", views.StaffApplicationView.as_view(), name="staff_application"),
 ]

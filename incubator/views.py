@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from incubator import selectors, services
 from incubator.forms import (
-    ApplicationForm, CreationForm, DecisionForm, KpiReportForm, MentoringSessionForm, MilestoneForm,
+    ApplicationForm, CallForm, CreationForm, DecisionForm, KpiReportForm, MentoringSessionForm, MilestoneForm,
     ProjectStatusForm, ReviewForm,
 )
 from incubator.models import Application, Project
@@ -217,6 +217,27 @@ class StaffPipelineView(StaffRequiredMixin, TemplateView):
                                         **kwargs)
 
 
+class StaffCallCreateView(StaffRequiredMixin, View):
+    template_name = "incubator/staff_call_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CallForm()})
+
+    def post(self, request):
+        form = CallForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            created = []
+            status = _apply_service(form, lambda: created.append(services.call_create(
+                by=request.user, title=data["title"], description=data["description"], opens_on=data["opens_on"],
+                closes_on=data["closes_on"], questions=data["questions"], criteria=data["criteria"])))
+            if status is None:
+                messages.success(request, _("Call for applications created."))
+                return redirect("incubator:staff_call", pk=created[0].pk)
+        return render(request, self.template_name, {"form": form}, status=status)
+
+
 class StaffCallView(StaffRequiredMixin, TemplateView):
     template_name = "incubator/staff_call.html"
 
@@ -246,6 +267,14 @@ class StaffApplicationView(StaffRequiredMixin, View):
 
     def post(self, request, pk):
         application = selectors.application_get_for_user(request.user, pk)
+        if request.POST.get("action") == "new_round":
+            try:
+                services.application_review_round_open(application=application, by=request.user)
+            except DomainError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(request, _("A new review round is open."))
+            return redirect("incubator:staff_application", pk=application.pk)
         if request.POST.get("action") == "decide":
             form = DecisionForm(request.POST)
             status = 400

@@ -177,3 +177,40 @@ def test_home_panel_tells_the_founder_what_is_due(client, project, member, other
     assert "Indicateurs attendus" not in client.get("/").content.decode()
     client.force_login(other_member)
     assert "La Recyclerie" not in client.get("/").content.decode()
+
+
+def test_staff_creates_a_call_from_the_back_office(client, staff):
+    from incubator.models import Call
+
+    client.force_login(staff)
+    url = reverse("incubator:staff_call_create")
+    today = timezone.localdate()
+    form = {"title": "Appel 2027", "description": "", "opens_on": str(today), "closes_on": str(today - datetime.timedelta(days=1)),
+            "questions": "Quel besoin ?\n\nQuelle équipe ?", "criteria": "Impact social; 3\nÉquipe ; 1"}
+    response = client.post(url, form)
+    assert response.status_code == 400 and 'id="id_closes_on_error"' in response.content.decode()
+    response = client.post(url, {**form, "criteria": "Impact; trois"})
+    assert response.status_code == 400 and "Écrivez chaque critère" in response.content.decode()
+    assert not Call.objects.exists()
+    response = client.post(url, {**form, "closes_on": str(today + datetime.timedelta(days=30))})
+    call = Call.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("incubator:staff_call", args=[call.pk])
+    assert call.questions == ["Quel besoin ?", "Quelle équipe ?"]
+    assert [(c.label, c.weight) for c in call.criteria.all()] == [("Impact social", 3), ("Équipe", 1)]
+
+
+def test_new_review_round_lets_the_reviewer_score_again(client, staff):
+    application = ApplicationFactory()
+    impact, team = application.call.criteria.all()
+    client.force_login(staff)
+    url = reverse("incubator:staff_application", args=[application.pk])
+    review = {"action": "review", f"score_{impact.pk}": "3", f"score_{team.pk}": "3"}
+    assert client.post(url, review).status_code == 302
+    assert client.post(url, {"action": "new_round"}).status_code == 302
+    assert client.post(url, review).status_code == 302
+    assert list(Review.objects.order_by("round").values_list("round", flat=True)) == [1, 2]
+
+
+def test_members_cannot_create_calls(client, member):
+    client.force_login(member)
+    assert client.get(reverse("incubator:staff_call_create")).status_code == 403
