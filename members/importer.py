@@ -113,10 +113,6 @@ class RateChoice:
     type_id: int | None
     origin: str  # remembered, guessed, chosen, none
 
-    @property
-    def field_name(self) -> str:
-        return "rate:" + self.key
-
 
 @dataclass
 class Plan:
@@ -299,9 +295,10 @@ def import_plan(data: bytes, *, rates: dict[str, int] | None = None) -> Plan:
         held.setdefault(membership.member_id, []).append(membership)
     planned_ends: dict[str, datetime.date] = {}  # memberships this file adds, per e-mail
     seen: dict[tuple, int] = {}
+    headers = {target: header[index] for target, index in columns.items()}
     for line in lines:
         _plan_line(line, format_=format_, existing=existing, held=held, seen=seen, planned_ends=planned_ends,
-                   type_for_rate=type_for_rate, plain_type=plain_type)
+                   type_for_rate=type_for_rate, plain_type=plain_type, headers=headers)
     used = set(columns.values())
     ignored = [name for index, name in enumerate(header) if index not in used and name.strip()]
     return Plan(format=format_, lines=lines, columns={k: header[v] for k, v in columns.items()}, ignored_columns=ignored, rates=rate_choices)
@@ -337,7 +334,7 @@ def _reject(line: Line, reason: str) -> None:
     line.action, line.reason = "reject", reason
 
 
-def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_for_rate, plain_type) -> None:
+def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_for_rate, plain_type, headers) -> None:
     values = line.values
     if format_ == HELLOASSO:
         status = values.get("status", "")
@@ -362,7 +359,7 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
                        if values.get("email") else _("no e-mail address (neither the “Email” question nor the payer's)"))
     formula = next((k for k in TEXT_FIELDS if looks_like_formula(values.get(k, ""))), None)
     if formula:
-        return _reject(line, _("the “%(column)s” cell looks like a spreadsheet formula") % {"column": formula})
+        return _reject(line, _("the “%(column)s” cell looks like a spreadsheet formula") % {"column": headers.get(formula, formula)})
     try:
         amount = parse_amount(values.get("amount", ""))
         promo = parse_amount(values.get("promo_amount", "")) if format_ == HELLOASSO else None

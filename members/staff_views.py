@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from members import importer, selectors, services
-from members.forms import ImportForm, MemberFilterForm, PaymentForm
+from members.forms import ImportForm, MemberFilterForm, PaymentForm, RateMappingForm
 from quai.errors import DomainError
 from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
@@ -116,33 +116,54 @@ class EraseMemberView(StaffRequiredMixin, View):
 
 
 class ImportView(StaffRequiredMixin, View):
-    """Upload → dry run (line-by-line report, nothing written) → confirm (all or nothing)."""
+    """Upload → dry run (line by line: what will happen and why; nothing written) → staff confirm
+    the rate mapping, optionally choose to leave rejected lines out → import."""
+
+    template_name = "members/staff_import.html"
 
     def get(self, request):
-        return render(request, "members/staff_import.html", {"form": ImportForm()})
+        return render(request, self.template_name, {"form": ImportForm()})
 
     def post(self, request):
-        if "content" in request.POST:  # confirmation of a dry run
-            try:
-                data = base64.b64decode(request.POST["content"])
-                counts = importer.import_apply(data, by=request.user)
-            except (DomainError, ValueError) as error:
-                messages.error(request, str(getattr(error, "message", error)))
-                return redirect("members:staff_import")
-            messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.") % counts)
-            return redirect("members:staff_list")
+        if "content" in request.POST:  # a dry run being checked again or confirmed
+            return self.confirm(request)
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, "members/staff_import.html", {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         limit = getattr(settings, "QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
         data = form.cleaned_data["file"].read(limit + 1)  # bounded: a huge upload is never read whole
         try:
             plan = importer.import_plan(data)
         except DomainError as error:
             form.add_error("file", str(error.message))
-            return render(request, "members/staff_import.html", {"form": form}, status=400)
-        return render(request, "members/staff_import.html", {
-            "form": ImportForm(), "plan": plan, "content": base64.b64encode(data).decode() if plan.can_apply else "",
-        })
+            return render(request, self.template_name, {"form": form}, status=400)
+        return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates))
 
+    def confirm(self, request):
+        try:
+            data = base64.b64decode(request.POST["content"], validate=True)
+            plan = importer.import_plan(data)
+        except (DomainError, ValueError) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+            return redirect("members:staff_import")
+        rate_form = RateMappingForm(request.POST, rates=plan.rates)
+        if not rate_form.is_valid():
+            return self.dry_run(request, data, plan, rate_form, status=400)
+        rates = rate_form.mapping()
+        if request.POST.get("action") != "apply":
+            plan = importer.import_plan(data, rates=rates)
+            return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates))
+        try:
+            counts = importer.import_apply(data, by=request.user, rates=rates, skip_rejected=request.POST.get("skip_rejected") == "1")
+        except DomainError as error:
+            plan = importer.import_plan(data, rates=rates)
+            return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates), error=str(error.message), status=400)
+        messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged, %(skip)s orders skipped, "
+                                    "%(reject)s lines left out; %(memberships)s memberships recorded.") % counts)
+        return redirect("members:staff_list")
 
+    def dry_run(self, request, data, plan, rate_form, *, error="", status=200):
+        return render(request, self.template_name, {
+            "form": ImportForm(), "plan": plan, "rate_form": rate_form, "error": error,
+            "content": base64.b64encode(data).decode(),
+        }, status=status)
