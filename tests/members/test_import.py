@@ -106,3 +106,28 @@ def test_import_command_dry_run_and_commit(tmp_path, capsys):
     assert User.objects.count() == 0
     call_command("import_members", str(path), "--commit")
     assert User.objects.count() == 2
+
+
+def test_member_export_xlsx_has_typed_dates_and_formulas_as_text(client, staff):
+    import datetime
+    import io
+
+    from openpyxl import load_workbook
+
+    from members.services import profile_update
+    from tests.members.factories import MembershipFactory
+
+    user = User.objects.create_user("formule@exemple.fr", None)
+    profile_update(user=user, first_name="=cmd|' /C calc'!A0", last_name="X", consents={}, phone="+33 6 11 22 33 44")
+    MembershipFactory(member=user, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31))
+    client.force_login(staff)
+    response = client.get(reverse("members:staff_export", args=["xlsx"]) + "?q=formule")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.content))["Adhérents"]
+    assert [c.value for c in sheet[1]] == ["E-mail", "Prénom", "Nom", "Structure", "Commune", "Type d’adhésion", "Adhésion jusqu’au", "Inscription"]
+    email, first, last, _org, _commune, type_, until, joined = sheet[2]
+    assert (first.value, first.data_type) == ("=cmd|' /C calc'!A0", "s")
+    assert (until.value, until.number_format) == (datetime.datetime(2026, 12, 31), "DD/MM/YYYY")
+    assert joined.is_date and joined.value.date() == user.date_joined.date()
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:H2")
