@@ -213,7 +213,7 @@ class CalendarFeedResetView(LoginRequiredMixin, View):
 def ical_feed(request, token):
     """The member's private iCal feed: the secret token is the only credential."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
-    return calendar_response(bookings_calendar(selectors.bookings_for_calendar_feed(feed.member)))
+    return calendar_response(bookings_calendar(selectors.bookings_for_calendar_feed(feed.member)), personal=True)
 
 
 class StaffTodayView(StaffRequiredMixin, View):

@@ -7,7 +7,7 @@
   ghost in most calendar apps).
 - VTIMEZONEs cover the feed's dates only (see `add_timezones`).
 - Feeds hold the last 12 months and the future, and are answered `Cache-Control: private` (a
-  personal feed must never sit in a shared cache).
+  personal feed must never sit in a shared cache, nor on disk: `private, no-store`).
 """
 
 import datetime
@@ -46,9 +46,14 @@ def add_timezones(calendar, moments) -> None:
     calendar.add_missing_timezones(first_date=first, last_date=last)
 
 
-def calendar_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
+def calendar_response(body: bytes, *, filename: str | None = None, personal: bool = False) -> HttpResponse:
+    """`personal`: a member's own feed, reached by its secret URL: never stored anywhere
+    (`private, no-store`). Otherwise `private` with a short freshness for calendar apps."""
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
+    if personal:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
     return response

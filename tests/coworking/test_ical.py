@@ -36,7 +36,7 @@ def test_feed_keeps_a_moved_booking_with_sequence_bumped_and_a_cancelled_one_as_
     response = client.get(feed_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response["Cache-Control"] == "private, max-age=300"
+    assert response["Cache-Control"] == "private, no-store"
     events = {e["uid"]: e for e in parse_both(response.content)}
     after_move = events[f"booking-{moved.pk}@quai.example.org"]
     assert (after_move["sequence"], after_move["status"], after_move["dtstart"], after_move["dtend"], after_move["tzid"]) == (
