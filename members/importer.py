@@ -212,7 +212,7 @@ def payment_method_from(text: str) -> str:
 
 
 def rate_key(name: str) -> str:
-    return " ".join(search_text(name or "").split())
+    return HelloAssoRate.key_for(name)
 
 
 def _guess_type(name: str, amount: Decimal | None, types: list[MembershipType]) -> MembershipType | None:
@@ -455,6 +455,14 @@ def _changed_fields(user: User, values: dict) -> list[str]:
 IMPORT_LOCK = 7_150_001  # pg_advisory_xact_lock key: one member import at a time
 
 
+def _lock_imports() -> None:
+    """Two imports of one file at once would both plan "create" and the second would fail on the
+    unique e-mail: the second waits here until the first commits, then plans again and finds
+    everything done. Held until the end of the transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def import_apply(data: bytes, *, by, rates: dict[str, int] | None = None, skip_rejected: bool = False) -> dict[str, int]:
     """Write what the plan says, in one transaction.
 
@@ -467,10 +475,7 @@ def import_apply(data: bytes, *, by, rates: dict[str, int] | None = None, skip_r
     from quai.audit import audit_log
 
     with transaction.atomic():
-        # Two imports of one file at once would both plan "create": the second waits here, then
-        # plans again and finds everything done.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        _lock_imports()
         plan = import_plan(data, rates=rates)
         if plan.counts["reject"] and not skip_rejected:
             raise DomainError(_("Some lines are rejected: fix the file, or choose to import the valid lines only (nothing was imported)."), field="file")

@@ -309,3 +309,11 @@ class HelloAssoRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.membership_type.name}"
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(search_text(name or "").split())
+
+    def save(self, *args, **kwargs):
+        self.key = self.key_for(self.name)
+        super().save(*args, **kwargs)

@@ -233,6 +233,7 @@ def test_rate_mapping_is_guessed_then_chosen_then_remembered(types):
     importer.import_apply(data, by=None, rates=chosen)
     assert sorted(HelloAssoRate.objects.values_list("name", "membership_type__name")) == [
         ("Adhésion individuelle", "Adhésion individuelle"), ("Tarif Bienfaiteur", "Adhésion solidaire")]
+    assert HelloAssoRate.objects.get(name="Tarif Bienfaiteur").key == "tarif bienfaiteur"
     # Next campaign export, spelt differently: the remembered mapping is proposed.
     plan = importer.import_plan(export(row(reference="11001", email="c@example.org", rate="TARIF BIENFAITEUR")))
     assert [(c.type_id, c.origin) for c in plan.rates] == [(custom.pk, "remembered")]
@@ -253,17 +254,14 @@ def test_the_plain_csv_still_imports_with_the_type_period(types):
     assert importer.import_plan(data).lines[0].action == "unchanged"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_imports_of_one_file_at_once_write_each_member_and_order_once():
-    MembershipTypeFactory(name="Adhésion individuelle")
-    data = export(*[row(reference=str(12000 + n), email=f"m{n}@example.org") for n in range(30)])
+def _import_twice_at_once(data) -> list:
     barrier, errors = threading.Barrier(2), []
 
     def run():
         try:
             barrier.wait()
             importer.import_apply(data, by=None)
-        except Exception as error:  # noqa: BLE001 — reported below
+        except Exception as error:  # noqa: BLE001 — reported to the test
             errors.append(error)
         finally:
             connection.close()
@@ -273,8 +271,34 @@ def test_two_imports_of_one_file_at_once_write_each_member_and_order_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_file_at_once_write_each_member_and_order_once():
+    MembershipTypeFactory(name="Adhésion individuelle")
+    data = export(*[row(reference=str(12000 + n), email=f"m{n}@example.org") for n in range(30)])
+    assert _import_twice_at_once(data) == []
     assert (User.objects.count(), Membership.objects.count()) == (30, 30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_lock_the_second_import_fails_on_the_unique_email(monkeypatch):
+    MembershipTypeFactory(name="Adhésion individuelle")
+    data = export(*[row(reference=str(14000 + n), email=f"c{n}@example.org") for n in range(5)])
+    both_planned = threading.Barrier(2, timeout=30)
+    plan = importer.import_plan
+
+    def plan_then_wait(*args, **kwargs):
+        result = plan(*args, **kwargs)
+        both_planned.wait()  # both imports have planned "create" before either writes
+        return result
+
+    monkeypatch.setattr(importer, "_lock_imports", lambda: None)
+    monkeypatch.setattr(importer, "import_plan", plan_then_wait)
+    errors = _import_twice_at_once(data)
+    assert [type(error) for error in errors] == [IntegrityError]
+    assert (User.objects.count(), Membership.objects.count()) == (5, 5)
 
 
 # --- the staff page ---------------------------------------------------------------------------
