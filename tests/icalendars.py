@@ -15,6 +15,14 @@ def _utc(value):
     return value
 
 
+def _forget_vobject_timezones() -> None:
+    """vobject keeps the first VTIMEZONE it ever read for a TZID, for the life of the process:
+    forget them, so that each feed is read with its own VTIMEZONE, as a calendar app would."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    for tzid in [tzid for tzid in registry if tzid != "UTC"]:
+        del registry[tzid]
+
+
 def parse_both(body: bytes) -> list[dict]:
     """The VEVENTs of `body`, as read by both parsers (asserted equal), in the feed's order."""
     first = []
@@ -31,6 +39,7 @@ def parse_both(body: bytes) -> list[dict]:
             "tzid": component["DTSTART"].params.get("TZID"),
         })
     second = []
+    _forget_vobject_timezones()
     parsed = vobject.readOne(body.decode("utf-8"))
     for component in getattr(parsed, "vevent_list", []):
         second.append({

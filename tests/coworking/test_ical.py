@@ -93,3 +93,13 @@ def test_released_no_shows_are_cancelled_in_the_feed(client, coworker, desk, fee
     [event] = parse_both(client.get(feed_url).content)
     booking.refresh_from_db()
     assert (event["status"], event["sequence"], event["dtstamp"]) == ("CANCELLED", 1, now.replace(microsecond=0))
+
+
+def test_feed_reads_two_queries_whatever_the_number_of_bookings(client, coworker, desk, feed_url, django_assert_num_queries):
+    now = timezone.now()
+    for days in range(1, 40):
+        Booking.objects.create(member=coworker, resource=desk, span=(now - datetime.timedelta(days=days), now - datetime.timedelta(days=days, hours=-4)))
+    # 1. the feed by its token, with its member; 2. the bookings of the window with resource and site.
+    with django_assert_num_queries(2):
+        response = client.get(feed_url)
+    assert len(parse_both(response.content)) == 39

@@ -62,3 +62,11 @@ def test_confirmation_email_ics_is_readable_by_both_parsers(settings):
     [item] = parse_both(event_ics([event]))
     assert (item["dtstart"], item["dtend"]) == (summer, summer + datetime.timedelta(hours=2))
     assert item["dtstart"].astimezone(timezone.get_default_timezone()).hour == 18
+
+
+def test_agenda_feed_is_one_query_whatever_the_number_of_events(client, django_assert_num_queries):
+    for _ in range(15):
+        EventFactory()
+    with django_assert_num_queries(1):  # public events of the window, with their site
+        response = client.get(reverse("events:agenda_ics"))
+    assert len(parse_both(response.content)) == 15
