@@ -158,8 +158,8 @@ class ImportView(StaffRequiredMixin, View):
         except DomainError as error:
             plan = importer.import_plan(data, rates=rates)
             return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates), error=str(error.message), status=400)
-        messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged, %(skip)s orders skipped, "
-                                    "%(reject)s lines left out; %(memberships)s memberships recorded.") % counts)
+        messages.success(request, _("Import done — created: %(create)s, updated: %(update)s, unchanged: %(unchanged)s, orders skipped: "
+                                    "%(skip)s, lines left out: %(reject)s, memberships recorded: %(memberships)s.") % counts)
         return redirect("members:staff_list")
 
     def dry_run(self, request, data, plan, rate_form, *, error="", status=200):

@@ -342,6 +342,9 @@ def test_page_dry_run_confirm_mapping_then_import_valid_lines(client, staff, typ
         ("lea@example.org", "Adhésion solidaire", Decimal("50.00"))]
     assert sorted(HelloAssoRate.objects.values_list("name", "membership_type__name")) == [
         ("Adhésion individuelle", "Adhésion individuelle"), ("Tarif Bienfaiteur", "Adhésion solidaire")]
+    lea = User.objects.get(email="lea@example.org")
+    detail = client.get(reverse("members:staff_detail", args=[lea.pk])).content.decode()
+    assert "Adhésion solidaire : 15/09/2026 → 31/12/2026 — 50,00 € (Carte bancaire, commande HelloAsso 1001)" in detail
     log = AuditLog.objects.get(action="members.imported")
     assert (log.data["create"], log.data["reject"], log.data["skip"], log.data["format"]) == (1, 1, 1, "helloasso")
 
