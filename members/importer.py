@@ -65,6 +65,10 @@ HELLOASSO_HEADERS = {
     "telephone": "phone",
     "numero de telephone": "phone",
     "portable": "phone",
+    "telephone portable": "phone",
+    "telephone mobile": "phone",
+    "numero de portable": "phone",
+    "mobile": "phone",
     "ville": "commune",
     "commune": "commune",
 }
@@ -354,6 +358,8 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
             return
     try:
         validate_email(line.email)
+        if len(line.email) > User._meta.get_field("email").max_length:
+            raise ValidationError("too long")
     except ValidationError:
         return _reject(line, _("invalid e-mail address “%(email)s”") % {"email": values.get("email", "")[:80]}
                        if values.get("email") else _("no e-mail address (neither the “Email” question nor the payer's)"))
@@ -370,6 +376,8 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
         reference = values.get("reference", "")
         if not reference:
             return _reject(line, _("no order reference"))
+        if len(reference) > Membership._meta.get_field("payment_reference").max_length:
+            return _reject(line, _("order reference “%(reference)s…” is too long") % {"reference": reference[:20]})
         ordered_at = parse_order_datetime(values.get("ordered_at", ""))
         if ordered_at is None:
             return _reject(line, _("order date “%(date)s” is not a date (DD/MM/YYYY HH:MM)") % {"date": values.get("ordered_at", "")[:20]})

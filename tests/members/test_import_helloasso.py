@@ -364,3 +364,21 @@ def test_a_tampered_confirmation_is_refused_cleanly(client, staff):
     client.force_login(staff)
     response = client.post(reverse("members:staff_import"), {"content": "pas du base64 !", "action": "apply"})
     assert response.status_code == 302 and User.objects.count() == 1
+
+
+def test_values_too_long_for_the_database_are_rejected_not_a_crash(types):
+    plan = importer.import_plan(export(row(reference="9" * 101), row(reference="15002", email="a" * 250 + "@example.org")))
+    assert [(line.action, line.reason) for line in plan.lines] == [
+        ("reject", "la référence de commande « 99999999999999999999… » est trop longue"),
+        ("reject", f"adresse e-mail « {('a' * 250 + '@example.org')[:80]} » invalide")]
+
+
+def test_the_command_imports_the_valid_lines_when_asked(tmp_path, types):
+    from django.core.management import call_command
+
+    path = tmp_path / "adhesions.csv"
+    path.write_bytes(export(row(), row(reference="16002", email="pas-un-email")))
+    out = io.StringIO()
+    call_command("import_members", str(path), "--commit", "--valid-lines-only", stdout=out)
+    assert list(User.objects.values_list("email", flat=True)) == ["elodie@example.org"]
+    assert "line 3: reject pas-un-email adresse e-mail « pas-un-email » invalide" in out.getvalue()
