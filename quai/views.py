@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from quai.models import OutboxMessage
 from quai.permissions import StaffRequiredMixin
+from quai.registry import home_panels_for
 
 
 def _check_database() -> str:
@@ -73,7 +74,8 @@ def admin_login(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    """Members: what is next for them (bookings, events, membership, programme); visitors: the agenda."""
+    return render(request, "home.html", {"panels": home_panels_for(request.user)})
 
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):
