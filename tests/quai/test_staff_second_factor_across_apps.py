@@ -63,3 +63,16 @@ def test_another_holders_fabrique_file(client, settings, tmp_path, staff, member
     response = client.get(reverse("fabrique:submission_file", args=[submission.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_an_event_page_shows_no_staff_tools_and_a_members_cancel_link_is_theirs_only(client, staff, registration_of_member):
+    event = registration_of_member.event
+    door_list = reverse("events:door_list", args=[event.pk])
+    login_without_second_factor(client, staff)
+    page = client.get(reverse("events:detail", args=[event.pk]))
+    assert page.status_code == 200
+    assert door_list not in page.content.decode()
+    assert client.post(reverse("events:cancel", args=[registration_of_member.pk])).status_code == 404
+    assert Registration.objects.get(pk=registration_of_member.pk).status == "confirmed"
+    login_staff_with_second_factor(client, staff)
+    assert door_list in client.get(reverse("events:detail", args=[event.pk])).content.decode()
