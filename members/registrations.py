@@ -11,11 +11,26 @@ register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list"
 register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10))
 register_seeder(Seeder(name="members.demo", func=seed_members, order=11))
 
-# Impact (quai.impact) and the staff home's "today" figures.
-from members import indicators as _indicators  # noqa: E402
-from quai.registry import StaffCard, register_indicator, register_staff_card  # noqa: E402
 
-for _indicator in _indicators.INDICATORS:
-    register_indicator(_indicator)
-register_staff_card(StaffCard(key="members.renewals", label=_("Renewals to confirm"), compute=_indicators.card_renewals,
-                              url_name="members:staff_list", order=40))
+def _register_home_panels() -> None:
+    from members.home import membership_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="members.membership", template="members/home_panel.html", context=membership_panel, order=30))
+
+
+_register_home_panels()
+
+
+def _register_impact() -> None:
+    """Impact indicators (quai.impact) and the staff home's "today" figures."""
+    from members import indicators as _indicators
+    from quai.registry import StaffCard, register_indicator, register_staff_card
+
+    for _indicator in _indicators.INDICATORS:
+        register_indicator(_indicator)
+    register_staff_card(StaffCard(key="members.renewals", label=_("Renewals to confirm"), compute=_indicators.card_renewals,
+                                  url_name="members:staff_list", order=40))
+
+
+_register_impact()

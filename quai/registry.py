@@ -85,6 +85,21 @@ class ProjectSource:
     created: Callable[[Any, Any], Any]
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page, filled in by one app.
+
+    context(user) -> dict | None: what the panel's template shows, or None to hide the panel
+    (nothing to say to this person). audience: "member" (logged-in home) or "visitor" (front page).
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict | None]
+    audience: str = "member"
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
@@ -94,6 +109,7 @@ class _Registry:
     indicators: list = field(default_factory=list)  # quai.impact.Indicator, sorted by order
     staff_cards: list[StaffCard] = field(default_factory=list)
     project_sources: list[ProjectSource] = field(default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -138,3 +154,19 @@ def register_staff_card(card: StaffCard) -> None:
 def register_project_source(source: ProjectSource) -> None:
     items = registry.project_sources
     items[:] = [existing for existing in items if existing.name != source.name] + [source]
+
+def register_home_panel(panel: HomePanel) -> None:
+    _add(registry.home_panels, panel, key=lambda entry: (entry.audience, entry.name))
+
+
+def home_panels_for(user) -> list[tuple[str, dict]]:
+    """(template, context) of each home panel that has something to show to `user`."""
+    audience = "member" if user is not None and user.is_authenticated else "visitor"
+    panels = []
+    for panel in registry.home_panels:
+        if panel.audience != audience:
+            continue
+        context = panel.context(user)
+        if context is not None:
+            panels.append((panel.template, context))
+    return panels
