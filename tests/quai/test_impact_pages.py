@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,7 +13,6 @@ from events.models import Event, Registration
 from quai.impact import compute_snapshots
 from quai.models import FinancedAction, Funder, ImpactRun, IndicatorSetting, IndicatorSnapshot
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
