@@ -199,3 +199,34 @@ def test_public_impact_page_shows_only_the_indicators_staff_opted_in(client):
     assert "Personnes sensibilisées à l’économie sociale et solidaire" in html
     assert "<strong>5</strong> / 10\xa0000" in html and "Comment on compte" in html
     assert "Adhérents actifs" not in html
+
+
+@pytest.mark.parametrize("code", ["ESS-1", "ESS-2", "EVT-1", "EVT-3", "EVT-4", "EVT-5", "TRN-1", "PRJ-1", "PRJ-2", "INC-1", "MEM-1",
+                                  "COW-1", "COW-2", "FAB-1", "FAB-2", "FAB-3", "FAB-4", "NUM-1", "NUM-2"])
+def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code):
+    from openpyxl import load_workbook
+
+    from events.models import MediationSession
+    from fabrique import services as fabrique_services
+    from incubator.models import KpiReport
+    from tests.factories import UserFactory
+    from tests.fabrique.factories import make_cohort
+    from tests.incubator.factories import ProjectFactory
+
+    ess_attendance(2, day=datetime.date(2025, 3, 3))
+    project = ProjectFactory(name="Vélos", incubation_start=datetime.date(2025, 1, 1), created_on=datetime.date(2025, 2, 1),
+                             creation_evidence="SIRET")
+    KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
+    fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
+    MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
+    query = {"start": "2025-01-01", "end": "2025-12-31"}
+
+    page = staff_client.get(reverse("impact_indicator", args=[code]), query)
+    csv_response = staff_client.get(reverse("impact_export", args=[code, "csv"]), query)
+    xlsx = staff_client.get(reverse("impact_export", args=[code, "xlsx"]), query)
+    api = staff_client.get(f"/api/v1/impact/{code}/rows/", {"from": "2025-01-01", "to": "2025-12-31"})
+
+    assert (page.status_code, csv_response.status_code, xlsx.status_code, api.status_code) == (200, 200, 200, 200)
+    lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + api.json()["count"]
+    assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 5 + api.json()["count"]
