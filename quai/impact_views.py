@@ -79,7 +79,7 @@ class IndicatorView(StaffRequiredMixin, View):
             title=_("%(label)s, month by month") % {"label": indicator.label}, unit=indicator.unit,
             points=[(_month_label(row["period_start"]), row["value"]) for row in months],
             target=indicator.target if indicator.target is not None and not indicator.target_per_year else None,
-            width=640, height=240,
+            width=400, height=220,
         )
         query = f"start={period.start.isoformat()}&end={period.last_day.isoformat()}"
         return render(request, "quai/impact_indicator.html", {
