@@ -12,7 +12,6 @@ class QuaiConfig(AppConfig):
         from quai.second_factor import record_second_factor_on_totp_activation
 
         authenticator_added.connect(record_second_factor_on_totp_activation, dispatch_uid="quai-second-factor-on-totp-activation")
-
         from quai.impact_seed import seed_impact
         from quai.registry import Seeder, register_seeder
 

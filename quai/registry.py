@@ -57,6 +57,21 @@ class Seeder:
 
 
 @dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page, filled in by one app.
+
+    context(user) -> dict | None: what the panel's template shows, or None to hide the panel
+    (nothing to say to this person). audience: "member" (logged-in home) or "visitor" (front page).
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict | None]
+    audience: str = "member"
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class StaffCard:
     """A "today" figure on the staff home, linking to the list it counts.
 
@@ -85,31 +100,16 @@ class ProjectSource:
     created: Callable[[Any, Any], Any]
 
 
-@dataclass(frozen=True)
-class HomePanel:
-    """A panel of the home page, filled in by one app.
-
-    context(user) -> dict | None: what the panel's template shows, or None to hide the panel
-    (nothing to say to this person). audience: "member" (logged-in home) or "visitor" (front page).
-    """
-
-    name: str
-    template: str
-    context: Callable[[Any], dict | None]
-    audience: str = "member"
-    order: int = 100
-
-
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
     member_links: list[NavLink] = field(default_factory=list)
     person_data: list[PersonData] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
     indicators: list = field(default_factory=list)  # quai.impact.Indicator, sorted by order
     staff_cards: list[StaffCard] = field(default_factory=list)
     project_sources: list[ProjectSource] = field(default_factory=list)
-    home_panels: list[HomePanel] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -142,19 +142,6 @@ def register_seeder(seeder: Seeder) -> None:
     _add(registry.seeders, seeder, key=lambda entry: entry.name)
 
 
-def register_indicator(indicator) -> None:
-    """An impact indicator (quai.impact.Indicator), declared in `<app>/indicators.py`."""
-    _add(registry.indicators, indicator, key=lambda entry: entry.code)
-
-
-def register_staff_card(card: StaffCard) -> None:
-    _add(registry.staff_cards, card, key=lambda entry: entry.key)
-
-
-def register_project_source(source: ProjectSource) -> None:
-    items = registry.project_sources
-    items[:] = [existing for existing in items if existing.name != source.name] + [source]
-
 def register_home_panel(panel: HomePanel) -> None:
     _add(registry.home_panels, panel, key=lambda entry: (entry.audience, entry.name))
 
@@ -170,3 +157,15 @@ def home_panels_for(user) -> list[tuple[str, dict]]:
         if context is not None:
             panels.append((panel.template, context))
     return panels
+def register_indicator(indicator) -> None:
+    """An impact indicator (quai.impact.Indicator), declared in `<app>/indicators.py`."""
+    _add(registry.indicators, indicator, key=lambda entry: entry.code)
+
+
+def register_staff_card(card: StaffCard) -> None:
+    _add(registry.staff_cards, card, key=lambda entry: entry.key)
+
+
+def register_project_source(source: ProjectSource) -> None:
+    items = registry.project_sources
+    items[:] = [existing for existing in items if existing.name != source.name] + [source]
