@@ -215,7 +215,7 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
 
     ess_attendance(2, day=datetime.date(2025, 3, 3))
     project = ProjectFactory(name="Vélos", incubation_start=datetime.date(2025, 1, 1), created_on=datetime.date(2025, 2, 1),
-                             creation_evidence="SIRET")
+                             creation_kind="legal", creation_evidence="SIRET")
     KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
     fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
     MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
