@@ -150,11 +150,15 @@ def test_drilldown_exports_csv_and_typed_xlsx(staff_client):
     assert sorted(line[0] for line in lines[1:]) == ["g2-0@example.org", "g2-1@example.org"]
 
     response = staff_client.get(reverse("impact_export", args=["ESS-1", "xlsx"]), query)
-    sheet = load_workbook(io.BytesIO(response.content))["ESS-1"]
-    assert sheet["B3"].value == 2  # the figure, a number
-    assert sheet.freeze_panes == "A6"
-    assert isinstance(sheet["B6"].value, datetime.datetime) and sheet["B6"].value == datetime.datetime(2025, 3, 3, 18, 0)
-    assert sheet["C6"].value == 1
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Chiffres", "Définitions", "ESS-1"]
+    figures = workbook["Chiffres"]
+    assert [cell.value for cell in figures[2]] == ["ESS-1", "Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)",
+                                                  datetime.datetime(2025, 1, 1), datetime.datetime(2025, 12, 31), 2, "personnes", 10000]
+    sheet = workbook["ESS-1"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == datetime.datetime(2025, 3, 3, 18, 0) and sheet["B2"].number_format == "DD/MM/YYYY HH:MM"
+    assert sheet["C2"].value == 1 and sheet.max_row == 3
 
 
 def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_client):
@@ -174,11 +178,11 @@ def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_cl
     assert "3\xa0000" in html and "Cafés ESS mensuels." in html and "Cerfa 15059" in html
 
     workbook = load_workbook(io.BytesIO(staff_client.get(reverse("impact_report_export", args=["xlsx"]), query).content))
-    assert workbook.sheetnames == ["Définitions", "Actions", "ESS-1", "ESS-2"]
+    assert workbook.sheetnames == ["Actions", "Définitions", "ESS-1", "ESS-2"]
     actions = workbook["Actions"]
     assert [cell.value for cell in actions[2]][4:8] == ["ESS-1", "Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)", 3000, 4]
     assert actions["C2"].value == datetime.datetime(2025, 1, 1) and actions.freeze_panes == "A2"
-    assert workbook["ESS-2"]["B3"].value == 4
+    assert workbook["ESS-2"].max_row == 1 + 4
 
 
 def test_funder_report_refuses_dates_before_the_programme(staff_client):
@@ -229,4 +233,4 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     assert (page.status_code, csv_response.status_code, xlsx.status_code, api.status_code) == (200, 200, 200, 200)
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + api.json()["count"]
-    assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 5 + api.json()["count"]
+    assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]
