@@ -19,6 +19,7 @@ from events.declic.choices import (
 )
 from events.declic.models import MAX_DURATION_MIN
 from events.declic.services import AnonymousCount, ParticipantData
+from quai.widgets import DateInput
 
 OTHER = "autre"
 BLANK = [("", "—")]
@@ -31,7 +32,7 @@ def _count_field(label):
 
 class MediationActivityForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices, initial=ActivityType.INDIVIDUEL, widget=forms.RadioSelect)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     duree_preset = forms.ChoiceField(
         label=_("Duration"), initial="30", widget=forms.RadioSelect,
         choices=[(str(m), _("%(minutes)s min") % {"minutes": m}) for m in DURATION_PRESETS] + [(OTHER, _("Other"))],
@@ -123,8 +124,8 @@ class MediationActivityForm(forms.Form):
 
 
 class StatisticsFilterForm(forms.Form):
-    du = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    au = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
