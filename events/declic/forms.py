@@ -51,7 +51,7 @@ class MediationActivityForm(forms.Form):
     titre_atelier = forms.CharField(label=_("Workshop title"), max_length=150, required=False)
     niveau_atelier = forms.ChoiceField(label=_("Workshop level"), choices=BLANK + WorkshopLevel.choices, required=False)
     oriente_vers_structure = forms.BooleanField(label=_("Redirected to another organisation"), required=False)
-    structure_de_redirection = forms.ChoiceField(label=_("Organisation"), choices=BLANK + Redirection.choices, required=False)
+    structure_de_redirection = forms.ChoiceField(label=_("Organisation redirected to"), choices=BLANK + Redirection.choices, required=False)
     # The person (individual support).
     genre = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NON_COMMUNIQUE)
     tranche_age = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.NON_COMMUNIQUE)

@@ -106,7 +106,8 @@ def mediation_statistics(*, start: datetime.date | None = None, end: datetime.da
 
     def rows(prefix: str, choices, *, sort: bool = False) -> list[Row]:
         result = [Row(code, str(label), by_key[f"{prefix}:{code}"]) for code, label in choices]
-        return sorted(result, key=lambda r: -r.count) if sort else result
+        # Thirty themes: the page and the funders read the ones that occur, most frequent first.
+        return sorted((r for r in result if r.count), key=lambda r: -r.count) if sort else result
 
     communes = (
         participants.exclude(commune="").values("commune").annotate(n=Count("pk")).order_by("-n", "commune")[:TOP_COMMUNES]
