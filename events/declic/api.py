@@ -82,21 +82,21 @@ class JsonApiPagination(PageNumberPagination):
         })
 
 
-@extend_schema(
-    tags=["déclic numérique"],
-    operation_id="declic_activites_list",
-    summary="Activities in the national layout (La Coop de la médiation numérique)",
-    parameters=PERIOD_PARAMETERS + [
-        OpenApiParameter("page[number]", OpenApiTypes.INT, description="Page, from 1."),
-        OpenApiParameter("page[size]", OpenApiTypes.INT, description="Activities per page (50 by default, 200 at most)."),
-    ],
-    responses={200: ActiviteListSerializer},
-)
+@extend_schema(tags=["déclic numérique"])
 class DeclicActivityListView(APIView):
     """Activities newest first, each `{"type": "activite", "id", "attributes"}` with national codes; staff only."""
 
     permission_classes = [IsStaff]
 
+    @extend_schema(
+        operation_id="declic_activites_list",
+        summary="Activities in the national layout (La Coop de la médiation numérique)",
+        parameters=PERIOD_PARAMETERS + [
+            OpenApiParameter("page[number]", OpenApiTypes.INT, description="Page, from 1."),
+            OpenApiParameter("page[size]", OpenApiTypes.INT, description="Activities per page (50 by default, 200 at most)."),
+        ],
+        responses={200: ActiviteListSerializer},
+    )
     def get(self, request):
         period = _period(request)
         paginator = JsonApiPagination()
