@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db import transaction
+
 from events.declic.choices import ActivityType, PlaceType
 from events.declic.models import MediationActivity, MediationParticipant
 
@@ -74,11 +76,13 @@ def seed_mediation(*, scale: int, rng, today: datetime.date, created_by_id=None)
                             tranche_age=rng.choice(INDIVIDUAL_AGES + ["non_communique"] * 3))
                        for _k in range(rng.randint(1 if known else 3, 10))]
             profiles.append(known + counted)
-    activities = MediationActivity.objects.bulk_create(activities, batch_size=2000)
-    participants = [
-        MediationParticipant(activity=activity, activity_type=activity.type, position=position, **profile)
-        for activity, rows in zip(activities, profiles, strict=True)
-        for position, profile in enumerate(rows, start=1)
-    ]
-    MediationParticipant.objects.bulk_create(participants, batch_size=5000)
+    # One transaction: the database checks at commit that every activity has its participants.
+    with transaction.atomic():
+        activities = MediationActivity.objects.bulk_create(activities, batch_size=2000)
+        participants = [
+            MediationParticipant(activity=activity, activity_type=activity.type, position=position, **profile)
+            for activity, rows in zip(activities, profiles, strict=True)
+            for position, profile in enumerate(rows, start=1)
+        ]
+        MediationParticipant.objects.bulk_create(participants, batch_size=5000)
     return len(participants)

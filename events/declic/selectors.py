@@ -8,9 +8,10 @@ activity.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 from events.declic.choices import (
@@ -66,58 +67,64 @@ def participants_between(start: datetime.date | None = None, end: datetime.date 
     return qs
 
 
-def _duration_q(low: int, high: int | None) -> Q:
-    q = Q(activity__duree__gte=low)
-    return q & Q(activity__duree__lt=high) if high is not None else q
+def _bucket(minutes: int) -> str:
+    for code, _label, low, high in DURATION_BUCKETS:
+        if minutes >= low and (high is None or minutes < high):
+            return code
+    raise ValueError(minutes)
 
 
 def mediation_statistics(*, start: datetime.date | None = None, end: datetime.date | None = None) -> MediationStatistics:
-    """Totals and breakdowns for activities dated in [start, end]: two queries whatever the volume.
+    """Totals and breakdowns for activities dated in [start, end], in four grouped queries whatever the volume.
 
-    Query 1 counts participants (and their activities) under every criterion at once, with
-    conditional aggregates; query 2 groups them by commune (the 20 most frequent).
+    1. participants grouped by their own profile (type, gender, age, status, first time, commune known);
+    2. participants grouped by what their activity was (place, duration, themes, equipment): a few
+       hundred distinct combinations, expanded here (a participant of a two-theme activity counts
+       once under each theme);
+    3. the 20 most frequent communes; 4. the number of activities.
     """
     participants = participants_between(start, end)
-    criteria: dict[str, Q] = {
-        "individual": Q(activity_type=ActivityType.INDIVIDUEL),
-        "collective": Q(activity_type=ActivityType.COLLECTIF),
-        "new": Q(first_time=True),
-        "no_commune": Q(commune=""),
-    }
-    for code, _label, low, high in DURATION_BUCKETS:
-        criteria[f"duration:{code}"] = _duration_q(low, high)
-    for code in Theme.values:
-        criteria[f"theme:{code}"] = Q(activity__thematiques__contains=[code])
-    for code in PlaceType.values:
-        criteria[f"place:{code}"] = Q(activity__type_lieu=code)
-    for code in Equipment.values:
-        criteria[f"equipment:{code}"] = Q(activity__materiel__contains=[code])
-    for code in Gender.values:
-        criteria[f"gender:{code}"] = Q(genre=code)
-    for code in AgeBand.values:
-        criteria[f"age:{code}"] = Q(tranche_age=code)
-    for code in SocialStatus.values:
-        criteria[f"status:{code}"] = Q(statut_social=code)
-    aliases = {f"c{n}": key for n, key in enumerate(criteria)}
-    counts = participants.aggregate(
-        total=Count("pk"), activities=Count("activity", distinct=True), **{alias: Count("pk", filter=criteria[key]) for alias, key in aliases.items()}
-    )
-    by_key = {key: counts[alias] for alias, key in aliases.items()}
-
-    def rows(prefix: str, choices, *, sort: bool = False) -> list[Row]:
-        result = [Row(code, str(label), by_key[f"{prefix}:{code}"]) for code, label in choices]
-        # Thirty themes: the page and the funders read the ones that occur, most frequent first.
-        return sorted((r for r in result if r.count), key=lambda r: -r.count) if sort else result
-
+    profile: Counter = Counter()
+    accompaniments = 0
+    for row in (
+        participants.annotate(no_commune=ExpressionWrapper(Q(commune=""), output_field=BooleanField()))
+        .values("activity_type", "genre", "tranche_age", "statut_social", "first_time", "no_commune")
+        .annotate(n=Count("pk")).order_by()
+    ):
+        n = row["n"]
+        accompaniments += n
+        profile[("type", row["activity_type"])] += n
+        profile[("gender", row["genre"])] += n
+        profile[("age", row["tranche_age"])] += n
+        profile[("status", row["statut_social"])] += n
+        profile[("new", row["first_time"])] += n
+        profile[("no_commune", row["no_commune"])] += n
+    for row in (
+        participants.values("activity__type_lieu", "activity__duree", "activity__thematiques", "activity__materiel")
+        .annotate(n=Count("pk")).order_by()
+    ):
+        n = row["n"]
+        profile[("place", row["activity__type_lieu"])] += n
+        profile[("duration", _bucket(row["activity__duree"]))] += n
+        for code in row["activity__thematiques"]:
+            profile[("theme", code)] += n
+        for code in row["activity__materiel"]:
+            profile[("equipment", code)] += n
     communes = (
         participants.exclude(commune="").values("commune").annotate(n=Count("pk")).order_by("-n", "commune")[:TOP_COMMUNES]
     )
     commune_rows = [Row(row["commune"], row["commune"], row["n"]) for row in communes]
-    if by_key["no_commune"]:
-        commune_rows.append(Row("", str(_("Not given")), by_key["no_commune"]))
+    if profile[("no_commune", True)]:
+        commune_rows.append(Row("", str(_("Not given")), profile[("no_commune", True)]))
+
+    def rows(prefix: str, choices) -> list[Row]:
+        return [Row(code, str(label), profile[(prefix, code)]) for code, label in choices]
+
+    # Thirty themes: the page and the funders read the ones that occur, most frequent first.
+    themes = sorted((r for r in rows("theme", Theme.choices) if r.count), key=lambda r: -r.count)
     breakdowns = [
-        Breakdown(str(_("By theme")), rows("theme", Theme.choices, sort=True)),
-        Breakdown(str(_("By duration")), [Row(code, str(label), by_key[f"duration:{code}"]) for code, label, _l, _h in DURATION_BUCKETS]),
+        Breakdown(str(_("By theme")), themes),
+        Breakdown(str(_("By duration")), [Row(code, str(label), profile[("duration", code)]) for code, label, _l, _h in DURATION_BUCKETS]),
         Breakdown(str(_("By place")), rows("place", PlaceType.choices)),
         Breakdown(str(_("By equipment")), rows("equipment", Equipment.choices)),
         Breakdown(str(_("By gender")), rows("gender", Gender.choices)),
@@ -126,11 +133,12 @@ def mediation_statistics(*, start: datetime.date | None = None, end: datetime.da
         Breakdown(str(_("By commune")), commune_rows),
     ]
     return MediationStatistics(
-        activities=counts["activities"],
-        accompaniments=counts["total"],
-        individual=by_key["individual"],
-        collective=by_key["collective"],
-        new_beneficiaries=by_key["new"],
+        # Every activity has at least one participant (a database rule), so this counts the same activities.
+        activities=MediationActivity.objects.between(start, end).count(),
+        accompaniments=accompaniments,
+        individual=profile[("type", ActivityType.INDIVIDUEL)],
+        collective=profile[("type", ActivityType.COLLECTIF)],
+        new_beneficiaries=profile[("new", True)],
         breakdowns=breakdowns,
     )
 

@@ -58,9 +58,10 @@ def test_statistics_without_period_take_everything(records):
     assert _rows(stats, "Par durée")["30_60"] == 2
 
 
-def test_statistics_take_two_queries(records, django_assert_num_queries):
-    # Every count in one conditional aggregate, then the communes grouped.
-    with django_assert_num_queries(2):
+def test_statistics_take_four_queries(records, django_assert_num_queries):
+    # Participants by profile, participants by activity (place, duration, themes, equipment), the top
+    # communes, the number of activities.
+    with django_assert_num_queries(4):
         mediation_statistics()
 
 
