@@ -2,14 +2,15 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from events.declic import selectors, services
+from events.declic.models import MediationActivity
 from events.declic.serializers import ActiviteListSerializer, ActiviteSerializer, MediationSessionSerializer
 from quai.api import PageNumberPagination as QuaiPagination
 from quai.errors import DomainError
@@ -105,24 +106,29 @@ class DeclicActivityListView(APIView):
 
 
 @extend_schema(tags=["déclic numérique"])
-class MediationSessionListCreateView(APIView):
+@extend_schema_view(
+    get=extend_schema(parameters=PERIOD_PARAMETERS[:2], operation_id="mediation_sessions_list"),
+    post=extend_schema(operation_id="mediation_sessions_create"),
+)
+class MediationSessionListCreateView(generics.ListCreateAPIView):
     """Record a Déclic activity with Quai's field names (national codes as values); list them. Staff only."""
 
     permission_classes = [IsStaff]
+    serializer_class = MediationSessionSerializer
+    pagination_class = QuaiPagination
+    filter_backends: list = []
 
-    @extend_schema(parameters=PERIOD_PARAMETERS[:2], responses=MediationSessionSerializer(many=True), operation_id="mediation_sessions_list")
-    def get(self, request):
-        paginator = QuaiPagination()
-        page = paginator.paginate_queryset(selectors.mediation_activities_with_participants(**_period(request)), request, view=self)
-        return paginator.get_paginated_response([MediationSessionSerializer().to_representation(a) for a in page])
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MediationActivity.objects.none()
+        return selectors.mediation_activities_with_participants(**_period(self.request))
 
-    @extend_schema(request=MediationSessionSerializer, responses={201: MediationSessionSerializer}, operation_id="mediation_sessions_create")
-    def post(self, request):
-        serializer = MediationSessionSerializer(data=request.data)
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             activity = services.mediation_activity_create(by=request.user, **serializer.service_kwargs())
         except DomainError as error:
             raise DomainError(error.message, field=SERVICE_TO_API_FIELD.get(error.field, error.field), code=error.code) from error
         activity = selectors.mediation_activities_with_participants().get(pk=activity.pk)
-        return Response(MediationSessionSerializer().to_representation(activity), status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)

@@ -182,3 +182,23 @@ def test_the_openapi_schema_documents_both_endpoints(staff_api):
     attributes = schema["components"]["schemas"]["ActiviteAttributes"]["properties"]
     assert {"accompagnements", "beneficiaires", "thematiques", "creation", "modification"} <= set(attributes)
     assert set(schema["components"]["schemas"]["TranchesAge"]["properties"]) == set(ZERO_AGES)
+
+
+def test_session_list_filters_by_period_and_pages_in_three_queries(staff_api, django_assert_num_queries):
+    march = workshop(date=datetime.date(2026, 3, 12), anonymous=AnonymousCount(total=4))
+    individual(date=datetime.date(2026, 5, 1))
+    # The count, the page of activities, their participants (one prefetch).
+    with django_assert_num_queries(3):
+        body = staff_api.get(SESSIONS + "?du=2026-03-01&au=2026-03-31").json()
+    assert [item["id"] for item in body["results"]] == [march.pk]
+    assert body["results"][0]["anonymous_participants"]["total"] == 4
+    assert staff_api.get(SESSIONS + "?au=mars").status_code == 400
+
+
+def test_staff_can_read_an_activity_in_the_admin(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x-long-password-1")
+    activity = workshop(anonymous=AnonymousCount(total=2))
+    client.force_login(admin)
+    assert client.get("/admin/events/mediationactivity/").status_code == 200
+    assert client.get(f"/admin/events/mediationactivity/{activity.pk}/change/").status_code == 200
+    assert client.get("/admin/events/mediationactivity/add/").status_code == 403
