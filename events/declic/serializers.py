@@ -23,8 +23,8 @@ from events.declic.models import MAX_DURATION_MIN, MediationActivity
 from events.declic.selectors import beneficiary_counts
 from events.declic.services import AnonymousCount, ParticipantData
 
-POSTAL_CODE = r"^\d{5}$"
-INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"  # Corsica's communes are 2A… and 2B…
+POSTAL_CODE = r"^(\d{5})?$"  # empty when unknown
+INSEE_CODE = r"^(\d{5}|2[AB]\d{3})?$"  # empty when unknown; Corsica: 2A…, 2B…
 
 
 def _counts(choices):
