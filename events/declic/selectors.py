@@ -11,6 +11,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.shortcuts import get_object_or_404
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
@@ -190,3 +191,9 @@ def mediation_export_rows(*, start: datetime.date | None = None, end: datetime.d
 def mediation_recent_activities(*, limit: int = 10) -> list[MediationActivity]:
     """The last activities recorded, for the quick log page (one query)."""
     return list(MediationActivity.objects.annotate(n_participants=Count("participants")).order_by("-created_at", "-pk")[:limit])
+
+
+def mediation_activity_get_for_user(user, pk: int) -> MediationActivity:
+    """An activity for the staff pages; anyone else gets a 404, never a hint that it exists."""
+    queryset = MediationActivity.objects.all() if user.is_authenticated and user.is_staff else MediationActivity.objects.none()
+    return get_object_or_404(queryset, pk=pk)

@@ -40,6 +40,20 @@ class MediationLogView(StaffRequiredMixin, View):
         return redirect("events:mediation_log")
 
 
+class MediationDeleteView(StaffRequiredMixin, View):
+    """Remove an activity recorded by mistake, from the quick log's recent list, after a confirmation."""
+
+    def get(self, request, pk):
+        activity = selectors.mediation_activity_get_for_user(request.user, pk)
+        return render(request, "events/declic/delete.html", {"activity": activity})
+
+    def post(self, request, pk):
+        activity = selectors.mediation_activity_get_for_user(request.user, pk)
+        services.mediation_activity_delete(by=request.user, activity=activity)
+        messages.success(request, _("Activity deleted."))
+        return redirect("events:mediation_log")
+
+
 def _period(request) -> tuple[StatisticsFilterForm, datetime.date | None, datetime.date | None]:
     form = StatisticsFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():

@@ -137,3 +137,20 @@ def test_quick_log_bad_input_is_a_400_with_the_error_on_its_field(client, staff,
     form = response.context["form"]
     assert list(form.errors) == [field or "__all__"]
     assert MediationActivity.objects.count() == 0 and MediationParticipant.objects.count() == 0
+
+
+def test_staff_delete_an_activity_after_confirming_and_the_audit_keeps_it(client, staff, member):
+    from quai.models import AuditLog
+
+    activity = workshop(anonymous=AnonymousCount(total=3))
+    url = reverse("events:mediation_delete", args=[activity.pk])
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.force_login(staff)
+    assert "3 participants" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert MediationActivity.objects.count() == 0 and MediationParticipant.objects.count() == 0
+    assert AuditLog.objects.filter(action="declic.activity_deleted", target_id=str(activity.pk)).get().data == {
+        "date": "2026-03-12", "participants": 3}
+    assert client.post(url).status_code == 404
