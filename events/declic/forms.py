@@ -61,7 +61,7 @@ class MediationActivityForm(forms.Form):
                                    error_messages={"invalid": _("Enter a 5-digit postal code.")})
     first_time = forms.BooleanField(label=_("First accompaniment for this person"), required=False)
     # The people of a workshop, counted.
-    anonymous_total = _count_field(_("Number of participants"))
+    anonymous_total = _count_field(_("Other participants, counted without details"))
     notes = forms.CharField(label=_("Notes (staff only)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     COUNTED = (("genres", "genre", Gender), ("tranches_age", "age", AgeBand), ("statuts", "statut", SocialStatus))
@@ -90,14 +90,12 @@ class MediationActivityForm(forms.Form):
             data["duree"] = data.get("duree_custom")
         elif preset:
             data["duree"] = int(preset)
-        if data.get("type") == ActivityType.COLLECTIF and not data.get("anonymous_total"):
-            self.add_error("anonymous_total", _("A workshop needs at least one participant (known or counted)."))
         if data.get("structure_de_redirection") and not data.get("oriente_vers_structure"):
             self.add_error("oriente_vers_structure", _("Tick this box when you give an organisation."))
         return data
 
-    def service_kwargs(self) -> dict:
-        """The arguments of `mediation_activity_create` from the cleaned form."""
+    def service_kwargs(self, known: list[ParticipantData] = ()) -> dict:
+        """The arguments of `mediation_activity_create` from the cleaned form (and a workshop's known participants)."""
         data = self.cleaned_data
         individual = data["type"] == ActivityType.INDIVIDUEL
         kwargs = {
@@ -120,7 +118,30 @@ class MediationActivityForm(forms.Form):
                 for key, prefix, choices in self.COUNTED
             }
             kwargs["anonymous"] = AnonymousCount(total=data.get("anonymous_total") or 0, **counts)
+            kwargs["participants"] = list(known)
         return kwargs
+
+
+class KnownParticipantForm(forms.Form):
+    """A workshop participant the mediator knows a little about; rows left as they are are ignored."""
+
+    genre = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NON_COMMUNIQUE)
+    tranche_age = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.NON_COMMUNIQUE)
+    statut_social = forms.ChoiceField(label=_("Status"), choices=SocialStatus.choices, initial=SocialStatus.NON_COMMUNIQUE)
+    commune = forms.CharField(label=_("Commune"), max_length=100, required=False)
+    code_postal = forms.RegexField(label=_("Postal code"), regex=r"^\d{5}$", required=False,
+                                   error_messages={"invalid": _("Enter a 5-digit postal code.")})
+    first_time = forms.BooleanField(label=_("First accompaniment for this person"), required=False)
+
+    def participant(self) -> ParticipantData:
+        return ParticipantData(**self.cleaned_data)
+
+
+KnownParticipantFormSet = forms.formset_factory(KnownParticipantForm, extra=3, max_num=40, validate_max=True)
+
+
+def known_participants(formset) -> list[ParticipantData]:
+    return [form.participant() for form in formset.forms if form.has_changed() and form.cleaned_data]
 
 
 class StatisticsFilterForm(forms.Form):

@@ -12,7 +12,7 @@ from django.views import View
 
 from coworking.models import Site
 from events.declic import exports, selectors, services
-from events.declic.forms import MediationActivityForm, StatisticsFilterForm
+from events.declic.forms import KnownParticipantFormSet, MediationActivityForm, StatisticsFilterForm, known_participants
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
 
@@ -20,22 +20,26 @@ from quai.permissions import StaffRequiredMixin
 class MediationLogView(StaffRequiredMixin, View):
     """Log a Déclic Numérique activity in a few taps on a phone."""
 
-    def get(self, request, *, form=None, status=200):
+    def get(self, request, *, form=None, known=None, status=200):
         return render(
             request, "events/declic/log.html",
-            {"form": form or MediationActivityForm(), "recent": selectors.mediation_recent_activities()},
+            {"form": form or MediationActivityForm(), "known": known or KnownParticipantFormSet(prefix="known"),
+             "recent": selectors.mediation_recent_activities()},
             status=status,
         )
 
     def post(self, request):
         form = MediationActivityForm(request.POST)
-        if not form.is_valid():
-            return self.get(request, form=form, status=400)
+        known = KnownParticipantFormSet(request.POST, prefix="known")
+        if not (form.is_valid() and known.is_valid()):
+            return self.get(request, form=form, known=known, status=400)
         try:
-            services.mediation_activity_create(by=request.user, **form.service_kwargs())
+            services.mediation_activity_create(by=request.user, **form.service_kwargs(known_participants(known)))
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-            return self.get(request, form=form, status=400)
+            # The workshop's participants (known or counted) are asked next to the count.
+            field = "anonymous_total" if error.field in ("participants", "anonymous_participants") else error.field
+            form.add_error(field if field in form.fields else None, str(error.message))
+            return self.get(request, form=form, known=known, status=400)
         messages.success(request, _("Activity recorded."))
         return redirect("events:mediation_log")
 

@@ -12,6 +12,11 @@ from tests.events.factories_declic import individual, workshop
 
 pytestmark = pytest.mark.django_db
 
+# The quick log's three empty rows of known workshop participants, as the browser sends them.
+KNOWN_EMPTY = {"known-TOTAL_FORMS": "3", "known-INITIAL_FORMS": "0", "known-MIN_NUM_FORMS": "0", "known-MAX_NUM_FORMS": "40",
+               **{f"known-{n}-{name}": "non_communique" for n in range(3) for name in ("genre", "tranche_age", "statut_social")}}
+
+
 
 def _rows(stats, title):
     [breakdown] = [b for b in stats.breakdowns if b.title == title]
@@ -93,7 +98,7 @@ def test_quick_log_records_an_individual_support(client, staff):
     client.force_login(staff)
     assert client.get(reverse("events:mediation_log")).status_code == 200
     response = client.post(reverse("events:mediation_log"), {
-        "type": "individuel", "date": "2026-11-20", "duree_preset": "45", "thematiques": ["email", "sante"],
+        **KNOWN_EMPTY, "type": "individuel", "date": "2026-11-20", "duree_preset": "45", "thematiques": ["email", "sante"],
         "materiel": ["telephone"], "type_lieu": "lieu_activite", "autonomie": "autonome", "genre": "feminin",
         "tranche_age": "soixante_dix_plus", "statut_social": "retraite", "commune": "Poissy", "code_postal": "78300", "first_time": "on",
     })
@@ -108,7 +113,7 @@ def test_quick_log_records_an_individual_support(client, staff):
 def test_quick_log_records_a_workshop_with_counts_and_a_custom_duration(client, staff):
     client.force_login(staff)
     response = client.post(reverse("events:mediation_log"), {
-        "type": "collectif", "date": "2026-11-20", "duree_preset": "autre", "duree_custom": "150",
+        **KNOWN_EMPTY, "type": "collectif", "date": "2026-11-20", "duree_preset": "autre", "duree_custom": "150",
         "thematiques": ["securite_numerique"], "type_lieu": "lieu_activite", "titre_atelier": "Arnaques", "niveau_atelier": "debutant",
         "genre": "non_communique", "tranche_age": "non_communique", "statut_social": "non_communique",
         "anonymous_total": "6", "genre__feminin": "4", "age__soixante_dix_plus": "2",
@@ -120,11 +125,29 @@ def test_quick_log_records_a_workshop_with_counts_and_a_custom_duration(client, 
     assert activity.participants.filter(tranche_age="soixante_dix_plus").count() == 2
 
 
+def test_quick_log_records_a_workshop_with_known_participants_and_others_counted(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("events:mediation_log"), {
+        **KNOWN_EMPTY, "type": "collectif", "date": "2026-11-20", "duree_preset": "120", "thematiques": ["email"],
+        "type_lieu": "lieu_activite", "genre": "non_communique", "tranche_age": "non_communique", "statut_social": "non_communique",
+        "known-0-genre": "feminin", "known-0-tranche_age": "soixante_dix_plus", "known-0-commune": "Poissy", "known-0-first_time": "on",
+        "known-2-commune": "Le Pecq", "anonymous_total": "2",
+    })
+    assert response.status_code == 302
+    rows = list(MediationActivity.objects.get().participants.order_by("position").values_list("anonymous", "genre", "tranche_age", "commune", "first_time"))
+    assert rows == [
+        (False, "feminin", "soixante_dix_plus", "Poissy", True),
+        (False, "non_communique", "non_communique", "Le Pecq", False),
+        (True, "non_communique", "non_communique", "", False),
+        (True, "non_communique", "non_communique", "", False),
+    ]
+
+
 @pytest.mark.parametrize("data, field", [
     ({"thematiques": []}, "thematiques"),
     ({"duree_preset": "autre"}, "duree_custom"),
     ({"type": "collectif", "anonymous_total": "0"}, "anonymous_total"),
-    ({"type": "collectif", "anonymous_total": "2", "genre__feminin": "3"}, None),
+    ({"type": "collectif", "anonymous_total": "2", "genre__feminin": "3"}, "anonymous_total"),
     ({"structure_de_redirection": "administration"}, "oriente_vers_structure"),
     ({"code_postal": "783"}, "code_postal"),
 ])
@@ -132,7 +155,7 @@ def test_quick_log_bad_input_is_a_400_with_the_error_on_its_field(client, staff,
     client.force_login(staff)
     base = {"type": "individuel", "date": "2026-11-20", "duree_preset": "30", "thematiques": ["email"], "type_lieu": "lieu_activite",
             "genre": "non_communique", "tranche_age": "non_communique", "statut_social": "non_communique"}
-    response = client.post(reverse("events:mediation_log"), {**base, **data})
+    response = client.post(reverse("events:mediation_log"), {**KNOWN_EMPTY, **base, **data})
     assert response.status_code == 400
     form = response.context["form"]
     assert list(form.errors) == [field or "__all__"]
