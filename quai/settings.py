@@ -343,7 +343,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Déclic's national code lists appear under Quai's names and the national ones: one enum each.
+        **{f"Declic{name}Enum": f"events.declic.choices.{name}" for name in (
+            "ActivityType", "PlaceType", "Equipment", "Theme", "Autonomy", "WorkshopLevel", "Redirection", "Gender", "AgeBand",
+            "SocialStatus",
+        )},
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------
