@@ -63,16 +63,29 @@ def mediation_export_write(*, out: IO[bytes], start: datetime.date | None = None
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
 
-    def cell(value, *, number_format: str | None = None, multiline: bool = False):
-        c = WriteOnlyCell(sheet, value=None if value == "" else value)
-        if isinstance(value, str) and value:
-            c.data_type = "s"  # text, never a formula
-        if number_format:
-            c.number_format = number_format
-        c.alignment = wrap if multiline else top
+    # Styling a cell costs more than writing it: only dates and multi-line cells get a style, other
+    # values are written plain (a spreadsheet reads "=…" as a formula, so such text is typed as text).
+    def date_cell(value, number_format: str):
+        c = WriteOnlyCell(sheet, value=value)
+        c.number_format = number_format
         return c
+
+    def lines_cell(labels: list[str]):
+        if len(labels) < 2:
+            return labels[0] if labels else None
+        c = WriteOnlyCell(sheet, value=LINE_BREAK.join(labels))
+        c.alignment = wrap
+        return c
+
+    def text(value: str):
+        if not value:
+            return None
+        if value.startswith("="):
+            c = WriteOnlyCell(sheet, value=value)
+            c.data_type = "s"
+            return c
+        return value
 
     header = []
     for title in HEADERS:
@@ -89,33 +102,33 @@ def mediation_export_write(*, out: IO[bytes], start: datetime.date | None = None
         else:
             level = LEVEL_SCALE.get(activity.niveau_atelier, "")
         sheet.append([
-            cell(activity.date, number_format=DATE_FORMAT),
-            cell(_local(activity.created_at), number_format=DATETIME_FORMAT),
-            cell(_local(activity.updated_at), number_format=DATETIME_FORMAT),
-            cell(national_label(ActivityType, activity.type)),
-            cell("1" if participant.of == 1 else f"{participant.position}/{participant.of}"),
-            cell(national_label(PlaceType, activity.type_lieu)),
-            cell(place_name if at_place else ""),
-            cell(place_address if at_place else ""),
-            cell(activity.lieu_commune),
-            cell(activity.lieu_code_postal),
-            cell(activity.lieu_code_insee),
-            cell(activity.duree),
-            cell(activity.titre_atelier),
-            cell(LINE_BREAK.join(national_label(Equipment, code) for code in activity.materiel), multiline=True),
-            cell(LINE_BREAK.join(national_label(Theme, code) for code in activity.thematiques), multiline=True),
-            cell(""),
-            cell(activity.precisions_demarche),
-            cell(level),
-            cell("Oui" if activity.oriente_vers_structure else "Non"),
-            cell(national_label(Redirection, activity.structure_de_redirection) if activity.structure_de_redirection else ""),
-            cell(participant.commune),
-            cell(participant.code_postal),
-            cell(participant.code_insee),
-            cell(national_label(Gender, participant.genre)),
-            cell(national_label(AgeBand, participant.tranche_age)),
-            cell(national_label(SocialStatus, participant.statut_social)),
-            cell(activity.pk),
+            date_cell(activity.date, DATE_FORMAT),
+            date_cell(_local(activity.created_at), DATETIME_FORMAT),
+            date_cell(_local(activity.updated_at), DATETIME_FORMAT),
+            national_label(ActivityType, activity.type),
+            "1" if participant.of == 1 else f"{participant.position}/{participant.of}",
+            national_label(PlaceType, activity.type_lieu),
+            text(place_name) if at_place else None,
+            text(place_address) if at_place else None,
+            text(activity.lieu_commune),
+            text(activity.lieu_code_postal),
+            text(activity.lieu_code_insee),
+            activity.duree,
+            text(activity.titre_atelier),
+            lines_cell([national_label(Equipment, code) for code in activity.materiel]),
+            lines_cell([national_label(Theme, code) for code in activity.thematiques]),
+            None,
+            text(activity.precisions_demarche),
+            level or None,
+            "Oui" if activity.oriente_vers_structure else "Non",
+            national_label(Redirection, activity.structure_de_redirection) if activity.structure_de_redirection else None,
+            text(participant.commune),
+            text(participant.code_postal),
+            text(participant.code_insee),
+            national_label(Gender, participant.genre),
+            national_label(AgeBand, participant.tranche_age),
+            national_label(SocialStatus, participant.statut_social),
+            activity.pk,
         ])
         written += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
