@@ -155,3 +155,16 @@ def test_the_timestamps_are_local_time(client, staff):
     sheet = _sheet(client, staff)
     expected = timezone.localtime(MediationActivity.objects.get(pk=activity.pk).created_at).replace(tzinfo=None, microsecond=0)
     assert sheet["B2"].value.replace(microsecond=0) == expected
+
+
+def test_at_the_place_of_activity_the_row_names_the_site(client, staff):
+    from tests.coworking.factories import SiteFactory
+
+    SiteFactory(name="Le Quai des possibles", address="2 rue de la Paroisse, 78100 Saint-Germain-en-Laye")
+    workshop(anonymous=AnonymousCount(total=1))
+    individual(type_lieu="a_distance")
+    rows = _rows(_sheet(client, staff))
+    assert [(r["Canaux d'accompagnement"], r["Nom du lieu"], r["Adresse"]) for r in rows] == [
+        ("À distance", None, None),
+        ("Lieu d'activité", "Le Quai des possibles", "2 rue de la Paroisse, 78100 Saint-Germain-en-Laye"),
+    ]
