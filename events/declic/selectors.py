@@ -11,8 +11,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.shortcuts import get_object_or_404
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Window
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from events.declic.choices import (
