@@ -102,7 +102,7 @@ class MediationActivity(models.Model):
                 name="declic_redirection_only_when_redirected",
                 violation_error_message=_("Give an organisation only when the person was redirected."),
             ),
-            # The participant rows copy the type through a composite foreign key (migration 0003),
+            # The participant rows copy the type through a composite foreign key (migration 0004),
             # which needs (id, type) to be unique here.
             models.UniqueConstraint(fields=["id", "type"], name="declic_activity_id_type"),
         ]

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("events", "0003_declic_database_rules")]
-AFTER = [("events", "0004_declic_migrate_sessions")]
+BEFORE = [("events", "0004_declic_database_rules")]
+AFTER = [("events", "0005_declic_migrate_sessions")]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_declic_migrate_sessions'),
+        ('events', '0005_declic_migrate_sessions'),
     ]
 
     operations = [

@@ -129,13 +129,13 @@ def migrate_sessions(apps, schema_editor):
 
 
 def unmigrate_sessions(apps, schema_editor):
-    # The old rows are still there until 0005 drops them: undoing removes only their copies.
+    # The old rows are still there until 0006 drops them: undoing removes only their copies.
     Session = apps.get_model("events", "MediationSession")
     Activity = apps.get_model("events", "MediationActivity")
     Activity.objects.filter(pk__in=Session.objects.values("pk")).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0003_declic_database_rules")]
+    dependencies = [("events", "0004_declic_database_rules")]
 
     operations = [migrations.RunPython(migrate_sessions, unmigrate_sessions, elidable=False)]

@@ -54,6 +54,6 @@ ALTER TABLE events_mediationparticipant DROP CONSTRAINT IF EXISTS declic_partici
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0002_declic_activities")]
+    dependencies = [("events", "0003_declic_activities")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
