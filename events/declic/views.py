@@ -1,7 +1,6 @@
 """Staff pages of Déclic Numérique: quick log, statistics, national export. Thin: form → service or selector."""
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -13,6 +12,7 @@ from django.views import View
 from coworking.models import Site
 from events.declic import exports, selectors, services
 from events.declic.forms import KnownParticipantFormSet, MediationActivityForm, StatisticsFilterForm, known_participants
+from quai import xlsx
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
 
@@ -85,10 +85,6 @@ class MediationExportView(StaffRequiredMixin, View):
             return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400,
                                 content_type="text/plain; charset=utf-8")
         site = Site.objects.order_by("pk").first()
-        buffer = io.BytesIO()
-        exports.mediation_export_write(out=buffer, start=start, end=end,
-                                       place_name=site.name if site else "", place_address=site.address if site else "")
-        response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="declic-numerique-activites-{stamp}.xlsx"'
-        return response
+        sheet = exports.mediation_export_sheet(start=start, end=end, place_name=site.name if site else "",
+                                               place_address=site.address if site else "")
+        return xlsx.xlsx_response(sheet, filename=f"declic-numerique-activites-{timezone.localdate().isoformat()}.xlsx")
