@@ -14,7 +14,6 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from members.backends import users_generation
 from members.models import Membership, MembershipType, Profile, User, normalize_email_address, search_text
 from quai.errors import DomainError
 from quai.exports import FORMULA_PREFIXES
+from quai.inputs import DATE_MAX, DATE_MIN, has_control_character, parse_amount
 
 HEADERS = {
     "email": {"email", "e mail", "courriel", "adresse email", "adresse e mail", "mail", "email adherent", "email payeur"},
@@ -81,13 +81,36 @@ def _decode(data: bytes) -> str:
 
 
 def _parse_date(value: str):
+    """A payment date within the years Quai handles (quai.inputs), or None."""
     value = value.strip()[:10]
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.datetime.strptime(value, fmt).date()
+            day = datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return day if DATE_MIN <= day <= DATE_MAX else None
     return None
+
+
+def _parse_amount(value: str):
+    """A finite, non-negative amount that fits the column ("12,50 €"), or None."""
+    try:
+        return parse_amount(value)
+    except ValidationError:
+        return None
+
+
+def _rows(reader):
+    # A cell over the csv module's field limit (131 072 characters) or a broken quote raises
+    # csv.Error in the middle of the file: the whole file is refused with the line number.
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DomainError(
+            _("Line %(line)s of the file cannot be read (%(reason)s): export it again as CSV.")
+            % {"line": reader.line_num, "reason": str(error)[:80]},
+            field="file",
+        )
 
 
 def import_plan(data: bytes) -> Plan:
@@ -101,7 +124,8 @@ def import_plan(data: bytes) -> Plan:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
+    rows_read = _rows(reader)
+    header = next(rows_read, [])
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         normalised = _normalise_header(name)
@@ -112,7 +136,7 @@ def import_plan(data: bytes) -> Plan:
         raise DomainError(_("No e-mail column found (expected a header such as “Email” or “Courriel”)."), field="file")
 
     rows = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows_read, start=2):
         if not any(cell.strip() for cell in row):
             continue
         values = {target: (row[index].strip() if index < len(row) else "") for target, index in columns.items()}
@@ -138,18 +162,19 @@ def import_plan(data: bytes) -> Plan:
             line.action, line.reason = "reject", _("same e-mail as line %(line)s") % {"line": seen[email]}
             continue
         seen[email] = number
+        control = next((k for k, v in values.items() if has_control_character(v)), None)
+        if control:
+            line.action, line.reason = "reject", _("the “%(column)s” cell holds invisible control characters") % {"column": control}
+            continue
         formula = next((k for k, v in values.items() if k != "amount" and v.startswith(FORMULA_PREFIXES)), None)
         if formula:
             line.action, line.reason = "reject", _("the “%(column)s” cell looks like a spreadsheet formula") % {"column": formula}
             continue
-        if values.get("amount"):
-            try:
-                Decimal(values["amount"].replace(",", ".").replace("€", "").strip())
-            except InvalidOperation:
-                line.action, line.reason = "reject", _("amount “%(amount)s” is not a number") % {"amount": values["amount"][:20]}
-                continue
+        if values.get("amount") and _parse_amount(values["amount"]) is None:
+            line.action, line.reason = "reject", _("amount “%(amount)s” is not an amount in euros (e.g. 25,00)") % {"amount": values["amount"][:20]}
+            continue
         if values.get("paid_on") and _parse_date(values["paid_on"]) is None:
-            line.action, line.reason = "reject", _("date “%(date)s” is not a date (DD/MM/YYYY)") % {"date": values["paid_on"][:20]}
+            line.action, line.reason = "reject", _("date “%(date)s” is not a date between 2000 and 2100 (DD/MM/YYYY)") % {"date": values["paid_on"][:20]}
             continue
         user = existing.get(email)
         if user is not None:
@@ -203,7 +228,7 @@ def import_apply(data: bytes, *, by) -> dict[str, int]:
             profile.refresh_search()
             paid_on = _parse_date(values["paid_on"]) if values.get("paid_on") else None
             if paid_on and membership_type and (user.pk, paid_on.year) not in member_years:
-                amount = Decimal(values["amount"].replace(",", ".").replace("€", "").strip()) if values.get("amount") else membership_type.amount_eur
+                amount = _parse_amount(values["amount"]) if values.get("amount") else membership_type.amount_eur
                 memberships.append(Membership(member=user, type=membership_type, starts_on=paid_on, ends_on=datetime.date(paid_on.year, 12, 31),
                                               amount_paid=amount, payment_method=method, paid_on=paid_on, payment_reference="import"))
                 member_years.add((user.pk, paid_on.year))

@@ -2,10 +2,13 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
 
 def normalize_email_address(email: str) -> str:
@@ -175,7 +178,7 @@ class MembershipType(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
+    amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
     # 0 = the calendar year of the payment; otherwise N months from the start.
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=0, help_text=_("0 = calendar year"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -184,6 +187,13 @@ class MembershipType(models.Model):
         verbose_name = _("membership type")
         verbose_name_plural = _("membership types")
         ordering = ["amount_eur"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_eur__gte=0),
+                name="membershiptype_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.amount_eur} €)"
@@ -206,13 +216,15 @@ class Membership(models.Model):
 
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member"))
     type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("type"))
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until (inclusive)"))
-    amount_paid = models.DecimalField(_("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    starts_on = models.DateField(_("from"), validators=[validate_date_range])
+    ends_on = models.DateField(_("until (inclusive)"), validators=[validate_date_range])
+    amount_paid = models.DecimalField(
+        _("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     # Empty while a renewal requested by the member waits for staff to confirm the payment.
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[validate_date_range])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
@@ -232,6 +244,26 @@ class Membership(models.Model):
                 condition=models.Q(starts_on__lte=models.F("ends_on")),
                 name="membership_dates_ordered",
                 violation_error_message=_("The membership must end after it starts."),
+            ),
+            # A membership starting in year 9999 made every later payment of the member overflow
+            # ("the day after it ends"): the dates stay within the years Quai handles.
+            models.CheckConstraint(
+                condition=models.Q(starts_on__gte=DATE_MIN, ends_on__lte=DATE_MAX)
+                & (models.Q(paid_on__isnull=True) | models.Q(paid_on__gte=DATE_MIN, paid_on__lte=DATE_MAX)),
+                name="membership_dates_in_range",
+                violation_error_message=_("Give dates between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__isnull=True) | models.Q(amount_paid__gte=0),
+                name="membership_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            # One renewal waiting for payment per member, whatever the path (two clicks, two tabs).
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(paid_on__isnull=True),
+                name="membership_one_pending_per_member",
+                violation_error_message=_("A renewal is already waiting for the team to confirm the payment."),
             ),
         ]
 

@@ -6,13 +6,15 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
 from quai.audit import audit_log
-from quai.errors import ConflictError, DomainError
+from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
+from quai.inputs import DATE_MAX, check_date, parse_amount, shift_date
 from quai.outbox import outbox_enqueue
 from quai.registry import registry
 
@@ -23,18 +25,35 @@ def profile_for(user: User) -> Profile:
 
 
 def membership_period(type_: MembershipType, start: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Calendar-year memberships end on 31 December; others last N months (minus a day)."""
-    if type_.duration_months == 0:
-        return start, datetime.date(start.year, 12, 31)
-    month = start.month - 1 + type_.duration_months
-    year, month = start.year + month // 12, month % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return start, datetime.date(year, month, day) - datetime.timedelta(days=1)
+    """Calendar-year memberships end on 31 December; others last N months (minus a day).
+
+    Both ends stay within the years Quai handles (quai.inputs): InvalidInput on `starts_on` otherwise.
+    """
+    try:
+        check_date(start)
+        if type_.duration_months == 0:
+            return start, datetime.date(start.year, 12, 31)
+        month = start.month - 1 + type_.duration_months
+        year, month = start.year + month // 12, month % 12 + 1
+        if year > DATE_MAX.year:
+            raise ValidationError("")
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        return start, check_date(datetime.date(year, month, day) - datetime.timedelta(days=1))
+    except ValidationError:
+        raise InvalidInput(
+            _("This membership would start or end outside the years the platform handles; check the start date."),
+            field="starts_on", code="date_range",
+        )
 
 
 def _next_start(member: User, today: datetime.date) -> datetime.date:
     current = member.memberships.filter(paid_on__isnull=False, ends_on__gte=today).order_by("-ends_on").first()
-    return current.ends_on + datetime.timedelta(days=1) if current else today
+    if current is None:
+        return today
+    try:
+        return shift_date(current.ends_on, days=1)
+    except ValidationError:
+        raise InvalidInput(_("The current membership ends too far in the future to renew it."), field="starts_on", code="date_range")
 
 
 def membership_record_payment(
@@ -43,6 +62,11 @@ def membership_record_payment(
     """Staff record a payment: a membership from today (or from the end of the current one)."""
     if method not in Membership.PaymentMethod.values:
         raise DomainError(_("Choose a payment method."), field="payment_method")
+    try:
+        amount = parse_amount(amount) if amount is not None else None
+        paid_on = check_date(paid_on) if paid_on is not None else None
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="amount_paid" if error.code.startswith("amount") else "paid_on")
     today = timezone.localdate()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
@@ -57,11 +81,23 @@ def membership_record_payment(
 
 
 def membership_renew_request(*, member: User, type: MembershipType) -> Membership:
-    """The member asks to renew from their account page; staff confirm when the payment arrives."""
+    """The member asks to renew from their account page; staff confirm when the payment arrives.
+
+    One pending renewal per member is the database's rule (membership_one_pending_per_member):
+    two requests at once both pass the friendly check below, the second insert is refused → 409.
+    """
+    already = ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."), code="pending_renewal")
     if member.memberships.filter(paid_on__isnull=True).exists():
-        raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
+        raise already
     start, end = membership_period(type, _next_start(member, timezone.localdate()))
-    return Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+    except IntegrityError as error:
+        if "membership_one_pending_per_member" in str(error):
+            raise already from error
+        raise
+    return membership
 
 
 def membership_confirm_payment(*, membership: Membership, by, method: str, reference: str = "") -> Membership:
@@ -222,10 +258,11 @@ def members_flag_inactive(*, months: int | None = None, today=None) -> int:
 
 def member_set_staff(*, user: User, is_staff: bool, by) -> User:
     if not by.is_superuser:
-        raise DomainError(_("Only an administrator can change roles."))
-    user.is_staff = is_staff
-    user.save(update_fields=["is_staff"])
-    audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
+        raise NotAllowedError(_("Only an administrator can change roles."))
+    with transaction.atomic():
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+        audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
     return user
 
 

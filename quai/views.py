@@ -55,3 +55,10 @@ def home(request):
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):
     template_name = "staff/index.html"
+
+
+def bad_request(request, exception=None):
+    """handler400 (SuspiciousOperation, BadRequest, too many fields): the 400 page, with the site's layout."""
+    from django.utils.translation import gettext as _
+
+    return render(request, "400.html", {"message": _("The request could not be read. Reload the page and try again.")}, status=400)
