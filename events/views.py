@@ -2,6 +2,7 @@ import csv
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,8 @@ from events.forms import AgendaFilterForm, GuestRegistrationForm, MediationSessi
 from events.ical import event_ics
 from events.markdown import render_markdown
 from events.models import Event, MediationSession, Registration
-from quai.errors import DomainError
+from quai.errors import DomainError, InvalidInput
+from quai.inputs import DATE_MAX, DATE_MIN, parse_int
 from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
 
@@ -22,8 +24,11 @@ from quai.permissions import StaffRequiredMixin
 class AgendaView(View):
     def get(self, request):
         form = AgendaFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        events = selectors.agenda(user=request.user, kind=filters.get("kind", ""), theme=filters.get("theme", ""), month=filters.get("month", ""))
+        try:
+            events = selectors.agenda(user=request.user, **form.filters())
+        except InvalidInput:
+            # The agenda with the filter's error on its field, and no event: never a filter ignored.
+            return render(request, "events/agenda.html", {"form": form, "events": []}, status=400)
         return render(request, "events/agenda.html", {"form": form if form.is_bound else AgendaFilterForm(), "events": events})
 
 
@@ -293,8 +298,11 @@ class MediationStatsView(StaffRequiredMixin, View):
 
         sessions = MediationSession.objects.all()
         period = request.GET.get("year", "")
-        if period.isdigit():
-            sessions = sessions.filter(date__year=int(period))
+        if period:
+            try:
+                sessions = sessions.filter(date__year=parse_int(period, min_value=DATE_MIN.year, max_value=DATE_MAX.year))
+            except ValidationError as error:
+                raise InvalidInput(error.messages[0], field="year")
         totals = sessions.aggregate(count=Count("pk"), participants=Sum("participants"), minutes=Sum("duration_min"))
 
         def breakdown(field, labels):
