@@ -209,7 +209,7 @@ class Subscription(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="subscription_dates_ordered"),
             models.CheckConstraint(
-                condition=Q(starts_on__gte=DATE_MIN, ends_on__lte=DATE_MAX),
+                condition=Q(starts_on__gte=DATE_MIN) & Q(ends_on__lte=DATE_MAX),
                 name="subscription_dates_in_range",
                 violation_error_message=_("Give dates between 2000 and 2100."),
             ),

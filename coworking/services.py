@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from coworking.models import Booking, Closure, OpeningHours, Resource, Site, Subscription
 from quai.audit import audit_log
-from quai.errors import ConflictError, DomainError, InvalidInput
+from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
 from quai.inputs import check_datetime
 from quai.outbox import outbox_enqueue
 
@@ -167,7 +167,7 @@ def booking_create(*, member, resource: Resource, starts_at, ends_at, now=None, 
     now = now or timezone.now()
     _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
     if resource.assigned_to_id and resource.assigned_to_id != member.pk:
-        raise DomainError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
+        raise NotAllowedError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
     day = starts_at.astimezone(PARIS).date()
     with transaction.atomic():
         subscription = _subscription_for_update(member, day)
@@ -230,7 +230,7 @@ def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | N
     resource = resource or booking.resource
     _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
     if booking.member_id and resource.assigned_to_id and resource.assigned_to_id != booking.member_id:
-        raise DomainError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
+        raise NotAllowedError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.CONFIRMED:

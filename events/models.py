@@ -78,7 +78,7 @@ class Event(models.Model):
                 violation_error_message=_("Capacity must be at least 1."),
             ),
             models.CheckConstraint(
-                condition=Q(starts_at__gte=EARLIEST, ends_at__lte=LATEST), name="event_dates_in_range",
+                condition=Q(starts_at__gte=EARLIEST) & Q(ends_at__lte=LATEST), name="event_dates_in_range",
                 violation_error_message=_("Give dates between 2000 and 2100."),
             ),
             models.CheckConstraint(

@@ -73,8 +73,8 @@ class Cohort(models.Model):
                                    violation_error_message=_("The capacity must be at least 1.")),
             models.CheckConstraint(condition=Q(attendance_threshold__lte=100), name="fabrique_threshold_percent",
                                    violation_error_message=_("The attendance threshold is a percentage (0–100).")),
-            models.CheckConstraint(condition=Q(start__gte=DATE_MIN, end__lte=DATE_MAX, year__gte=DATE_MIN.year,
-                                               year__lte=DATE_MAX.year),
+            models.CheckConstraint(condition=Q(start__gte=DATE_MIN) & Q(end__lte=DATE_MAX) & Q(year__gte=DATE_MIN.year)
+                                   & Q(year__lte=DATE_MAX.year),
                                    name="fabrique_cohort_dates_in_range",
                                    violation_error_message=_("Give dates between 2000 and 2100.")),
         ]
@@ -230,7 +230,7 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="fabrique_session_dates_ordered",
                                    violation_error_message=_("The end must be after the start.")),
-            models.CheckConstraint(condition=Q(starts_at__gte=EARLIEST, ends_at__lte=LATEST), name="fabrique_session_dates_in_range",
+            models.CheckConstraint(condition=Q(starts_at__gte=EARLIEST) & Q(ends_at__lte=LATEST), name="fabrique_session_dates_in_range",
                                    violation_error_message=_("Give dates between 2000 and 2100.")),
             models.CheckConstraint(
                 condition=(Q(kind="collective") & Q(enrolment__isnull=True)) | (Q(kind="one_to_one") & Q(enrolment__isnull=False)),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -299,7 +300,8 @@ class StaffCurriculumView(StaffRequiredMixin, View):
         cohort = get_object_or_404(Cohort, pk=pk)
         formset = ModuleFormSet(request.POST, queryset=cohort.modules.all())
         if formset.is_valid():
-            formset.save()
+            with transaction.atomic():  # every month or none (two months swapped collide on the way)
+                formset.save()
             messages.success(request, _("Curriculum saved."))
             return redirect("fabrique:staff_cohort", pk=pk)
         return self.get(request, pk, formset=formset, status=400)

@@ -248,7 +248,7 @@ class Membership(models.Model):
             # A membership starting in year 9999 made every later payment of the member overflow
             # ("the day after it ends"): the dates stay within the years Quai handles.
             models.CheckConstraint(
-                condition=models.Q(starts_on__gte=DATE_MIN, ends_on__lte=DATE_MAX)
+                condition=models.Q(starts_on__gte=DATE_MIN) & models.Q(ends_on__lte=DATE_MAX)
                 & (models.Q(paid_on__isnull=True) | models.Q(paid_on__gte=DATE_MIN, paid_on__lte=DATE_MAX)),
                 name="membership_dates_in_range",
                 violation_error_message=_("Give dates between 2000 and 2100."),

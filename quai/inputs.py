@@ -24,6 +24,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -347,6 +348,15 @@ class SerializerIntegerField(serializers.IntegerField):
         return number
 
 
+class SerializerDecimalField(serializers.DecimalField):
+    """DRF's DecimalField reads "٣٠" as 30: digits are ASCII here (NaN and Infinity are refused by DRF)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(r"\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SerializerDateField(serializers.DateField):
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
@@ -375,6 +385,7 @@ class ModelSerializer(serializers.ModelSerializer):
         models.CharField: SerializerTextField,
         models.TextField: SerializerMultilineTextField,
         models.EmailField: SerializerEmailField,
+        models.DecimalField: SerializerDecimalField,
         models.DateField: SerializerDateField,
         models.DateTimeField: SerializerAwareDateTimeField,
         **{field: SerializerIntegerField for field in _INTEGER_MODEL_FIELDS},
@@ -400,16 +411,26 @@ class AwareDateTimeFilter(django_filters.DateTimeFilter):
     field_class = AwareDateTimeField
 
 
-class ModelChoiceField(forms.ModelChoiceField):
+class _AsciiIdMixin:
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        parse_int(value)  # "٣" and "²" are not ids
+        if value not in self.empty_values and not isinstance(value, models.Model):
+            try:
+                parse_int(value)  # "٣" and "²" are not ids
+            except ValidationError:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
+class ModelChoiceField(_AsciiIdMixin, forms.ModelChoiceField):
+    pass
+
+
+class _FilterModelChoiceField(_AsciiIdMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = ModelChoiceField
+    field_class = _FilterModelChoiceField
 
 
 class FilterSet(django_filters.FilterSet):
