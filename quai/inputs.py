@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import django_filters
@@ -44,8 +43,6 @@ DATE_MAX = datetime.date(2100, 12, 31)
 AMOUNT_MAX_DIGITS = 8
 AMOUNT_DECIMAL_PLACES = 2
 
-SINGLE_LINE_ALLOWED = frozenset("\t")
-MULTILINE_ALLOWED = frozenset("\t\n\r")
 
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")
 
@@ -64,10 +61,15 @@ MESSAGES = {
 # --- Rules ----------------------------------------------------------------------------------
 
 
+# Cc (C0, DEL, C1 controls) and Cs (lone surrogates: not encodable in UTF-8, PostgreSQL refuses them).
+_CONTROL = {
+    False: re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]"),  # one line: tab allowed
+    True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"),  # several: tab, CR, LF allowed
+}
+
+
 def has_control_character(text: str, *, multiline: bool = False) -> bool:
-    allowed = MULTILINE_ALLOWED if multiline else SINGLE_LINE_ALLOWED
-    # Cc: C0/C1 controls and DEL; Cs: lone surrogates (not encodable in UTF-8, PostgreSQL refuses them).
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
+    return _CONTROL[multiline].search(text) is not None
 
 
 def clean_text(value, *, multiline: bool = False) -> str:
