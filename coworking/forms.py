@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coworking.models import Resource
 from quai import inputs
+from quai.widgets import DateInput
 
 
 class BookSlotForm(forms.Form):
@@ -30,7 +31,7 @@ class RecurringForm(forms.Form):
     resource = inputs.ModelChoiceField(
         queryset=Resource.objects.filter(is_active=True, kind__in=["room", "booth"]), label=_("Room")
     )
-    date = inputs.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = inputs.DateField(label=_("First date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     weeks = inputs.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
@@ -43,8 +44,8 @@ class RecurringForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = inputs.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = inputs.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = inputs.DateField(label=_("From"), widget=DateInput())
+    end = inputs.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -59,7 +60,7 @@ class PeriodForm(forms.Form):
 class MoveForm(forms.Form):
     SLOTS = [("am", _("Morning")), ("pm", _("Afternoon")), ("day", _("Full day"))]
 
-    date = inputs.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = inputs.DateField(label=_("New date"), widget=DateInput())
     slot = forms.ChoiceField(label=_("Slot (desks)"), choices=SLOTS, required=False)
     start_time = forms.TimeField(label=_("From (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))

@@ -107,3 +107,13 @@ def _watch_cached_models() -> None:
 
 
 _watch_cached_models()
+
+
+def _register_home_panels() -> None:
+    from coworking.home import next_bookings_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="coworking.bookings", template="coworking/home_panel.html", context=next_bookings_panel, order=10))
+
+
+_register_home_panels()

@@ -3,15 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fabrique.models import Application, Attendance, Cohort, Module, Outcome, Review
 from quai import inputs
+from quai.widgets import DateInput, DateTimeInput
 
 # Dates a person types for the programme: a session within a year back and three years ahead,
 # a tiers-lieu opened within fifteen years back and two ahead (typos like 2062 for 2026 refused).
 session_near_today = inputs.validate_near_today(past_days=366, future_days=3 * 366)
 outcome_near_today = inputs.validate_near_today(past_days=15 * 366, future_days=2 * 366)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SubmissionForm(forms.Form):
@@ -53,13 +50,6 @@ class OutcomeForm(inputs.ModelForm):
 
 
 ATTENDANCE_CHOICES = Attendance.Status.choices
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class SessionForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0004_membership_membership_member_end_idx_and_more'),
+        ('members', '0005_apitoken_expires_at'),
     ]
 
     operations = [
