@@ -165,5 +165,13 @@ class BadInputMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": str(error.message), "code": error.code, "errors": error.errors}, status=error.status_code)
         template = {400: "400.html", 409: "409.html"}.get(error.status_code, "error.html")
-        errors = {field: messages for field, messages in error.errors.items() if field != "non_field_errors"}
-        return render(request, template, {"error": error, "message": str(error.message), "errors": errors}, status=error.status_code)
+        message = str(error.message)
+        # Other fields' errors, by parameter name; the one the heading message already says is not repeated.
+        errors = {
+            field: [m for m in messages if m != message]
+            for field, messages in error.errors.items() if field != "non_field_errors"
+        }
+        return render(request, template, {
+            "error": error, "message": message, "errors": {field: messages for field, messages in errors.items() if messages},
+            "busy": error.code == "busy", "retry_url": request.get_full_path() if request.method == "GET" else request.path,
+        }, status=error.status_code)

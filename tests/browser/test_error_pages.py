@@ -19,7 +19,10 @@ def _shot(page, name):
 
 @pytest.mark.parametrize("fixture", ["phone_page", "page"])
 def test_a_bad_date_in_the_address_shows_the_400_page_naming_the_field(request, fixture):
+    from tests.coworking.factories import SiteFactory
+
     page = request.getfixturevalue(fixture)
+    SiteFactory()
     UserFactory(email="lucie@example.org")
     login(page, "lucie@example.org", TEST_PASSWORD)
     response = page.goto(page.base_url + "/coworking/?date=9999-12-31")
@@ -35,7 +38,7 @@ def test_a_bad_date_in_the_address_shows_the_400_page_naming_the_field(request, 
 def test_a_control_character_in_the_address_shows_the_400_page(page):
     response = page.goto(page.base_url + "/events/?theme=caf%00e")
     assert response.status == 400
-    assert page.get_by_role("alert").inner_text() == "Supprimez les caractères de contrôle invisibles de ce texte."
+    assert page.get_by_role("alert").inner_text() == "Supprimez les caractères de contrôle invisibles de ce texte. (champ theme)"
     assert_accessible(page)
 
 
@@ -56,9 +59,10 @@ def test_a_change_that_collides_in_the_database_shows_the_409_page_and_saves_not
     with page.expect_navigation() as navigation:
         page.locator("main form button[type=submit]").click()
     assert navigation.value.status == 409
-    assert page.get_by_role("heading", level=1).inner_text() == "Occupé ou déjà modifié : réessayez"
-    assert page.get_by_role("alert").inner_text() == "Ce mois a déjà un module."
+    assert page.get_by_role("heading", level=1).inner_text() == "Cela a changé entre-temps"
+    assert page.get_by_role("alert").inner_text() == "Ce mois a déjà un module. (champ month)"
     assert list(Module.objects.order_by("pk").values_list("month", "title")) == before
+    assert page.get_by_role("link", name="Recharger la page").get_attribute("href") == f"/staff/fabrique/cohorts/{cohort.pk}/curriculum/"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert_accessible(page)
     _shot(page, f"409-{page.viewport_size['width']}.png")

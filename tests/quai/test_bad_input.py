@@ -419,7 +419,7 @@ def test_a_lock_timeout_is_a_409_busy_page_and_nothing_is_written(who):
     if who.endswith("_api"):
         assert response.json()["code"] == "busy"
     else:
-        assert "réessayez" in response.content.decode()
+        assert "Occupé pour le moment : réessayez" in response.content.decode()
     assert Registration.objects.count() == 0
 
 
