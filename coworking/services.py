@@ -40,12 +40,14 @@ DEFAULT_SITE = {
 
 def site_ensure_default() -> tuple[Site, bool]:
     """Create the deployment's first site (open Monday–Friday 8:30–19:00) if it does not exist yet."""
-    site, created = Site.objects.get_or_create(slug=DEFAULT_SITE["slug"], defaults=DEFAULT_SITE)
+    with transaction.atomic():  # a site is never left without its opening hours
+        site, created = Site.objects.get_or_create(slug=DEFAULT_SITE["slug"], defaults=DEFAULT_SITE)
+        if created:
+            OpeningHours.objects.bulk_create(
+                OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
+                for day in range(5)
+            )
     if created:
-        OpeningHours.objects.bulk_create(
-            OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
-            for day in range(5)
-        )
         from coworking.selectors import layout_generation
 
         layout_generation.bump()  # bulk_create sends no signal
