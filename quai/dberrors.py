@@ -47,13 +47,21 @@ def _diag(exc: Exception, name: str) -> str | None:
 
 
 def find_constraint(name: str | None):
-    if not name:
+    """(model, constraint) declared under this name, or (None, None)."""
+    if name:
+        for model in apps.get_models():
+            for constraint in model._meta.constraints:
+                if constraint.name == name:
+                    return model, constraint
+    return None, None
+
+
+def _label(model, field: str | None):
+    # What the pages show: the field's translated name ("mois"), not its code name ("month").
+    try:
+        return model._meta.get_field(field).verbose_name if model is not None and field else None
+    except Exception:  # a lookup through a relation or an expression: the code name will do
         return None
-    for model in apps.get_models():
-        for constraint in model._meta.constraints:
-            if constraint.name == name:
-                return constraint
-    return None
 
 
 def _condition_field(condition) -> str | None:
@@ -83,15 +91,18 @@ def as_domain_error(exc: Exception) -> DomainError | None:
         return BusyError()
     if isinstance(exc, IntegrityError) and code in CONFLICT_CODES | INVALID_CODES:
         name = _diag(exc, "constraint_name")
-        constraint = find_constraint(name)
+        model, constraint = find_constraint(name)
         field = constraint_field(constraint) if constraint else _diag(exc, "column_name")
         custom = constraint is not None and constraint.violation_error_message != constraint.default_violation_error_message
         logger.info("database refusal mapped to a domain error", extra={"pgcode": code, "constraint": name})
         if code in CONFLICT_CODES:
             message = constraint.violation_error_message if custom else None
-            return ConflictError(message, field=field, code="conflict")
-        message = constraint.violation_error_message if custom else _("This value is not accepted: check it and try again.")
-        return InvalidInput(message, field=field, code="constraint")
+            error = ConflictError(message, field=field, code="conflict")
+        else:
+            message = constraint.violation_error_message if custom else _("This value is not accepted: check it and try again.")
+            error = InvalidInput(message, field=field, code="constraint")
+        error.field_label = _label(model, field)
+        return error
     if isinstance(exc, DataError):
         return InvalidInput(_("A value is out of the accepted range or format: check it and try again."),
                             field=_diag(exc, "column_name"), code="out_of_range")

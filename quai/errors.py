@@ -13,6 +13,7 @@ class DomainError(Exception):
 
     status_code = 400
     default_message = _("This request is not valid.")
+    field_label = None  # the field's translated name, for pages (set by quai.dberrors)
 
     def __init__(self, message=None, *, field: str | None = None, code: str = "invalid"):
         self.message = message or self.default_message

@@ -60,7 +60,7 @@ def test_a_change_that_collides_in_the_database_shows_the_409_page_and_saves_not
         page.locator("main form button[type=submit]").click()
     assert navigation.value.status == 409
     assert page.get_by_role("heading", level=1).inner_text() == "Cela a changé entre-temps"
-    assert page.get_by_role("alert").inner_text() == "Ce mois a déjà un module. (champ month)"
+    assert page.get_by_role("alert").inner_text() == "Ce mois a déjà un module. (champ « mois »)"
     assert list(Module.objects.order_by("pk").values_list("month", "title")) == before
     assert page.get_by_role("link", name="Recharger la page").get_attribute("href") == f"/staff/fabrique/cohorts/{cohort.pk}/curriculum/"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

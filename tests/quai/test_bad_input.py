@@ -360,7 +360,7 @@ def test_check_violations_are_a_400_naming_the_field_on_pages_and_the_api(world,
     request.session, request._messages = {}, []
     page = BadInputMiddleware(lambda r: None).process_exception(request, error)
     assert page.status_code == 400
-    assert field in page.content.decode()
+    assert f"(champ « {mapped.field_label} »)" in page.content.decode()
 
 
 def test_unique_violations_are_a_409(world, rf):
@@ -671,3 +671,22 @@ def test_renewing_after_a_membership_ending_in_2100_is_refused_not_a_crash(world
     response = check(world, "staff", "post", f"/staff/members/{world['member'].pk}/payment/",
                      {"type": world["individual"].pk, "payment_method": "cash"}, 400)
     assert "L’adhésion en cours se termine trop loin dans l’avenir pour être renouvelée." in response.content.decode()
+
+
+@pytest.mark.parametrize("params,field", [
+    ({"resource": "٣"}, "resource"), ({"resource": "abc"}, "resource"), ({"status": "zzz"}, "status"),
+    ({"member": "²"}, "member"), ({"label": "a\x1bb"}, "label"),
+])
+def test_the_filterset_base_refuses_a_bad_value_instead_of_ignoring_it(world, params, field):
+    from coworking.models import Booking
+    from quai.inputs import FilterSet
+
+    class BookingFilter(FilterSet):
+        class Meta:
+            model = Booking
+            fields = ["resource", "status", "member", "label"]
+
+    with pytest.raises(InvalidInput) as refused:
+        BookingFilter(params, queryset=Booking.objects.all()).validated_qs()
+    assert refused.value.field == field and refused.value.status_code == 400
+    assert list(BookingFilter({"resource": str(world["desk"].pk)}, queryset=Booking.objects.all()).validated_qs()) == [world["booking"]]
