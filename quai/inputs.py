@@ -34,6 +34,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from quai.errors import InvalidInput
+
 # The years Quai handles: enough for any membership history and any plan ahead, far enough from
 # datetime.date.min/max that date arithmetic (renewals, "next day", time zones) never overflows.
 DATE_MIN = datetime.date(2000, 1, 1)
@@ -457,16 +459,12 @@ class FilterSet(django_filters.FilterSet):
 
     def validated_qs(self):
         if not self.is_valid():
-            from quai.errors import InvalidInput
-
             raise InvalidInput.from_form_errors(self.errors)
         return self.qs
 
 
 def page_number(value) -> int:
     """?page=N on a page: absent is 1; anything but ASCII digits ≥ 1 is a 400 naming `page`."""
-    from quai.errors import InvalidInput
-
     if value in (None, ""):
         return 1
     try:
