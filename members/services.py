@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.conf import settings
@@ -12,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
+from members.periods import membership_next_start, membership_period
 from members.selectors import account_change_allowed
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError, InvalidInput
-from quai.inputs import DATE_MAX, check_date, parse_amount, shift_date
+from quai.inputs import check_date, parse_amount
 from quai.outbox import outbox_enqueue
 from quai.registry import registry
 
@@ -25,36 +25,9 @@ def profile_for(user: User) -> Profile:
     return profile
 
 
-def membership_period(type_: MembershipType, start: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Calendar-year memberships end on 31 December; others last N months (minus a day).
-
-    Both ends stay within the years Quai handles (quai.inputs): InvalidInput on `starts_on` otherwise.
-    """
-    try:
-        check_date(start)
-        if type_.duration_months == 0:
-            return start, datetime.date(start.year, 12, 31)
-        month = start.month - 1 + type_.duration_months
-        year, month = start.year + month // 12, month % 12 + 1
-        if year > DATE_MAX.year:
-            raise ValidationError("")
-        day = min(start.day, calendar.monthrange(year, month)[1])
-        return start, check_date(datetime.date(year, month, day) - datetime.timedelta(days=1))
-    except ValidationError:
-        raise InvalidInput(
-            _("This membership would start or end outside the years the platform handles; check the start date."),
-            field="starts_on", code="date_range",
-        )
-
-
 def _next_start(member: User, today: datetime.date) -> datetime.date:
     current = member.memberships.filter(paid_on__isnull=False, ends_on__gte=today).order_by("-ends_on").first()
-    if current is None:
-        return today
-    try:
-        return shift_date(current.ends_on, days=1)
-    except ValidationError:
-        raise InvalidInput(_("The current membership ends too far in the future to renew it."), field="starts_on", code="date_range")
+    return membership_next_start(current_end=current.ends_on if current else None, day=today)
 
 
 def membership_record_payment(
@@ -71,7 +44,7 @@ def membership_record_payment(
     today = timezone.localdate()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
-        start, end = membership_period(type, starts_on or _next_start(member, today))
+        start, end = membership_period(type=type, start=starts_on or _next_start(member, today))
         membership = Membership.objects.create(
             member=member, type=type, starts_on=start, ends_on=end, amount_paid=amount if amount is not None else type.amount_eur,
             payment_method=method, payment_reference=reference.strip(), paid_on=paid_on or today,
@@ -90,7 +63,7 @@ def membership_renew_request(*, member: User, type: MembershipType) -> Membershi
     already = ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."), code="pending_renewal")
     if member.memberships.filter(paid_on__isnull=True).exists():
         raise already
-    start, end = membership_period(type, _next_start(member, timezone.localdate()))
+    start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)

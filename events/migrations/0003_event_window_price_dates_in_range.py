@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coworking', '0004_plan_amounts_and_dates_in_range'),
-        ('events', '0001_initial'),
+        ('coworking', '0005_plan_amounts_and_dates_in_range'),
+        ('events', '0002_event_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coworking', '0003_booking_day_search'),
+        ('coworking', '0004_booking_updated_at_and_ical_sequence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
