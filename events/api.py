@@ -6,12 +6,11 @@ from rest_framework.views import APIView
 
 from events import selectors, services
 from events.forms import AgendaFilterForm
-from events.models import Event, MediationSession
+from events.models import Event
 from events.serializers import (
     AttendanceSerializer,
     EventSerializer,
     GuestRegistrationSerializer,
-    MediationSessionSerializer,
     RegistrationCreatedSerializer,
     RegistrationSerializer,
 )
@@ -113,16 +112,3 @@ class AttendanceView(APIView):
         )
         registration.refresh_from_db()
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
-
-@extend_schema(tags=["déclic numérique"])
-class MediationSessionListCreateView(generics.ListCreateAPIView):
-    serializer_class = MediationSessionSerializer
-    permission_classes = [IsStaff]
-    queryset = MediationSession.objects.order_by("-date", "-pk")
-    filterset_fields = ["kind", "date"]
-
-    def perform_create(self, serializer):
-        serializer.save(created_by=self.request.user)
-
-

@@ -2,10 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, MediationSession
+from events.models import Event
 from quai import inputs
 from quai.errors import InvalidInput
-from quai.widgets import DateInput
 
 
 class GuestRegistrationForm(forms.Form):
@@ -41,17 +40,6 @@ class AgendaFilterForm(forms.Form):
 class WalkInForm(forms.Form):
     name = inputs.TextField(label=_("Name"), max_length=150)
     email = inputs.EmailField(label=_("E-mail (optional)"), required=False)
-
-
-class MediationSessionForm(inputs.ModelForm):
-    themes = forms.MultipleChoiceField(label=_("Themes"), choices=MediationSession.THEMES, widget=forms.CheckboxSelectMultiple)
-    equipment = forms.MultipleChoiceField(label=_("Equipment"), choices=MediationSession.EQUIPMENT, widget=forms.CheckboxSelectMultiple, required=False)
-
-    class Meta(inputs.ModelForm.Meta):
-        model = MediationSession
-        fields = ["date", "duration_min", "kind", "participants", "place", "commune", "themes", "equipment", "autonomy",
-                  "age_band", "gender", "social_status", "first_time", "workshop_title", "event", "notes"]
-        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class FeedbackForm(forms.Form):

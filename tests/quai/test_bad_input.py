@@ -33,7 +33,7 @@ from tests.factories import StaffFactory, UserFactory
 MODELS = [
     "members.User", "members.Profile", "members.Membership", "members.MembershipType", "members.ApiToken",
     "coworking.Booking", "coworking.Subscription", "coworking.Plan", "coworking.CalendarFeed",
-    "events.Event", "events.Registration", "events.AttendanceScan", "events.MediationSession", "events.Feedback",
+    "events.Event", "events.Registration", "events.AttendanceScan", "events.MediationActivity", "events.Feedback",
     "fabrique.Cohort", "fabrique.Module", "fabrique.Application", "fabrique.ApplicationScore", "fabrique.Enrolment",
     "fabrique.Session", "fabrique.Outcome", "fabrique.Submission", "fabrique.Review",
     "quai.AuditLog", "quai.OutboxMessage",
@@ -158,7 +158,6 @@ CONTROL_CHARACTERS = [
     ("member", "get", "/directory/?skill=%00", None),
     ("staff", "get", "/staff/events/{event}/door/?q=%00", None),
     ("staff", "get", "/staff/coworking/?site=%1b", None),
-    ("staff", "get", "/staff/declic/stats/?year=%00", None),
     ("staff_api", "get", "/api/v1/members/?q=%00", None),
     ("member_api", "get", "/api/v1/resources/?zone=%00", None),
     ("anon_api", "get", "/api/v1/events/?theme=%1b", None),
@@ -180,9 +179,6 @@ CONTROL_CHARACTERS = [
     ("anon", "post", "/events/{event}/", {"name": "Jean\x08", "email": "jean@example.org", "consent": "on"}),
     ("staff", "post", "/staff/events/{event}/walk-in/", {"name": "Wa\x0clk"}),
     ("staff", "post", "/staff/registrations/{registration}/attendance/", {"present": "1", "nonce": "n\x00"}),
-    ("staff", "post", "/staff/declic/", {"date": NEXT_WEEK, "duration_min": "30", "kind": "individual", "participants": "1",
-                                         "place": "on_site", "themes": ["email"], "gender": "f", "age_band": "unknown",
-                                         "social_status": "unknown", "notes": "note\x01"}),
     ("member", "post", "/fabrique/apply/{cohort}/", {"commune": "Poissy", "project": "Un lieu", "motivation": "\x00",
                                                      "stage": "idea"}),
     ("member", "post", "/fabrique/apply/{cohort}/", {"commune": "Pois\x1fsy", "project": "Un lieu", "motivation": "Oui",
@@ -200,7 +196,6 @@ CONTROL_CHARACTERS = [
     ("staff_api", "post", "/api/v1/events/", {"title": "Café", "kind": "other", "start": iso(), "end": iso(hour=12),
                                               "capacity": 10, "themes": ["ess\x02"]}),
     ("staff_api", "post", "/api/v1/registrations/{registration}/attendance/", {"present": True, "nonce": "\x02"}),
-    ("staff_api", "post", "/api/v1/mediation-sessions/", {"date": NEXT_WEEK, "themes": ["email"], "commune": "\x00"}),
     ("member_api", "post", "/api/v1/bookings/", {"resource": "{desk}", "start": iso() + "\x00", "end": iso(hour=13)}),
 ]
 
@@ -244,8 +239,6 @@ DATES = [
     ("anon_api", "get", "/api/v1/events/?month=9999-12", None),
     ("member_api", "get", "/api/v1/availability/?site={site}&date=9999-12-31", None),
     ("member_api", "get", "/api/v1/availability/?site={site}&date=0001-01-01", None),
-    ("staff_api", "get", "/api/v1/mediation-sessions/?date=0001-01-01", None),
-    ("staff_api", "get", "/api/v1/mediation-sessions/?date=9999-12-31", None),
     # the booking API and the booking form: out of range, or without a time zone
     ("member_api", "post", "/api/v1/bookings/", {"resource": "{desk}", "start": "9999-12-31T09:00:00+01:00",
                                                  "end": "9999-12-31T13:00:00+01:00"}),
@@ -279,10 +272,6 @@ DATES = [
                                                    "starts_on": "2100-12-01"}),
     ("staff_api", "post", "/api/v1/memberships/", {"member": "{member}", "type": "{individual}", "payment_method": "cash",
                                                    "paid_on": "0001-01-01"}),
-    ("staff_api", "post", "/api/v1/mediation-sessions/", {"date": "9999-12-31", "themes": ["email"]}),
-    ("staff", "post", "/staff/declic/", {"date": "0001-01-01", "duration_min": "30", "kind": "individual",
-                                         "participants": "1", "place": "on_site", "themes": ["email"], "gender": "f",
-                                         "age_band": "unknown", "social_status": "unknown"}),
     # the Fabrique: a cohort in 9999, sessions and outcomes far from today
     ("staff", "post", "/staff/fabrique/", {"name": "Promo", "year": "9999", "start": "9999-01-01", "end": "9999-06-30",
                                            "capacity": "8"}),
@@ -475,10 +464,6 @@ BAD_FILTERS = [
     ("member", "get", "/coworking/bookings/?page=99999999999999999999", None),
     ("member", "get", "/coworking/?kind=abc", None),
     ("anon", "get", "/events/?kind=abc", None),
-    ("staff", "get", "/staff/declic/stats/?year=abc", None),
-    ("staff", "get", "/staff/declic/stats/?year=²", None),
-    ("staff", "get", "/staff/declic/stats/?year=٢٠٢٦", None),
-    ("staff", "get", "/staff/declic/stats/?year=9999", None),
     ("staff_api", "get", "/api/v1/members/?type=abc", None),
     ("staff_api", "get", "/api/v1/members/?type=٣", None),
     ("staff_api", "get", "/api/v1/members/?status=zzz", None),
@@ -495,8 +480,6 @@ BAD_FILTERS = [
     ("anon_api", "get", "/api/v1/events/?month=abc", None),
     ("staff_api", "get", "/api/v1/memberships/?member=abc", None),
     ("staff_api", "get", "/api/v1/memberships/?type=٣", None),
-    ("staff_api", "get", "/api/v1/mediation-sessions/?kind=zzz", None),
-    ("staff_api", "get", "/api/v1/mediation-sessions/?date=abc", None),
     # non-ASCII digits in bodies
     ("member_api", "post", "/api/v1/bookings/", {"resource": "٣", "start": iso(hour=9), "end": iso(hour=13)}),
     ("member_api", "post", "/api/v1/bookings/", {"resource": "²", "start": iso(hour=9), "end": iso(hour=13)}),
@@ -509,9 +492,6 @@ BAD_FILTERS = [
                                                  "end_time": "11:00", "weeks": "٤"}),
     ("staff", "post", "/staff/fabrique/", {"name": "Promo", "year": "٢٠٣١", "start": "2031-01-01", "end": "2031-06-30",
                                            "capacity": "8"}),
-    ("staff", "post", "/staff/declic/", {"date": NEXT_WEEK, "duration_min": "٣٠", "kind": "individual", "participants": "1",
-                                         "place": "on_site", "themes": ["email"], "gender": "f", "age_band": "unknown",
-                                         "social_status": "unknown"}),
 ]
 
 
