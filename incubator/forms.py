@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import FTE_MAX, Application, Project
+from incubator.models import FTE_MAX, Application, Project, TeamMember
 from quai.widgets import DateInput
 
 
@@ -154,3 +154,14 @@ class CallForm(forms.Form):
 
     def clean_questions(self):
         return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+
+class TeamMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Member's e-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
+
+    def clean_email(self):
+        member = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
+        if member is None:
+            raise forms.ValidationError(_("No member has this e-mail address."))
+        return member
