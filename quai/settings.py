@@ -343,7 +343,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "IncubatorApplicationStatusEnum": "incubator.models.Application.Status",
+        "IncubatorProjectStatusEnum": "incubator.models.Project.Status",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------
