@@ -273,11 +273,6 @@ class Project(models.Model):
                 name="project_fte_at_entry_range",
                 violation_error_message=_("Jobs (FTE) must be between 0 and 1000."),
             ),
-            models.CheckConstraint(
-                condition=Q(status="active", incubation_end__isnull=True) | ~Q(status="active"),
-                name="project_active_has_no_end",
-                violation_error_message=_("An active project has no end of incubation."),
-            ),
         ]
 
     def __str__(self) -> str:

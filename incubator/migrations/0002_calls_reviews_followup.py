@@ -8,13 +8,12 @@ from django.db import migrations, models
 
 def _bring_rows_in_line(apps, schema_editor):
     """Old rows meet the new rules: stages launch/growth become "launched"; a creation date with
-    evidence is a legal creation; an active project has no end date."""
+    evidence is a legal creation."""
     Project = apps.get_model("incubator", "Project")
     Project.objects.filter(stage__in=["launch", "growth"]).update(stage="launched")
     Project.objects.filter(created_on__isnull=False).exclude(creation_evidence="").update(creation_kind="legal")
     Project.objects.filter(created_on__isnull=False, creation_evidence="").update(created_on=None)
     Project.objects.filter(created_on__isnull=True).update(creation_evidence="", creation_kind="")
-    Project.objects.filter(status="active", incubation_end__isnull=False).update(incubation_end=None)
 
 
 class Migration(migrations.Migration):
@@ -188,10 +187,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='project',
             constraint=models.CheckConstraint(condition=models.Q(('fte_at_entry__gte', 0), ('fte_at_entry__lte', 1000)), name='project_fte_at_entry_range', violation_error_message='Jobs (FTE) must be between 0 and 1000.'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('incubation_end__isnull', True), ('status', 'active')), models.Q(('status', 'active'), _negated=True), _connector='OR'), name='project_active_has_no_end', violation_error_message='An active project has no end of incubation.'),
         ),
         migrations.AddConstraint(
             model_name='call',

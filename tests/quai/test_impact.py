@@ -179,9 +179,10 @@ def test_prj1_counts_a_project_both_incubated_and_in_the_fabrique_once(staff):
 
 
 def test_prj2_counts_created_projects_with_evidence_and_opened_tiers_lieux_cumulatively(staff):
-    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_evidence="SIRET 123")
+    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_kind="legal", creation_evidence="SIRET 123")
     ProjectFactory(name="Pas encore")
-    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_evidence="Première facture")
+    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_kind="first_revenue",
+                   creation_evidence="Première facture")
     cohort = make_cohort(staff, year=2024, start=datetime.date(2024, 1, 8))
     enrolment = fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="Le Hangar")
     Outcome.objects.create(enrolment=enrolment, name="Le Hangar", commune="Poissy", opened_on=datetime.date(2025, 4, 1))
