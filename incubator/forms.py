@@ -100,6 +100,10 @@ class DecisionForm(forms.Form):
     # By e-mail rather than a list of every member: a coach is any member account.
     coach = forms.EmailField(label=_("Coach's e-mail (if accepted)"), required=False)
     start = forms.DateField(label=_("Start of incubation (if accepted)"), required=False, widget=DateInput())
+    fte_at_entry = forms.DecimalField(label=_("Jobs at entry, in FTE (if accepted)"), required=False, min_value=Decimal("0"),
+                                      max_value=Decimal(FTE_MAX), max_digits=6, decimal_places=2,
+                                      help_text=_("The base of the jobs created (INC-1): founders included."),
+                                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1", "min": "0"}))
 
     def clean_coach(self):
         email = self.cleaned_data["coach"]

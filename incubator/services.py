@@ -213,15 +213,17 @@ def application_review_round_open(*, application: Application, by) -> Applicatio
 
 
 def application_decide(*, application: Application, by, decision: str, coach=None,
-                       start: datetime.date | None = None) -> Project | None:
+                       start: datetime.date | None = None, fte_at_entry=Decimal("0")) -> Project | None:
     """Staff decide (accepted, waitlisted, rejected); the applicant is told by e-mail after commit.
 
-    An accepted application becomes a project: the applicant is its founder, from `start` (default today).
+    An accepted application becomes a project: the applicant is its founder, from `start` (default today),
+    with the jobs it already had (`fte_at_entry`, the base of INC-1).
     """
     _require_staff(by, _("Only staff can decide on applications."))
     if decision not in Application.DECISIONS:
         raise DomainError(_("Unknown decision."), field="decision")
     start = check_date(start or timezone.localdate(), field="start")
+    fte_at_entry = check_fte(fte_at_entry if fte_at_entry is not None else Decimal("0"), field="fte_at_entry")
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
         if application.status not in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
@@ -232,7 +234,8 @@ def application_decide(*, application: Application, by, decision: str, coach=Non
         project = None
         if decision == Application.Status.ACCEPTED:
             project = Project.objects.create(name=application.project_name, summary=application.summary,
-                                             incubation_start=start, coach=coach, application=application)
+                                             incubation_start=start, coach=coach, application=application,
+                                             fte_at_entry=fte_at_entry)
             TeamMember.objects.create(project=project, member=application.applicant, role=TeamMember.Role.FOUNDER)
             _sync_incubated_plan(project=project, on=start)
         audit_log(actor=by, action="incubator.application_decided", target=application,

@@ -305,7 +305,8 @@ class StaffApplicationView(StaffRequiredMixin, View):
             if form.is_valid():
                 status = _apply_service(form, lambda: services.application_decide(
                     application=application, by=request.user, decision=form.cleaned_data["decision"],
-                    coach=form.cleaned_data["coach"], start=form.cleaned_data["start"]))
+                    coach=form.cleaned_data["coach"], start=form.cleaned_data["start"],
+                    fte_at_entry=form.cleaned_data["fte_at_entry"]))
                 if status is None:
                     messages.success(request, _("Decision recorded; the applicant is told by e-mail."))
                     return redirect("incubator:staff_application", pk=application.pk)

@@ -66,10 +66,11 @@ def test_staff_reviews_once_then_accepts(client, staff, coach):
     assert Review.objects.count() == 1
     response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "nobody@example.org"})
     assert response.status_code == 400 and "Aucun membre n’a cette adresse e-mail." in response.content.decode()
-    response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "COACH@example.org"})
+    response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "COACH@example.org",
+                                 "fte_at_entry": "1.5"})
     assert response.status_code == 302
     project = Project.objects.get()
-    assert project.coach == coach and project.application == application
+    assert project.coach == coach and project.application == application and project.fte_at_entry == Decimal("1.5")
     assert OutboxMessage.objects.filter(key=f"incubator-decision:{application.pk}").count() == 1
     call_page = client.get(reverse("incubator:staff_call", args=[application.call_id])).content.decode()
     assert "La Cantine" in call_page and "3,50" in call_page
