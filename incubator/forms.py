@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incubator.models import FTE_MAX, Application, Project, TeamMember
 from quai.widgets import DateInput
@@ -50,7 +51,7 @@ class MentoringSessionForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    due_on = forms.DateField(label=pgettext_lazy("milestone", "Due on"), required=False, widget=DateInput())
 
 
 class ApplicationForm(forms.Form):

@@ -160,8 +160,7 @@ def application_withdraw(*, application: Application, by) -> Application:
         if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
             raise ConflictError(_("This application can no longer be withdrawn."), code="not_withdrawable")
         application.status = Application.Status.WITHDRAWN
-        application.submitted_at = application.submitted_at or timezone.now()
-        application.save(update_fields=["status", "submitted_at"])
+        application.save(update_fields=["status"])
         audit_log(actor=by, action="incubator.application_withdrawn", target=application)
     return application
 
@@ -314,6 +313,17 @@ def project_set_status(*, project: Project, by, status: str, end=None) -> Projec
         project.save(update_fields=["status", "incubation_end"])
         _sync_incubated_plan(project=project, on=project.incubation_end or timezone.localdate())
         audit_log(actor=by, action="incubator.status_changed", target=project, data={"from": previous, "to": status})
+    return project
+
+
+def project_update(*, project: Project, by, status: str, stage: str, end=None) -> Project:
+    """Staff change the stage and the status together: both or neither."""
+    _require_staff(by, _("Only staff can change a project's status."))
+    with transaction.atomic():
+        if stage != project.stage:
+            project = project_set_stage(project=project, by=by, stage=stage)
+        if status != project.status or (end is not None and end != project.incubation_end):
+            project = project_set_status(project=project, by=by, status=status, end=end)
     return project
 
 

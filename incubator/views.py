@@ -180,11 +180,8 @@ class ProjectStatusView(_ProjectFormView):
     success_message = property(lambda self: _("Project updated."))
 
     def run(self, request, project, data):
-        if not request.user.is_staff:
-            raise services.NotAllowed(_("Only staff can change a project's status."))
-        services.project_set_stage(project=project, by=request.user, stage=data["stage"])
-        if data["status"] != project.status or (data["end"] and data["end"] != project.incubation_end):
-            services.project_set_status(project=project, by=request.user, status=data["status"], end=data["end"])
+        services.project_update(project=project, by=request.user, status=data["status"], stage=data["stage"],
+                                end=data["end"])
 
 
 class TeamMemberAddView(_ProjectFormView):

@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='incubator_application_submitted_has_date', violation_error_message='A submitted application has a submission date.'),
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'withdrawn']), ('submitted_at__isnull', False), _connector='OR'), name='incubator_application_submitted_has_date', violation_error_message='A submitted application has a submission date.'),
         ),
         migrations.AddConstraint(
             model_name='application',
