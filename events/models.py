@@ -47,6 +47,8 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCal SEQUENCE, bumped on change
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last change: the DTSTAMP of the event in calendars (with `sequence`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("event")

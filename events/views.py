@@ -16,6 +16,7 @@ from events.markdown import render_markdown
 from events.models import Event, MediationSession, Registration
 from quai.errors import DomainError
 from quai.exports import neutralise
+from quai.ical import calendar_response
 from quai.permissions import StaffRequiredMixin
 
 
@@ -107,15 +108,13 @@ class CancelByLinkView(View):
 
 def event_ics_view(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
-    response = HttpResponse(event_ics([event]), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
-    return response
+    return calendar_response(event_ics([event]), filename=f"evenement-{event.pk}.ics")
 
 
 def agenda_ics_view(request):
-    """Public iCal feed of published public events (no login, no secret inside)."""
-    events = selectors.events_visible_to(None).select_related("site").order_by("starts_at")
-    return HttpResponse(event_ics(events), content_type="text/calendar; charset=utf-8")
+    """Public iCal feed of public events, the last 12 months and the future, cancelled ones marked
+    as such (no login, no secret inside)."""
+    return calendar_response(event_ics(selectors.events_for_public_feed()))
 
 
 class StaffEventsView(StaffRequiredMixin, View):

@@ -115,7 +115,7 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", pgettext_lazy("incubator application", "Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ACCEPTED = "accepted", _("Accepted")
         WAITLISTED = "waitlisted", _("Waiting list")
@@ -274,6 +274,12 @@ class Project(models.Model):
                 condition=Q(fte_at_entry__gte=0) & Q(fte_at_entry__lte=FTE_MAX),
                 name="project_fte_at_entry_range",
                 violation_error_message=_("Jobs (FTE) must be between 0 and 1000."),
+            ),
+            # incubation_end is the actual end (PRJ-1 counts the incubation up to it): an active project has none.
+            models.CheckConstraint(
+                condition=Q(status="active", incubation_end__isnull=True) | ~Q(status="active"),
+                name="project_active_has_no_end",
+                violation_error_message=_("An active project has no end of incubation."),
             ),
         ]
 

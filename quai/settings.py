@@ -7,6 +7,7 @@ insecure default.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -203,8 +204,8 @@ CELERY_BEAT_SCHEDULE = {
     "events-feedback": {"task": "events.tasks.send_feedback_requests", "schedule": crontab(hour=10, minute=0)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
-    "incubator-kpi-reminders": {"task": "incubator.tasks.incubator_kpi_reminders", "schedule": crontab(hour=8, minute=30)},
     "impact-snapshots": {"task": "quai.tasks.compute_impact", "schedule": crontab(hour=2, minute=30)},
+    "incubator-kpi-reminders": {"task": "incubator.tasks.incubator_kpi_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -306,6 +307,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Le Quai des possibles <bonjo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 QUAI_SITE_URL = env_str("QUAI_SITE_URL", "http://127.0.0.1:8000")
 QUAI_SITE_NAME = env_str("QUAI_SITE_NAME", "Le Quai des possibles")
+# The domain in iCal UIDs ("booking-12@quai.example.org"). Calendar apps recognise an event by its
+# UID, so this must never change once feeds are subscribed: set it once per deployment. Unset, it
+# is the host of QUAI_SITE_URL (never the host a request happens to arrive on).
+QUAI_ICAL_DOMAIN = env_str("QUAI_ICAL_DOMAIN", urlsplit(QUAI_SITE_URL).hostname or "quai.invalid")
 
 # --- REST API ----------------------------------------------------------------------------------
 # Reverse proxies in front of Quai that append the client's address to X-Forwarded-For (0: Quai
@@ -344,9 +349,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" with different choices: each gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
-        "IncubatorApplicationStatusEnum": "incubator.models.Application.Status",
-        "IncubatorProjectStatusEnum": "incubator.models.Project.Status",
+        "ProjectStatusEnum": "incubator.models.Project.Status",
+        "ApplicationStatusEnum": "incubator.models.Application.Status",
+        "BookingStatusEnum": "coworking.models.Booking.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "RegistrationStatusEnum": "events.models.Registration.Status",
     },
 }
 

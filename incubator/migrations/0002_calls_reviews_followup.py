@@ -8,12 +8,13 @@ from django.db import migrations, models
 
 def _bring_rows_in_line(apps, schema_editor):
     """Old rows meet the new rules: stages launch/growth become "launched"; a creation date with
-    evidence is a legal creation."""
+    evidence is a legal creation; an active project has no end date."""
     Project = apps.get_model("incubator", "Project")
     Project.objects.filter(stage__in=["launch", "growth"]).update(stage="launched")
     Project.objects.filter(created_on__isnull=False).exclude(creation_evidence="").update(creation_kind="legal")
     Project.objects.filter(created_on__isnull=False, creation_evidence="").update(created_on=None)
     Project.objects.filter(created_on__isnull=True).update(creation_evidence="", creation_kind="")
+    Project.objects.filter(status="active", incubation_end__isnull=False).update(incubation_end=None)
 
 
 class Migration(migrations.Migration):
@@ -189,6 +190,10 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('fte_at_entry__gte', 0), ('fte_at_entry__lte', 1000)), name='project_fte_at_entry_range', violation_error_message='Jobs (FTE) must be between 0 and 1000.'),
         ),
         migrations.AddConstraint(
+            model_name='project',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('incubation_end__isnull', True), ('status', 'active')), models.Q(('status', 'active'), _negated=True), _connector='OR'), name='project_active_has_no_end', violation_error_message='An active project has no end of incubation.'),
+        ),
+        migrations.AddConstraint(
             model_name='call',
             constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='incubator_call_dates_ordered', violation_error_message='The call cannot close before it opens.'),
         ),
@@ -242,7 +247,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'withdrawn']), ('submitted_at__isnull', False), _connector='OR'), name='incubator_application_submitted_has_date', violation_error_message='A submitted application has a submission date.'),
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='incubator_application_submitted_has_date', violation_error_message='A submitted application has a submission date.'),
         ),
         migrations.AddConstraint(
             model_name='application',

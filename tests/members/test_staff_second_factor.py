@@ -128,6 +128,7 @@ def test_totp_code_at_login_gives_staff_powers_everywhere(client, staff, member,
     login_with_password(client, staff)
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert response.status_code == 302
+    assert response["Location"] == "/staff/"  # staff land on their home
     assert logged_in_user_id(client) == str(staff.pk)
     assert client.get("/staff/").status_code == 200
     assert client.get("/admin/").status_code == 200
