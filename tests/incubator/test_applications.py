@@ -217,3 +217,10 @@ def test_fte_at_entry_from_the_decision_is_the_base_of_inc1(call, staff):
                                     fte_at_entry=Decimal("-1"))
     assert error.value.field == "fte_at_entry"
     assert Project.objects.count() == 1
+
+
+def test_a_withdrawn_draft_keeps_no_submission_date(call, member):
+    draft = _apply(call, member)
+    withdrawn = services.application_withdraw(application=draft, by=member)
+    withdrawn.refresh_from_db()
+    assert (withdrawn.status, withdrawn.submitted_at) == ("withdrawn", None)
