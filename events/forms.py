@@ -1,8 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, MediationSession
-from quai.widgets import DateInput
+from events import selectors
+from quai.widgets import DateInput, DateTimeInput
 
 
 class GuestRegistrationForm(forms.Form):
@@ -10,6 +14,7 @@ class GuestRegistrationForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"))
     consent = forms.BooleanField(
         label=_("I agree that Le Quai des possibles keeps my name and e-mail to manage this registration and to count participants (deleted on request)."),
+        error_messages={"required": _("Please accept that we keep your name and e-mail for this event.")},
     )
 
 
@@ -17,6 +22,23 @@ class AgendaFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types"))] + list(Event.Kind.choices))
     theme = forms.CharField(label=_("Theme"), required=False, max_length=60)
     month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
+
+    def active_filter_labels(self) -> list[str]:
+        """What the folded filters currently restrict to, in words ("Atelier", "novembre 2026")."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        labels = []
+        if self.cleaned_data.get("kind"):
+            labels.append(str(dict(Event.Kind.choices)[self.cleaned_data["kind"]]))
+        if self.cleaned_data.get("theme"):
+            labels.append(self.cleaned_data["theme"])
+        if self.cleaned_data.get("month"):
+            try:
+                first = datetime.date.fromisoformat(f"{self.cleaned_data['month']}-01")
+                labels.append(date_format(first, "F Y"))
+            except ValueError:
+                pass
+        return labels
 
 
 class WalkInForm(forms.Form):
@@ -38,3 +60,78 @@ class MediationSessionForm(forms.ModelForm):
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)], widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, room):
+        return f"{room.name} — {room.site.name} ({room.capacity} pl.)" if room.capacity > 1 else f"{room.name} — {room.site.name}"
+
+
+class EventForm(forms.Form):
+    """Staff create or edit an event. The room list holds only rooms free at the chosen times."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Event.Kind.choices)
+    themes = forms.CharField(
+        label=_("Themes"), required=False, max_length=400, help_text=_("Separated by commas, e.g. circular economy, employment."),
+    )
+    starts_at = forms.DateTimeField(label=_("Start"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("End"), widget=DateTimeInput())
+    capacity = forms.IntegerField(label=_("Capacity (seats)"), min_value=1, max_value=10000)
+    is_public = forms.TypedChoiceField(
+        label=_("Who can register"), coerce=lambda value: value == "1", widget=forms.RadioSelect, initial="1",
+        choices=[("1", _("Everyone (guests without an account too)")), ("0", _("Members only"))],
+    )
+    price = forms.CharField(label=_("Price"), required=False, max_length=60, help_text=_("For information, e.g. “Free” or “5 € at the door”."))
+    room = RoomChoiceField(
+        label=_("Room"), required=False, queryset=None, empty_label=_("No room (outside or elsewhere)"),
+        help_text=_("Only rooms free at these times are listed; the room is booked in the coworking planning."),
+        error_messages={"invalid_choice": _("This room is taken at these times: choose another room or other times.")},
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                                  help_text=_("Markdown: **bold**, lists with -, links."))
+
+    def __init__(self, *args, event: Event | None = None, **kwargs):
+        if event is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": event.title, "kind": event.kind, "themes": ", ".join(event.themes), "starts_at": event.starts_at,
+                "ends_at": event.ends_at, "capacity": event.capacity, "is_public": "1" if event.is_public else "0",
+                "price": event.price, "room": event.room_id, "description": event.description,
+            }
+        super().__init__(*args, **kwargs)
+        self.event = event
+        starts_at, ends_at = self._times()
+        self.fields["room"].queryset = selectors.rooms_free_between(
+            starts_at=starts_at, ends_at=ends_at, keep_booking_id=event.room_booking_id if event else None,
+        )
+
+    def _times(self):
+        """The times the room list is filtered on: the submitted ones, else the event's."""
+        if self.is_bound:
+            values = []
+            for name in ("starts_at", "ends_at"):
+                field = self.fields[name]
+                try:
+                    values.append(field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))))
+                except forms.ValidationError:
+                    values.append(None)
+            return values
+        initial = self.initial
+        return initial.get("starts_at"), initial.get("ends_at")
+
+    def clean_themes(self):
+        return [theme.strip() for theme in self.cleaned_data["themes"].split(",") if theme.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+class DuplicateEventForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Start of the copy"), required=False, widget=DateTimeInput(),
+        help_text=_("Leave empty for the same time a week later."),
+    )
