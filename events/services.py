@@ -232,7 +232,7 @@ def event_update(*, event: Event, by, **changes) -> Event:
     if "themes" in changes:
         changes["themes"] = _clean_themes(changes["themes"])
     with transaction.atomic():
-        event = Event.objects.select_for_update().select_related("room_booking").get(pk=event.pk)
+        event = Event.objects.select_for_update(of=("self",)).select_related("room_booking").get(pk=event.pk)
         changed = sorted(name for name, value in changes.items() if getattr(event, name) != value)
         for name, value in changes.items():
             setattr(event, name, value)
