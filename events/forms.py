@@ -13,7 +13,8 @@ class GuestRegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Your e-mail address"))
     consent = forms.BooleanField(
-        label=_("I agree that Le Quai des possibles keeps my name and e-mail to manage this registration and to count participants (deleted on request)."),
+        label=_("I agree that my name and e-mail are kept for this registration."),
+        help_text=_("Le Quai des possibles uses them to manage this registration and to count participants; they are deleted on request."),
         error_messages={"required": _("Please accept that we keep your name and e-mail for this event.")},
     )
 
