@@ -10,8 +10,11 @@ from quai.widgets import DateInput, DateTimeInput
 
 
 class GuestRegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=150)
-    email = forms.EmailField(label=_("Your e-mail address"))
+    name = forms.CharField(label=_("Your name"), max_length=150, error_messages={"required": _("Give your name.")})
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        error_messages={"required": _("Give a valid e-mail address."), "invalid": _("Give a valid e-mail address.")},
+    )
     consent = forms.BooleanField(
         label=_("I agree that my name and e-mail are kept for this registration."),
         help_text=_("Le Quai des possibles uses them to manage this registration and to count participants; they are deleted on request."),
