@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/events/rooms/", views.StaffRoomOptionsView.as_view(), name="staff_event_rooms"),
     path("staff/events/<int:pk>/", views.StaffEventEditView.as_view(), name="staff_event_edit"),
     path("staff/events/<int:pk>/publish/", views.StaffEventPublishView.as_view(), name="staff_event_publish"),
+    path("staff/events/<int:pk>/cancel/", views.StaffEventCancelView.as_view(), name="staff_event_cancel"),
     path("staff/events/<int:pk>/duplicate/", views.StaffEventDuplicateView.as_view(), name="staff_event_duplicate"),
     path("staff/events/<int:pk>/door/", views.DoorListView.as_view(), name="door_list"),
     path("staff/events/<int:pk>/walk-in/", views.WalkInView.as_view(), name="walk_in"),

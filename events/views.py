@@ -192,6 +192,14 @@ class StaffEventPublishView(StaffRequiredMixin, View):
         return redirect("events:staff_event_edit", pk=pk)
 
 
+class StaffEventCancelView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        event = get_object_or_404(Event, pk=pk)
+        services.event_cancel(event=event, by=request.user)
+        messages.success(request, _("Event cancelled: its room is freed and everyone registered is told by e-mail."))
+        return redirect("events:staff_event_edit", pk=pk)
+
+
 class StaffEventDuplicateView(StaffRequiredMixin, View):
     def post(self, request, pk):
         event = get_object_or_404(Event, pk=pk)

@@ -1,8 +1,11 @@
 """The event page after registering, the agenda's folded filters and empty state, the door list's
 counters and search (htmx)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events import services
 from events.models import Registration
@@ -82,10 +85,12 @@ def test_registered_member_cancels_and_gets_the_form_back(client, member):
 
 
 def test_agenda_groups_by_french_month_and_folds_its_filters(client):
-    EventFactory(title="Fresque du climat")
+    start = timezone.make_aware(datetime.datetime(2031, 6, 12, 18, 30))
+    EventFactory(title="Fresque du climat", starts_at=start, ends_at=start + datetime.timedelta(hours=2))
     body = client.get(reverse("events:agenda")).content.decode()
     assert '<details class="agenda-filters">' in body
-    assert "Fresque du climat" in body
+    assert "<h2>Juin 2031</h2>" in body
+    assert '<span class="event-date">Jeudi 12 juin</span>, 18:30–20:30' in body
 
 
 def test_agenda_summary_names_the_active_filters_and_empty_state_offers_a_reset(client):

@@ -215,3 +215,22 @@ def test_drafts_are_hidden_from_members_and_the_agenda(client, member, staff):
     client.force_login(member)
     assert client.get(reverse("events:detail", args=[event.pk])).status_code == 404
     assert "Fresque" not in client.get(reverse("events:agenda")).content.decode()
+
+
+def test_staff_cancel_an_event_frees_its_room(client, staff, rooms):
+    event = services.event_publish(event=create(staff, room=rooms[0]), by=staff)
+    client.force_login(staff)
+    response = client.post(reverse("events:staff_event_cancel", args=[event.pk]))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+    assert Booking.objects.get(pk=event.room_booking_id).status == "cancelled"
+    assert AuditLog.objects.filter(action="events.event_cancelled", actor=staff).count() == 1
+
+
+def test_members_cannot_cancel_an_event(client, member):
+    event = EventFactory()
+    client.force_login(member)
+    assert client.post(reverse("events:staff_event_cancel", args=[event.pk])).status_code == 403
+    event.refresh_from_db()
+    assert event.status == "published"
