@@ -168,14 +168,21 @@ def event_save(*, event: Event, by, changed: bool = True) -> Event:
             Event.objects.select_for_update().get(pk=event.pk)
             event.sequence += 1 if changed else 0
         if event.room_id and event.status != Event.Status.CANCELLED:
-            if event.room_booking_id and event.room_booking.resource_id == event.room_id:
-                coworking.room_reservation_move(booking_id=event.room_booking_id, starts_at=event.starts_at, ends_at=event.ends_at)
-            else:
-                if event.room_booking_id:
-                    coworking.room_reservation_release(booking_id=event.room_booking_id)
-                event.room_booking = coworking.room_reserve_for(
-                    resource_id=event.room_id, starts_at=event.starts_at, ends_at=event.ends_at, label=event.title, reserved_by=by
-                )
+            try:
+                if event.room_booking_id and event.room_booking.resource_id == event.room_id:
+                    coworking.room_reservation_move(booking_id=event.room_booking_id, starts_at=event.starts_at, ends_at=event.ends_at)
+                else:
+                    if event.room_booking_id:
+                        coworking.room_reservation_release(booking_id=event.room_booking_id)
+                    event.room_booking = coworking.room_reserve_for(
+                        resource_id=event.room_id, starts_at=event.starts_at, ends_at=event.ends_at, label=event.title, reserved_by=by
+                    )
+            except ConflictError as error:
+                # Lost the race to a booking made between our check and our insert (the exclusion
+                # constraint refused it): the same answer as a room already taken, on the room field.
+                if error.field is not None:
+                    raise
+                raise ConflictError(_("The room is already booked at that time."), field="room", code=error.code) from error
             event.site_id = event.room.site_id
         elif event.room_booking_id:
             coworking.room_reservation_release(booking_id=event.room_booking_id)
