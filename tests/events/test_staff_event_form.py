@@ -234,3 +234,24 @@ def test_members_cannot_cancel_an_event(client, member):
     assert client.post(reverse("events:staff_event_cancel", args=[event.pk])).status_code == 403
     event.refresh_from_db()
     assert event.status == "published"
+
+
+def test_staff_event_list_queries_do_not_grow_with_events(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    url = reverse("events:staff_events")
+    create(staff)
+    client.get(url)  # warm-up: the staff second-factor check runs once per session
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for day in range(11, 21):
+        event = create(staff, start=evening(days=day), title=f"Atelier {day}")
+        services.event_publish(event=event, by=staff)
+    assert count() == few
