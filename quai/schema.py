@@ -64,3 +64,4 @@ class AutoSchema(openapi.AutoSchema):
         if status_code == "429":
             headers["Retry-After"] = {"schema": {"type": "integer"}, "description": str(_("Seconds to wait before retrying."))}
         return headers
+
