@@ -68,3 +68,6 @@ class MediationSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MediationSession
         exclude = ["created_by", "created_at"]
+        # The bounds of the table's CHECK constraints, so that the API answers 400 on the field
+        # and the schema tells clients (mediation_duration_range, mediation_participants_positive).
+        extra_kwargs = {"duration_min": {"min_value": 1, "max_value": 600}, "participants": {"min_value": 1}}

@@ -27,5 +27,11 @@ urlpatterns = [
 if settings.QUAI_BENCH_ENDPOINTS:
     urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
 
+# Under /api/, errors Django answers itself keep the API's error envelope (quai/handlers.py).
+handler400 = "quai.handlers.bad_request"
+handler403 = "quai.handlers.permission_denied"
+handler404 = "quai.handlers.page_not_found"
+handler500 = "quai.handlers.server_error"
+
 admin.site.site_header = settings.QUAI_SITE_NAME
 admin.site.site_title = "Quai"
