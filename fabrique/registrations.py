@@ -89,3 +89,22 @@ register_person_data(
                summary_template="fabrique/person_summary.html", pending=_pending, order=50)
 )
 register_seeder(Seeder(name="fabrique.demo", func=_seed, order=50))
+
+
+def _register_home_panels() -> None:
+    from fabrique.home import programme_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="fabrique.programme", template="fabrique/home_panel.html", context=programme_panel, order=15))
+
+
+_register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from fabrique import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_project_source, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_project_source(_indicators.SOURCE)
+register_staff_card(StaffCard(key="fabrique.reviews", label=_("Submissions waiting for review"),
+                              compute=_indicators.card_submissions_waiting, url_name="fabrique:staff_cohorts", order=50))

@@ -10,3 +10,21 @@ register_member_link(NavLink(label=_("Directory"), url_name="members:directory",
 register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list", order=10))
 register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10))
 register_seeder(Seeder(name="members.demo", func=seed_members, order=11))
+
+
+def _register_home_panels() -> None:
+    from members.home import membership_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="members.membership", template="members/home_panel.html", context=membership_panel, order=30))
+
+
+_register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from members import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_staff_card(StaffCard(key="members.renewals", label=_("Renewals to confirm"), compute=_indicators.card_renewals,
+                              url_name="members:staff_list", order=40))

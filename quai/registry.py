@@ -56,12 +56,60 @@ class Seeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page, filled in by one app.
+
+    context(user) -> dict | None: what the panel's template shows, or None to hide the panel
+    (nothing to say to this person). audience: "member" (logged-in home) or "visitor" (front page).
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict | None]
+    audience: str = "member"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class StaffCard:
+    """A "today" figure on the staff home, linking to the list it counts.
+
+    compute(today) -> dict with "value" (a number or text), optionally "detail" (a short sentence)
+    and "url" (defaults to reverse(url_name)); one or two queries, whatever the data.
+    """
+
+    key: str
+    label: Any  # a lazy translation
+    compute: Callable[[Any], dict]
+    url_name: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """Where supported impact projects come from (incubator, Fabrique), for PRJ-1 and PRJ-2.
+
+    supported(start, end) / created(start, end) -> a values() queryset with exactly one column,
+    "project": the project's normalised name (lower-case, trimmed). The indicators take the UNION
+    of every source, so a project both incubated and in the Fabrique counts once.
+    """
+
+    name: str
+    supported: Callable[[Any, Any], Any]
+    created: Callable[[Any, Any], Any]
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
     member_links: list[NavLink] = field(default_factory=list)
     person_data: list[PersonData] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
+    indicators: list = field(default_factory=list)  # quai.impact.Indicator, sorted by order
+    staff_cards: list[StaffCard] = field(default_factory=list)
+    project_sources: list[ProjectSource] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -92,3 +140,32 @@ def register_person_data(data: PersonData) -> None:
 
 def register_seeder(seeder: Seeder) -> None:
     _add(registry.seeders, seeder, key=lambda entry: entry.name)
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _add(registry.home_panels, panel, key=lambda entry: (entry.audience, entry.name))
+
+
+def home_panels_for(user) -> list[tuple[str, dict]]:
+    """(template, context) of each home panel that has something to show to `user`."""
+    audience = "member" if user is not None and user.is_authenticated else "visitor"
+    panels = []
+    for panel in registry.home_panels:
+        if panel.audience != audience:
+            continue
+        context = panel.context(user)
+        if context is not None:
+            panels.append((panel.template, context))
+    return panels
+def register_indicator(indicator) -> None:
+    """An impact indicator (quai.impact.Indicator), declared in `<app>/indicators.py`."""
+    _add(registry.indicators, indicator, key=lambda entry: entry.code)
+
+
+def register_staff_card(card: StaffCard) -> None:
+    _add(registry.staff_cards, card, key=lambda entry: entry.key)
+
+
+def register_project_source(source: ProjectSource) -> None:
+    items = registry.project_sources
+    items[:] = [existing for existing in items if existing.name != source.name] + [source]

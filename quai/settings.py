@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from quai.env import env_bool, env_int, env_list, env_str
+from quai.env import env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quai.middleware.StaffMFARequiredMiddleware",
+    "quai.middleware.PrivateCacheControlMiddleware",
 ]
 
 ROOT_URLCONF = "quai.urls"
@@ -113,6 +114,15 @@ TEMPLATES = [
                 "quai.context_processors.quai",
             ],
         },
+    },
+    {
+        # Plain text (e-mail subjects and text parts): no HTML escaping, or "l'ESS" would read
+        # "l&#x27;ESS" in a mail client. Used only through quai.outbox.render_text.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -195,6 +205,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-feedback": {"task": "events.tasks.send_feedback_requests", "schedule": crontab(hour=10, minute=0)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
+    "impact-snapshots": {"task": "quai.tasks.compute_impact", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -220,6 +231,7 @@ ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"  # first and last name, asked first
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -230,6 +242,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Quai] "
 # allauth's defaults, spelled out so they are visible and tunable; they use the cache (Redis).
+# "ip" is the client address as members.adapters.AccountAdapter.get_client_ip finds it (behind
+# QUAI_NUM_PROXIES proxies); for failed logins "key" is (client address, e-mail), so that failures
+# from one place never lock the owner of an address out from another.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -242,8 +257,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Quai"
-# Staff must have TOTP enabled before they reach /staff/ or /admin/ (quai.middleware).
+# A staff or superuser session has its powers only once allauth verified a TOTP or recovery code in
+# it (quai.second_factor); until then it is a plain member, and the back-office asks for the code.
 QUAI_STAFF_MFA_REQUIRED = env_bool("QUAI_STAFF_MFA_REQUIRED", True)
+# Personal API tokens stop working after this many days (create_api_token --days overrides it).
+QUAI_API_TOKEN_DAYS = env_int("QUAI_API_TOKEN_DAYS", 90)
 
 # --- Internationalisation: French first, English second; Europe/Paris, stored in UTC ------------
 LANGUAGE_CODE = "fr"
@@ -291,7 +309,11 @@ QUAI_SITE_URL = env_str("QUAI_SITE_URL", "http://127.0.0.1:8000")
 QUAI_SITE_NAME = env_str("QUAI_SITE_NAME", "Le Quai des possibles")
 
 # --- REST API ----------------------------------------------------------------------------------
+# Reverse proxies in front of Quai that append the client's address to X-Forwarded-For (0: Quai
+# faces the clients, the header is ignored). Throttles and login rate limits count per address.
+QUAI_NUM_PROXIES = env_int("QUAI_NUM_PROXIES", 0)
 REST_FRAMEWORK = {
+    "NUM_PROXIES": QUAI_NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "members.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -377,6 +399,9 @@ LOGGING = {
 
 # --- Quai domain settings ----------------------------------------------------------------------
 QUAI_DEMO_PASSWORD = env_str("QUAI_DEMO_PASSWORD", "quai-demo")
+# Impact (quai.impact): the first day the programme counts; cumulative indicators start here and
+# the impact API refuses periods before it.
+QUAI_PROGRAMME_START = env_date("QUAI_PROGRAMME_START", "2021-01-01")
 QUAI_OUTBOX_MAX_ATTEMPTS = env_int("QUAI_OUTBOX_MAX_ATTEMPTS", 5)
 QUAI_IMPORT_MAX_BYTES = env_int("QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 QUAI_INACTIVE_AFTER_MONTHS = env_int("QUAI_INACTIVE_AFTER_MONTHS", 36)

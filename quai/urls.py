@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from quai import views
+from quai import impact_api, impact_views, views
 from quai.schema_views import SchemaView
 
 DOMAIN_APPS = ["members", "coworking", "events", "incubator", "fabrique"]
@@ -14,12 +14,22 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its password-only login form is replaced by allauth's login.
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/impact/", impact_api.ImpactListView.as_view(), name="impact-api"),
+    path("api/v1/impact/<str:code>/rows/", impact_api.ImpactRowsView.as_view(), name="impact-api-rows"),
     path("api/v1/", include(api_v1)),
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
+    path("staff/impact/run/", impact_views.ImpactRunView.as_view(), name="impact_run"),
+    path("staff/impact/report/", impact_views.FunderReportView.as_view(), name="impact_report"),
+    path("staff/impact/report.<str:fmt>", impact_views.FunderReportView.as_view(), name="impact_report_export"),
+    path("staff/impact/<str:code>/", impact_views.IndicatorView.as_view(), name="impact_indicator"),
+    path("staff/impact/<str:code>/rows.<str:fmt>", impact_views.IndicatorExportView.as_view(), name="impact_export"),
+    path("impact/", impact_views.PublicImpactView.as_view(), name="impact_public"),
     path("", views.home, name="home"),
     *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
 ]
