@@ -5,7 +5,6 @@ conform to /api/schema/ (documented status code, content type, headers and body)
 tests/quai/world.py is in the database, so the generated ids often hit real objects.
 """
 
-import json
 import subprocess
 import sys
 from pathlib import Path

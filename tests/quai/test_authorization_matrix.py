@@ -19,34 +19,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
-from django.utils import timezone
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from tests.auth import login_staff_with_second_factor, login_without_second_factor
 from tests.quai.world import PERSONAS, build_world
-
-try:  # the helpers of the staff second factor (issue 11 §1), once they are in main
-    from tests.auth import login_staff_with_second_factor, login_without_second_factor
-except ImportError:  # pragma: no cover - until then, the same session records, written here
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.models import Authenticator
-    from django.http import HttpRequest
-
-    def _login(client, user, *methods):
-        client.force_login(user)
-        session = client.session
-        request = HttpRequest()
-        request.session = session
-        for method, data in methods:
-            record_authentication(request, user, method, **data)
-        session.save()
-
-    def login_without_second_factor(client, user):
-        _login(client, user, ("password", {"email": user.email}))
-
-    def login_staff_with_second_factor(client, user):
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        _login(client, user, ("password", {"email": user.email}), ("mfa", {"id": totp.pk, "type": "totp"}))
-
 
 LOGGED_IN = PERSONAS[1:]
 
@@ -94,6 +71,15 @@ ROUTES: dict[str, Row] = {
     "bench_floor": Row(PUBLIC),
     "api-schema": Row(PUBLIC),
     "api-docs": Row(PUBLIC),
+    # --- impact (figures for funders: staff; the public page for everyone) -----------------------
+    "impact_public": Row(PUBLIC),
+    "impact_run": Row(STAFF_PAGE),
+    "impact_report": Row(STAFF_PAGE),
+    "impact_report_export": Row(STAFF_PAGE, {"fmt": "xlsx"}),
+    "impact_indicator": Row(STAFF_PAGE, {"code": "ESS-1"}),
+    "impact_export": Row(STAFF_PAGE, {"code": "ESS-1", "fmt": "csv"}),
+    "impact-api": Row(API_STAFF),
+    "impact-api-rows": Row(API_STAFF, {"code": "ESS-1"}),
     # --- accounts (allauth): pages for the anonymous send logged-in people on, and vice versa ---
     "account_login": Row(cells(200, 302)),
     "account_logout": Row(cells(302, 200)),
@@ -258,71 +244,6 @@ LOGIN_PATH = "/accounts/login/"
 # group is checked by a strict xfail test below, which starts failing ("XPASS") the day the work
 # lands; then delete the group.
 PENDING: dict[str, set[str]] = {
-    # §1: a staff session without a verified second factor is a plain member (helper h11a).
-    # Checked against h11a's branch: with it merged, all of these pass and the xfail test XPASSes.
-    "h11a": {
-        "assert not",
-        "staff_no_2fa /admin/",
-        "staff_no_2fa /admin/coworking/site/",
-        "staff_no_2fa /admin/events/event/",
-        "staff_no_2fa /admin/events/mediationsession/",
-        "staff_no_2fa /admin/fabrique/application/",
-        "staff_no_2fa /admin/fabrique/enrolment/",
-        "staff_no_2fa /admin/incubator/project/",
-        "staff_no_2fa /admin/members/apitoken/",
-        "staff_no_2fa /admin/members/user/",
-        "staff_no_2fa coworking:cancel",
-        "staff_no_2fa coworking:check_in",
-        "staff_no_2fa coworking:move",
-        "staff_no_2fa coworking:staff_occupancy",
-        "staff_no_2fa coworking:staff_today",
-        "staff_no_2fa coworking_api:booking",
-        "staff_no_2fa coworking_api:booking-check-in",
-        "staff_no_2fa events:attendance_csv",
-        "staff_no_2fa events:attendance_print",
-        "staff_no_2fa events:cancel",
-        "staff_no_2fa events:door_list",
-        "staff_no_2fa events:mediation_export",
-        "staff_no_2fa events:mediation_log",
-        "staff_no_2fa events:mediation_stats",
-        "staff_no_2fa events:staff_events",
-        "staff_no_2fa events:walk_in",
-        "staff_no_2fa events_api:event-registrations",
-        "staff_no_2fa events_api:mediation-sessions",
-        "staff_no_2fa events_api:registration",
-        "staff_no_2fa events_api:registration-attendance",
-        "staff_no_2fa fabrique:attendance",
-        "staff_no_2fa fabrique:coach",
-        "staff_no_2fa fabrique:deliverable",
-        "staff_no_2fa fabrique:enrolment",
-        "staff_no_2fa fabrique:review",
-        "staff_no_2fa fabrique:staff_application",
-        "staff_no_2fa fabrique:staff_cohort",
-        "staff_no_2fa fabrique:staff_cohorts",
-        "staff_no_2fa fabrique:staff_curriculum",
-        "staff_no_2fa fabrique:staff_outcome",
-        "staff_no_2fa fabrique:submission_file",
-        "staff_no_2fa fabrique_api:fabrique-cohort-detail",
-        "staff_no_2fa fabrique_api:fabrique-cohort-list",
-        "staff_no_2fa fabrique_api:fabrique-enrolment-detail",
-        "staff_no_2fa fabrique_api:fabrique-submission-create",
-        "staff_no_2fa fabrique_api:fabrique-submission-review",
-        "staff_no_2fa incubator:kpi_create",
-        "staff_no_2fa incubator:project",
-        "staff_no_2fa incubator:session_create",
-        "staff_no_2fa incubator:staff_projects",
-        "staff_no_2fa incubator_api:incubator-project-detail",
-        "staff_no_2fa members:photo",
-        "staff_no_2fa members:staff_detail",
-        "staff_no_2fa members:staff_export",
-        "staff_no_2fa members:staff_import",
-        "staff_no_2fa members:staff_list",
-        "staff_no_2fa members:staff_payment",
-        "staff_no_2fa members:token_create",
-        "staff_no_2fa members_api:member",
-        "staff_no_2fa members_api:members",
-        "staff_no_2fa staff_home",
-    },
     # §2: "not allowed" is a 403, not a 400 (helper h11b).
     "h11b": {
         "founder_x incubator:session_create",
@@ -465,12 +386,6 @@ def check_pending(reason: str, world) -> None:
     for persona in sorted({cell.split(" ", 1)[0] for cell in cells_pending}):
         wrong += sweep(persona, world, only=cells_pending)
     assert not wrong, f"{len(wrong)} of {len(cells_pending)} cells pending on {reason}:\n" + "\n".join(wrong)
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="h11a: staff without a verified second factor is a plain member (issue 11 §1)")
-def test_staff_without_second_factor_is_a_plain_member_pending_h11a(world, media):
-    check_pending("h11a", world)
 
 
 @pytest.mark.django_db
