@@ -23,7 +23,7 @@ CHECKS = ",".join([
     "response_headers_conformance",
     "response_schema_conformance",
 ])
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 5
 
 
 def run_schemathesis(live_server, tmp_path: Path, key: str) -> subprocess.CompletedProcess:
