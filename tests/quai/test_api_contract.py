@@ -85,6 +85,35 @@ def test_nullable_fields_are_declared_nullable(schema):
     assert "nullable" not in components["Booking"]["properties"]["status"]
 
 
+def test_every_serializer_field_on_a_nullable_column_accepts_and_declares_null():
+    """A column that may be NULL gives a field that may be null, so the schema says `nullable`."""
+    import importlib
+    import inspect
+
+    from django.core.exceptions import FieldDoesNotExist
+    from rest_framework import serializers
+
+    checked, wrong = 0, []
+    for app in ("members", "coworking", "events", "incubator", "fabrique"):
+        module = importlib.import_module(f"{app}.serializers")
+        for name, serializer_class in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(serializer_class, serializers.ModelSerializer) or serializer_class.__module__ != module.__name__:
+                continue
+            model = serializer_class.Meta.model
+            for field_name, field in serializer_class().fields.items():
+                try:
+                    column = model._meta.get_field(field.source)
+                except FieldDoesNotExist:
+                    continue  # "*", a dotted source or a computed value
+                if not column.concrete or column.many_to_many:
+                    continue  # reverse relations and lists: never null
+                checked += 1
+                if column.null and not field.allow_null:
+                    wrong.append(f"{module.__name__}.{name}.{field_name}")
+    assert checked > 50
+    assert wrong == []
+
+
 def test_pagination_parameters_are_documented_with_their_bounds(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/events/"]["get"]["parameters"]}
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
