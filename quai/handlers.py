@@ -12,6 +12,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
@@ -70,7 +71,7 @@ def service_unavailable(request) -> HttpResponse:
         response = api_error(_("The service is briefly unavailable; please try again in a moment."), "unavailable", 503)
     else:
         # A page of its own: no layout, no context processors, nothing that needs the database.
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response = HttpResponse(loader.render_to_string("503.html", {"site_name": settings.QUAI_SITE_NAME}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
