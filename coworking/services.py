@@ -404,3 +404,57 @@ def calendar_feed_reset(*, member):
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
     return feed
+
+
+# --- The "incubated" plan: granted and ended by the incubator (its only link to coworking) ---
+
+# An incubated plan is opened "until further notice": the incubator ends it when the project ends.
+INCUBATED_PLAN_HORIZON = datetime.timedelta(days=5 * 366)
+
+
+def incubated_plan_grant(*, member, starts_on: datetime.date) -> Subscription:
+    """Give `member` the incubated plan from `starts_on` (idempotent: an open one is kept as it is)."""
+    from coworking.models import Plan
+
+    with transaction.atomic():
+        plan, _created = Plan.objects.get_or_create(
+            kind=Plan.Kind.INCUBATED, defaults={"name": _("Incubated (included)"), "credits": None}
+        )
+        # Two projects accepting the same founder at once must not open two plans: lock the member's
+        # row (there may be no subscription row yet to lock), then look again.
+        type(member).objects.select_for_update().filter(pk=member.pk).first()
+        current = (
+            Subscription.objects.filter(member=member, plan=plan, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if current is not None:
+            return current
+        subscription = Subscription.objects.create(
+            member=member, plan=plan, starts_on=starts_on, ends_on=starts_on + INCUBATED_PLAN_HORIZON,
+            credits_remaining=None,
+        )
+        audit_log(actor=None, action="coworking.incubated_plan_granted", target=subscription,
+                  data={"member": member.pk, "from": starts_on.isoformat()})
+    return subscription
+
+
+def incubated_plan_end(*, member, on: datetime.date) -> int:
+    """End `member`'s incubated plan on `on` (inclusive); a plan not started yet is removed. Returns rows changed."""
+    from coworking.models import Plan
+
+    changed = 0
+    with transaction.atomic():
+        for subscription in Subscription.objects.select_for_update().filter(
+            member=member, plan__kind=Plan.Kind.INCUBATED, ends_on__gt=on
+        ):
+            if subscription.starts_on > on:
+                subscription.delete()
+            else:
+                subscription.ends_on = on
+                subscription.save(update_fields=["ends_on"])
+            changed += 1
+        if changed:
+            audit_log(actor=None, action="coworking.incubated_plan_ended", target=member,
+                      data={"on": on.isoformat(), "subscriptions": changed})
+    return changed

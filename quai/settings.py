@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
     "impact-snapshots": {"task": "quai.tasks.compute_impact", "schedule": crontab(hour=2, minute=30)},
+    "incubator-kpi-reminders": {"task": "incubator.tasks.incubator_kpi_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -350,7 +351,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "status" with different choices: each gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "incubator.models.Project.Status",
+        "ApplicationStatusEnum": "incubator.models.Application.Status",
+        "BookingStatusEnum": "coworking.models.Booking.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "RegistrationStatusEnum": "events.models.Registration.Status",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------

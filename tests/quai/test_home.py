@@ -92,6 +92,7 @@ def test_member_home_costs_a_constant_number_of_queries(client, django_assert_nu
     client.force_login(member)
     client.get("/")
     # 1 membership, 2 upcoming bookings, 3 current plan (no booking: is this a coworker?),
-    # 4 my next events, 5 Fabrique enrolment. (Session and user are read from the cache.)
-    with django_assert_num_queries(5):
+    # 4 my next events, 5 Fabrique enrolment, 6 incubated project (with its next milestone and this
+    # quarter's report). (Session and user are read from the cache.)
+    with django_assert_num_queries(6):
         client.get("/")

@@ -168,8 +168,10 @@ def test_trn1_is_training_hours_times_attendees():
 # --- PRJ-1 / PRJ-2 / INC-1 -----------------------------------------------------------------------------
 
 def test_prj1_counts_a_project_both_incubated_and_in_the_fabrique_once(staff):
-    ProjectFactory(name="Vélos Solidaires", incubation_start=datetime.date(2024, 9, 1), incubation_end=datetime.date(2025, 9, 1))
-    ProjectFactory(name="Ancien projet", incubation_start=datetime.date(2022, 1, 1), incubation_end=datetime.date(2023, 1, 1))
+    ProjectFactory(name="Vélos Solidaires", status="graduated", incubation_start=datetime.date(2024, 9, 1),
+                   incubation_end=datetime.date(2025, 9, 1))
+    ProjectFactory(name="Ancien projet", status="graduated", incubation_start=datetime.date(2022, 1, 1),
+                   incubation_end=datetime.date(2023, 1, 1))
     cohort = make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6))
     fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name=" vélos solidaires")
     fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="La Serre de Marly")
@@ -179,9 +181,10 @@ def test_prj1_counts_a_project_both_incubated_and_in_the_fabrique_once(staff):
 
 
 def test_prj2_counts_created_projects_with_evidence_and_opened_tiers_lieux_cumulatively(staff):
-    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_evidence="SIRET 123")
+    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_kind="legal", creation_evidence="SIRET 123")
     ProjectFactory(name="Pas encore")
-    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_evidence="Première facture")
+    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_kind="first_revenue",
+                   creation_evidence="Première facture")
     cohort = make_cohort(staff, year=2024, start=datetime.date(2024, 1, 8))
     enrolment = fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="Le Hangar")
     Outcome.objects.create(enrolment=enrolment, name="Le Hangar", commune="Poissy", opened_on=datetime.date(2025, 4, 1))

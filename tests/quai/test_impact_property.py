@@ -90,7 +90,10 @@ class FigureEqualsDrilldown(TestCase):
                                       paid_on=d(offset) if paid else None)
         made_projects = [
             Project.objects.create(name=name, incubation_start=d(offset), incubation_end=d(offset + length) if length is not None else None,
-                                   created_on=d(created) if created is not None else None, creation_evidence="SIRET" if created is not None else "")
+                                   status="active" if length is None else "graduated",
+                                   created_on=d(created) if created is not None else None,
+                                   creation_kind="legal" if created is not None else "",
+                                   creation_evidence="SIRET" if created is not None else "")
             for name, offset, length, created in projects
         ]
         for project_index, offset, fte in reports:
