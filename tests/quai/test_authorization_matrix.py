@@ -189,7 +189,33 @@ ROUTES: dict[str, Row] = {
         cells(LOGIN, 404, founder_x=403, coach=302, staff=302), {"pk": "project_x"}, method="post",
         data={"date": "{today}", "duration_min": "60"},
     ),
+    "incubator:milestone_create": Row(
+        cells(LOGIN, 404, founder_x=302, coach=302, staff=302), {"pk": "project_x"}, method="post",
+        data={"title": "Deuxième client"},
+    ),
+    "incubator:milestone_tick": Row(
+        cells(LOGIN, 404, founder_x=302, coach=302, staff=302), {"pk": "milestone_x"}, method="post", data={"done": "on"},
+    ),
+    "incubator:project_status": Row(
+        cells(LOGIN, 404, founder_x=403, coach=403, staff=302), {"pk": "project_x"}, method="post", data={"status": "graduated", "stage": "idea"},
+    ),
+    "incubator:creation_record": Row(  # the coach or staff vouch for the evidence, not the founder
+        cells(LOGIN, 404, founder_x=403, coach=302, staff=302), {"pk": "project_x"}, method="post",
+        data={"created_on": "{today}", "creation_kind": "legal", "creation_evidence": "SIRET 123 456 789 00012"},
+    ),
+    "incubator:apply": Row(LOGGED, {"pk": "call"}),
+    # Staff see every application but only its applicant withdraws it.
+    "incubator:application_withdraw": Row(cells(LOGIN, 404, founder_x=302, staff=403), {"pk": "application_x"}, method="post"),
     "incubator:staff_projects": Row(STAFF_PAGE),
+    "incubator:staff_call_create": Row(STAFF_PAGE),
+    "incubator:staff_call": Row(STAFF_PAGE, {"pk": "call"}),
+    "incubator:staff_application": Row(STAFF_PAGE, {"pk": "application_x"}),
+    "incubator_api:incubator-call-list": Row(API),
+    "incubator_api:incubator-call-detail": Row(API, {"pk": "call"}),
+    "incubator_api:incubator-application-list": Row(API),
+    "incubator_api:incubator-application-detail": Row(cells(401, 404, founder_x=200, staff=200), {"pk": "application_x"}),
+    "incubator_api:incubator-project-kpi-reports": Row(cells(401, 404, founder_x=200, coach=200, staff=200), {"pk": "project_x"}),
+    "incubator_api:incubator-project-sessions": Row(cells(401, 404, founder_x=200, coach=200, staff=200), {"pk": "project_x"}),
     "incubator_api:incubator-project-list": Row(API),
     "incubator_api:incubator-project-detail": Row(cells(401, 404, founder_x=200, coach=200, staff=200), {"pk": "project_x"}),
     # --- fabrique -----------------------------------------------------------------------------

@@ -59,14 +59,14 @@ def build_world() -> World:
     from events import services as event_services
     from events.models import MediationSession
     from fabrique import services as fabrique_services
-    from incubator.models import KpiReport, MentoringSession
+    from incubator.models import KpiReport, MentoringSession, Milestone
     from members import services as member_services
     from members.models import ApiToken
     from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
     from tests.events.factories import EventFactory
     from tests.fabrique.factories import make_sessions, pdf
     from tests.factories import StaffFactory, UserFactory
-    from tests.incubator.factories import ProjectFactory
+    from tests.incubator.factories import ApplicationFactory, CallFactory, ProjectFactory
     from tests.members.factories import MembershipFactory
 
     world = World()
@@ -117,6 +117,9 @@ def build_world() -> World:
 
     project = objects["project_x"] = ProjectFactory(name="Recyclerie du Pecq", team=[people["founder_x"]], coach=people["coach"])
     ProjectFactory(name="Ferme urbaine", team=[people["founder_y"]])
+    objects["milestone_x"] = Milestone.objects.create(project=project, title="Premier client", due_on=timezone.localdate())
+    objects["call"] = CallFactory(title="Appel 2026")
+    objects["application_x"] = ApplicationFactory(call=objects["call"], applicant=people["founder_x"], project_name="Recyclerie 2")
     MentoringSession.objects.create(project=project, coach=people["coach"], date=timezone.localdate(), duration_min=60)
     KpiReport.objects.create(project=project, reported_on=timezone.localdate() - datetime.timedelta(days=7), fte=2)
 
