@@ -129,6 +129,11 @@ def reset_broker_connections(app) -> None:
     pools.reset()  # kombu's process-wide producer pools, keyed by connection
     app._pool = None
     app.amqp._producer_pool = None
+    # Queues and routes are cached from the configuration at first use (another test may have
+    # used a queue of its own): publish to the default queue, the one a fresh worker consumes.
+    app.conf.task_default_queue = "celery"
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 # --- Redis stopped and restarted -------------------------------------------------------------------
