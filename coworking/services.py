@@ -211,7 +211,8 @@ def booking_cancel(*, booking: Booking, by, now=None) -> Booking:
             _refund(booking)
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
+        booking.sequence += 1
+        booking.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         if by is not None and by.pk != booking.member_id:
             audit_log(actor=by, action="coworking.booking_cancelled_by_staff", target=booking, data={"refunded": refunded})
     booking.refunded = refunded
@@ -242,6 +243,7 @@ def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | N
                 booking.credits_used = new_cost
         booking.resource = resource
         booking.span = DateTimeTZRange(starts_at, ends_at, "[)")
+        booking.sequence += 1
         return _insert(booking)
 
 
@@ -276,7 +278,7 @@ def bookings_release_no_shows(*, now=None) -> int:
             member__isnull=False,
             span__startswith__lte=cutoff,
             span__endswith__gt=now,
-        ).update(status=Booking.Status.RELEASED, cancelled_at=now)
+        ).update(status=Booking.Status.RELEASED, cancelled_at=now, updated_at=now, sequence=F("sequence") + 1)
     return released
 
 
@@ -353,12 +355,14 @@ def room_reservation_move(*, booking_id: int, starts_at, ends_at) -> Booking:
         if Booking.objects.active().filter(resource_id=booking.resource_id).overlapping(starts_at, ends_at).exclude(pk=booking_id).exists():
             raise ConflictError(_("The room is already booked at that time."), field="room", code="taken")
         booking.span = DateTimeTZRange(starts_at, ends_at, "[)")
+        booking.sequence += 1
         return _insert(booking)
 
 
 def room_reservation_release(*, booking_id: int) -> None:
+    now = timezone.now()
     Booking.objects.filter(pk=booking_id, status=Booking.Status.CONFIRMED).update(
-        status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
+        status=Booking.Status.CANCELLED, cancelled_at=now, updated_at=now, sequence=F("sequence") + 1
     )
 
 

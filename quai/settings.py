@@ -7,6 +7,7 @@ insecure default.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -308,6 +309,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Le Quai des possibles <bonjo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 QUAI_SITE_URL = env_str("QUAI_SITE_URL", "http://127.0.0.1:8000")
 QUAI_SITE_NAME = env_str("QUAI_SITE_NAME", "Le Quai des possibles")
+# The domain in iCal UIDs ("booking-12@quai.example.org"). Calendar apps recognise an event by its
+# UID, so this must never change once feeds are subscribed: set it once per deployment. Unset, it
+# is the host of QUAI_SITE_URL (never the host a request happens to arrive on).
+QUAI_ICAL_DOMAIN = env_str("QUAI_ICAL_DOMAIN", urlsplit(QUAI_SITE_URL).hostname or "quai.invalid")
 
 # --- REST API ----------------------------------------------------------------------------------
 # Reverse proxies in front of Quai that append the client's address to X-Forwarded-For (0: Quai
@@ -358,6 +363,11 @@ SPECTACULAR_SETTINGS = {
         "BookingStatusEnum": "coworking.models.Booking.Status",
         "EventStatusEnum": "events.models.Event.Status",
         "RegistrationStatusEnum": "events.models.Registration.Status",
+        # Déclic's national code lists appear under Quai's names and the national ones: one enum each.
+        **{f"Declic{name}Enum": f"events.declic.choices.{name}" for name in (
+            "ActivityType", "PlaceType", "Equipment", "Theme", "Autonomy", "WorkshopLevel", "Redirection", "Gender", "AgeBand",
+            "SocialStatus",
+        )},
     },
 }
 
