@@ -168,6 +168,9 @@ ROUTES: dict[str, Row] = {
     "events:attendance_print": Row(STAFF_PAGE, {"pk": "event"}),
     "events:mark": Row(cells(LOGIN, 403, staff=302, staff_no_2fa=302), {"pk": "registration_a"}, method="post"),
     "events:mediation_log": Row(STAFF_PAGE),
+    "events:mediation_delete": Row(
+        cells(LOGIN, 403, staff=302, staff_no_2fa=302), {"pk": "mediation_activity"}, method="post"
+    ),
     "events:mediation_stats": Row(STAFF_PAGE),
     "events:mediation_export": Row(STAFF_PAGE),
     "events_api:events": Row(PUBLIC),
@@ -178,6 +181,7 @@ ROUTES: dict[str, Row] = {
         cells(401, 403, staff=201), {"pk": "registration_a"}, method="post", data={"present": True, "nonce": "matrix"}
     ),
     "events_api:mediation-sessions": Row(API_STAFF),
+    "events_api:declic-activites": Row(API_STAFF),
     # --- incubator ----------------------------------------------------------------------------
     "incubator:my_projects": Row(LOGGED),
     "incubator:project": Row(cells(LOGIN, 404, founder_x=200, coach=200, staff=200), {"pk": "project_x"}),
@@ -258,7 +262,7 @@ ADMIN_SAMPLE = [
     "/admin/members/apitoken/",
     "/admin/coworking/site/",
     "/admin/events/event/",
-    "/admin/events/mediationsession/",
+    "/admin/events/mediationactivity/",
     "/admin/incubator/project/",
     "/admin/fabrique/enrolment/",
     "/admin/fabrique/application/",

@@ -57,13 +57,13 @@ def build_world() -> World:
     from coworking.models import CalendarFeed
     from coworking.services import PARIS, local_dt
     from events import services as event_services
-    from events.models import MediationSession
     from fabrique import services as fabrique_services
     from incubator.models import KpiReport, MentoringSession, Milestone
     from members import services as member_services
     from members.models import ApiToken
     from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
     from tests.events.factories import EventFactory
+    from tests.events.factories_declic import individual
     from tests.fabrique.factories import make_sessions, pdf
     from tests.factories import StaffFactory, UserFactory
     from tests.incubator.factories import ApplicationFactory, CallFactory, ProjectFactory
@@ -111,9 +111,7 @@ def build_world() -> World:
     objects["registration_a"] = event_services.registration_create(event=event, member=a)
     world.tokens["cancel_a"] = event_services.cancel_link(objects["registration_a"]).rstrip("/").rsplit("/", 1)[1]
     world.tokens["feedback_a"] = event_services.feedback_link(objects["registration_a"]).rstrip("/").rsplit("/", 1)[1]
-    objects["mediation_session"] = MediationSession.objects.create(
-        date=timezone.localdate() - datetime.timedelta(days=2), duration_min=45, themes=["email"], created_by=staff
-    )
+    objects["mediation_activity"] = individual(by=staff, date=timezone.localdate() - datetime.timedelta(days=2), duree=45)
 
     project = objects["project_x"] = ProjectFactory(name="Recyclerie du Pecq", team=[people["founder_x"]], coach=people["coach"])
     ProjectFactory(name="Ferme urbaine", team=[people["founder_y"]])
