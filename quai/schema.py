@@ -42,6 +42,7 @@ ERROR_RESPONSES = {
     "429": _("Too many requests: wait for the number of seconds in the Retry-After header."),
 }
 WRITE_ONLY_ERRORS = {"409"}
+BLANK_STRING = {"type": "string", "maxLength": 0}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -58,6 +59,14 @@ class AutoSchema(openapi.AutoSchema):
                     OpenApiResponse(response=ErrorSerializer, description=str(description)), code, direction=direction
                 )
         return dict(sorted(responses.items()))
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # For a blank-allowed string with a pattern or format, drf-spectacular offers "" as the
+        # second choice of a oneOf; when the pattern itself accepts "" (a postal code "when
+        # known"), "" matches both choices and breaks oneOf's "exactly one". anyOf says the same.
+        if schema.get("oneOf", [])[-1:] == [BLANK_STRING]:
+            schema["anyOf"] = schema.pop("oneOf")
 
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)

@@ -114,6 +114,14 @@ def test_every_serializer_field_on_a_nullable_column_accepts_and_declares_null()
     assert wrong == []
 
 
+def test_blank_or_patterned_strings_are_any_of_never_one_of(schema):
+    """"" may match a pattern too ("postal code when known"): oneOf would then refuse it."""
+    text = json.dumps(schema)
+    assert '"oneOf": [{"type": "string", "default": "", "pattern"' not in text
+    insee = schema["components"]["schemas"]["MediationSession"]["properties"]["insee_code"]
+    assert insee["anyOf"][1] == {"type": "string", "maxLength": 0}
+
+
 def test_pagination_parameters_are_documented_with_their_bounds(schema):
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/events/"]["get"]["parameters"]}
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
