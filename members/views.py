@@ -18,8 +18,14 @@ from quai.errors import DomainError
 from quai.second_factor import second_factor_pending
 
 
-def _profile_initial(user) -> dict:
-    profile = services.profile_for(user)
+def _profile(user):
+    # Read-only: showing the page writes nothing (the profile row is created when first saved).
+    from members.models import Profile
+
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def _profile_initial(user, profile) -> dict:
     return {
         "first_name": user.first_name, "last_name": user.last_name, "phone": profile.phone, "commune": profile.commune,
         "organisation": profile.organisation, "skills": profile.skills, "interests": profile.interests, "bio": profile.bio,
@@ -37,12 +43,13 @@ class AccountView(LoginRequiredMixin, View):
         user = request.user
         today = timezone.localdate()
         memberships = list(user.memberships.select_related("type"))
+        profile = _profile(user)
         return render(
             request,
             self.template_name,
             {
                 "form": form or AccountForm(instance=user),
-                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
+                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user, profile)),
                 "renew_form": renew_form or RenewForm(),
                 "memberships": [(m, m.status_on(today)) for m in memberships],
                 "pending_renewal": any(m.paid_on is None for m in memberships),
@@ -50,7 +57,7 @@ class AccountView(LoginRequiredMixin, View):
                 "tokens": ApiToken.objects.filter(user=user),
                 "token_needs_second_factor": second_factor_pending(user),
                 "new_key": new_key,
-                "profile": services.profile_for(user),
+                "profile": profile,
             },
             status=status,
         )
@@ -160,7 +167,7 @@ class ApiTokenCreateView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Confirm a code from your authenticator app before creating an API token."))
         form = ApiTokenCreateForm(request.POST)
         if not form.is_valid():
-            return AccountView().get(request, token_form=form)
+            return AccountView().get(request, token_form=form, status=400)
         _token, key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         return AccountView().get(request, new_key=key)

@@ -38,7 +38,9 @@ def api_error(detail: str, code: str, status: int) -> JsonResponse:
 def bad_request(request, exception):
     if is_api(request):
         return api_error(_("This request is not valid."), "bad_request", 400)
-    return defaults.bad_request(request, exception)
+    from quai.views import bad_request as bad_request_page  # the page with the site's layout
+
+    return bad_request_page(request, exception)
 
 
 def permission_denied(request, exception):

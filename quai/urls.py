@@ -37,7 +37,8 @@ urlpatterns = [
 if settings.QUAI_BENCH_ENDPOINTS:
     urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
 
-# Under /api/, errors Django answers itself keep the API's error envelope (quai/handlers.py).
+# Under /api/, errors Django answers itself keep the API's error envelope (quai/handlers.py);
+# elsewhere, the site's pages (the 400 page of quai.views.bad_request).
 handler400 = "quai.handlers.bad_request"
 handler403 = "quai.handlers.permission_denied"
 handler404 = "quai.handlers.page_not_found"
