@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from psycopg2 import errorcodes
 
+from quai import views
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -38,9 +40,7 @@ def api_error(detail: str, code: str, status: int) -> JsonResponse:
 def bad_request(request, exception):
     if is_api(request):
         return api_error(_("This request is not valid."), "bad_request", 400)
-    from quai.views import bad_request as bad_request_page  # the page with the site's layout
-
-    return bad_request_page(request, exception)
+    return views.bad_request(request, exception)  # the 400 page, with the site's layout
 
 
 def permission_denied(request, exception):

@@ -207,6 +207,14 @@ ROUTES: dict[str, Row] = {
         cells(LOGIN, 404, founder_x=403, coach=302, staff=302), {"pk": "project_x"}, method="post",
         data={"created_on": "{today}", "creation_kind": "legal", "creation_evidence": "SIRET 123 456 789 00012"},
     ),
+    # The team is staff's to change: the founder and the coach see the project, and get a 403.
+    "incubator:team_add": Row(
+        cells(LOGIN, 404, founder_x=403, coach=403, staff=302), {"pk": "project_x"}, method="post",
+        data={"email": "b@example.org", "role": "founder"},
+    ),
+    "incubator:team_remove": Row(
+        cells(LOGIN, 404, founder_x=403, coach=403, staff=302), {"pk": "project_x", "member_pk": "founder_x"}, method="post",
+    ),
     "incubator:apply": Row(LOGGED, {"pk": "call"}),
     # Staff see every application but only its applicant withdraws it.
     "incubator:application_withdraw": Row(cells(LOGIN, 404, founder_x=302, staff=403), {"pk": "application_x"}, method="post"),
@@ -270,19 +278,11 @@ ADMIN_SAMPLE = [
 
 LOGIN_PATH = "/accounts/login/"
 
-# Cells whose expected answer needs work of issue 11 that is not in main yet, by reason: each
-# group is checked by a strict xfail test below, which starts failing ("XPASS") the day the work
-# lands; then delete the group.
-PENDING: dict[str, set[str]] = {
-    # §2: "not allowed" is a 403, not a 400 (helper h11b).
-    "h11b": {
-        "founder_x incubator:session_create",
-        "holder_h1 fabrique:review",
-        "holder_h1 fabrique_api:fabrique-submission-review",
-        "coach fabrique_api:fabrique-submission-create",
-        "staff fabrique_api:fabrique-submission-create",
-    },
-}
+# Cells whose expected answer needs work that is not in main yet, by reason (e.g. the branch
+# doing it): each group gets a strict xfail test calling check_pending(reason, world), which starts
+# failing ("XPASS") the day the work lands; then delete the group and its test. Empty: issue 11's
+# second factor (h11a) and "not allowed is a 403" (h11b) were checked this way until they landed.
+PENDING: dict[str, set[str]] = {}
 
 
 def route_keys() -> dict[str, str]:
@@ -416,9 +416,3 @@ def check_pending(reason: str, world) -> None:
     for persona in sorted({cell.split(" ", 1)[0] for cell in cells_pending}):
         wrong += sweep(persona, world, only=cells_pending)
     assert not wrong, f"{len(wrong)} of {len(cells_pending)} cells pending on {reason}:\n" + "\n".join(wrong)
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="h11b: 'not allowed' is a 403, not a 400 (issue 11 §2)")
-def test_not_allowed_is_a_403_pending_h11b(world, media):
-    check_pending("h11b", world)
