@@ -39,7 +39,8 @@ class AccountView(LoginRequiredMixin, View):
         user = request.user
         tokens = list(ApiToken.objects.filter(user=user))
         # Tokens are a developer's tool: shown to staff, to people who already hold one, or on request.
-        show_developer = bool(tokens or user.is_staff or new_key or token_form or request.GET.get("developer") == "1")
+        needs_second_factor = second_factor_pending(user)
+        show_developer = bool(tokens or user.is_staff or needs_second_factor or new_key or token_form or request.GET.get("developer") == "1")
         return render(
             request,
             self.template_name,
@@ -51,7 +52,7 @@ class AccountView(LoginRequiredMixin, View):
                 "show_developer": show_developer,
                 "token_form": token_form or ApiTokenCreateForm(),
                 "tokens": tokens,
-                "token_needs_second_factor": second_factor_pending(user),
+                "token_needs_second_factor": needs_second_factor,
                 "new_key": new_key,
                 "profile": services.profile_for(user),
             },
