@@ -4,6 +4,7 @@ the member's language and dates as people write them."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,9 +52,17 @@ def _label(key: str) -> str:
     return str(LABELS.get(key, key.replace("_", " ").capitalize()))
 
 
-def _value(value) -> str:
+MONEY_KEYS = {"amount_paid"}
+
+
+def _value(value, key: str = "") -> str:
     if value is None or value == "":
         return "—"
+    if key in MONEY_KEYS:
+        try:
+            return formats.number_format(Decimal(str(value)), 2, use_l10n=True, force_grouping=True) + "\u00a0€"
+        except InvalidOperation:
+            return str(value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, dict):
@@ -80,11 +89,11 @@ def _value(value) -> str:
 
 def _block(key: str, content) -> dict:
     if isinstance(content, dict):
-        return {"title": _label(key), "fields": [(_label(k), _value(v)) for k, v in content.items()]}
+        return {"title": _label(key), "fields": [(_label(k), _value(v, k)) for k, v in content.items()]}
     rows = content or []
     columns = list(dict.fromkeys(k for row in rows for k in row))
     return {"title": _label(key), "columns": [_label(c) for c in columns],
-            "rows": [[_value(row.get(c)) for c in columns] for row in rows]}
+            "rows": [[(_label(c), _value(row.get(c), c)) for c in columns] for row in rows]}
 
 
 def readable_export(data: dict) -> list[dict]:

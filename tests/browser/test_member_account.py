@@ -42,7 +42,7 @@ def setup_member():
     MembershipTypeFactory(kind="reduced", name="Adhésion solidaire", amount_eur=Decimal("5"))
     user = UserFactory(email="lucie@example.org", first_name="Lucie", last_name="Bernard")
     today = datetime.date.today()
-    MembershipFactory(member=user, starts_on=today - datetime.timedelta(days=340), ends_on=today + datetime.timedelta(days=20))
+    MembershipFactory(member=user, starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31))
     return user
 
 

@@ -178,7 +178,8 @@ def test_my_data_reads_in_french_with_a_json_download(client, member):
     assert "<h2 id=\"data-1\">Vous et votre adhésion</h2>" in page
     assert "<dt>Adresse e-mail</dt><dd>member@example.org</dd>" in page
     assert "<th scope=\"col\">Moyen de paiement</th>" in page
-    assert "<td>15 janvier 2026</td>" in page and "<td>HelloAsso</td>" in page
+    assert '<td data-label="Payée le">15 janvier 2026</td>' in page and '<td data-label="Moyen de paiement">HelloAsso</td>' in page
+    assert '<td data-label="Montant payé">20,00\u00a0€</td>' in page
     assert "Réservations" in page and "first_name" not in page and "payment_method" not in page
     assert 'href="/account/my-data/?format=json"' in page
 
