@@ -68,9 +68,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "expires_at"]
+    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "expires_at", "staff_powers"]
     search_fields = ["name", "user__email"]
-    readonly_fields = ["key_prefix", "created_at", "last_used_at"]
+    readonly_fields = ["key_prefix", "created_at", "last_used_at", "staff_powers"]
     raw_id_fields = ["user"]
 
 

@@ -118,6 +118,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     # A forgotten token stops working on its own (QUAI_API_TOKEN_DAYS, 90 days by default).
     expires_at = models.DateTimeField(_("expires at"), default=token_default_expiry)
+    # Staff powers only for a token minted by a staff account after its second factor (or by an
+    # operator): a member's token does not become a staff token when the member joins the staff.
+    staff_powers = models.BooleanField(_("staff powers"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -132,12 +135,15 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str, days: int | None = None) -> tuple["ApiToken", str]:
         """Create a token valid `days` days (default QUAI_API_TOKEN_DAYS); returns (token, key).
-        The key is shown once and never stored in clear."""
+        The key is shown once and never stored in clear. `user` is the account as its powers
+        stand now: a staff session without its second factor is a member (quai.second_factor)
+        and may not mint one at all (members.views)."""
         key = "quai_" + secrets.token_urlsafe(32)
         now = timezone.now()
         token = cls.objects.create(
             user=user, name=name, key_prefix=key[:10], key_hash=_hash_key(key),
             created_at=now, expires_at=now + timedelta(days=days or token_lifetime_days()),
+            staff_powers=user.is_staff or user.is_superuser,
         )
         return token, key
 

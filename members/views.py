@@ -41,14 +41,17 @@ class AccountView(LoginRequiredMixin, View):
         # Tokens are a developer's tool: shown to staff, to people who already hold one, or on request.
         needs_second_factor = second_factor_pending(user)
         show_developer = bool(tokens or user.is_staff or needs_second_factor or new_key or token_form or request.GET.get("developer") == "1")
+        renewal = selectors.member_renewal(user)
+        # Renewing usually means "the same again": the current type is proposed first.
+        last = renewal["current"] or next((m for m, _status in renewal["memberships"]), None)
         return render(
             request,
             self.template_name,
             {
                 "form": form or AccountForm(instance=user),
                 "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
-                "renew_form": renew_form or RenewForm(),
-                "renewal": selectors.member_renewal(user),
+                "renew_form": renew_form or RenewForm(initial={"type": last.type_id} if last else None),
+                "renewal": renewal,
                 "show_developer": show_developer,
                 "token_form": token_form or ApiTokenCreateForm(),
                 "tokens": tokens,

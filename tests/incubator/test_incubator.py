@@ -96,7 +96,7 @@ def test_staff_list_keeps_a_constant_number_of_queries(client, staff):
             assert client.get(reverse("incubator:staff_projects")).status_code == 200
         return len(ctx.captured_queries)
 
-    count_queries()  # warm-up: the first back-office page of a session checks the staff TOTP once
+    count_queries()  # warm-up: the first page of a session fills the per-process caches
     for _ in range(3):
         ProjectFactory(team=[UserFactory(), UserFactory()])
     few = count_queries()

@@ -120,8 +120,11 @@ def test_a_payment_recorded_by_staff_also_sends_a_receipt(member, staff):
 def test_a_paid_member_sees_their_period_and_can_renew_ahead(client, member):
     MembershipFactory(member=member, starts_on=datetime.date.today(), ends_on=datetime.date.today() + datetime.timedelta(days=200))
     client.force_login(member)
+    MembershipTypeFactory(kind="reduced", name="Adhésion solidaire", amount_eur=Decimal("5"))
     page = client.get(reverse("members:account")).content.decode()
     assert "Renouveler mon adhésion" in page and "valable jusqu’au" in page
+    # The current type is proposed first, not the cheapest.
+    assert f'<option value="{member.memberships.get().type_id}" selected>Adhésion individuelle — 20,00\u00a0€</option>' in page
 
 
 # --- Account page ------------------------------------------------------------------------
