@@ -228,7 +228,7 @@ def test_contact_relays_the_message_with_a_reply_to_the_sender(client, member, o
     assert response.status_code == 302 and response["Location"] == "/directory/"
     message = OutboxMessage.objects.get(key__startswith="directory-contact:")
     assert (message.to, message.reply_to, message.user_id) == (other_member.email, member.email, other_member.pk)
-    assert message.subject == "Marie Martin vous a écrit via l’annuaire de Le Quai des possibles"
+    assert message.subject == "Marie Martin vous a écrit via l’annuaire des membres (Le Quai des possibles)"
     assert "Bonjour, on échange sur le vélo ?" in message.body_text
     # A double submit of the same text sends nothing more.
     client.post(reverse("members:directory_contact", args=[other_member.pk]), {"message": "Bonjour, on échange sur le vélo ?"})
