@@ -85,6 +85,10 @@ class ProfileUpdateView(LoginRequiredMixin, View):
 
 
 class RenewView(LoginRequiredMixin, View):
+    def get(self, request):
+        # Links elsewhere (the member home) lead here: the renewal lives in the account's membership section.
+        return redirect(reverse("members:account") + "#membership")
+
     def post(self, request):
         form = RenewForm(request.POST)
         if not form.is_valid():

@@ -62,6 +62,12 @@ def test_account_page_shows_the_amount_and_every_way_to_pay_after_a_request(clie
     assert AuditLog.objects.filter(action="members.renewal_requested", actor=member).count() == 1
 
 
+def test_the_renew_link_of_the_member_home_leads_to_the_membership_section(client, member):
+    client.force_login(member)
+    response = client.get(reverse("members:renew"))
+    assert response.status_code == 302 and response["Location"] == "/account/#membership"
+
+
 def test_a_second_request_is_a_clear_conflict_and_the_member_can_withdraw_it(client, member):
     kind = MembershipTypeFactory()
     services.membership_renew_request(member=member, type=kind)
