@@ -356,6 +356,11 @@ SPECTACULAR_SETTINGS = {
         "BookingStatusEnum": "coworking.models.Booking.Status",
         "EventStatusEnum": "events.models.Event.Status",
         "RegistrationStatusEnum": "events.models.Registration.Status",
+        # Déclic's national code lists appear under Quai's names and the national ones: one enum each.
+        **{f"Declic{name}Enum": f"events.declic.choices.{name}" for name in (
+            "ActivityType", "PlaceType", "Equipment", "Theme", "Autonomy", "WorkshopLevel", "Redirection", "Gender", "AgeBand",
+            "SocialStatus",
+        )},
     },
 }
 

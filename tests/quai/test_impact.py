@@ -10,7 +10,8 @@ import pytest
 
 from coworking.models import Booking, Closure, OpeningHours, Resource
 from coworking.services import local_dt
-from events.models import Event, MediationSession, Registration
+from events.declic.services import AnonymousCount, ParticipantData
+from events.models import Event, Registration
 from events.services import person_key_for
 from fabrique import services as fabrique_services
 from fabrique.models import Attendance, Deliverable, DeliverableKind, Outcome, Session
@@ -19,6 +20,7 @@ from members.models import Membership, MembershipType
 from quai.impact import indicator_by_code, indicators
 from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
 from tests.events.factories import EventFactory
+from tests.events.factories_declic import individual, workshop
 from tests.factories import UserFactory
 from tests.fabrique.factories import make_cohort
 from tests.incubator.factories import ProjectFactory
@@ -331,13 +333,16 @@ def test_fab4_is_present_over_expected_with_excused_shown_apart(staff, cohort_20
 # --- NUM-1 / NUM-2 -----------------------------------------------------------------------------------------
 
 def test_num1_counts_one_accompaniment_per_participant_and_num2_the_first_visits():
-    MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
-    MediationSession.objects.create(date=datetime.date(2025, 4, 2), themes=["email"], kind="collective", participants=8)
-    MediationSession.objects.create(date=datetime.date(2024, 4, 2), themes=["email"], first_time=True)
+    first_visit = ParticipantData(first_time=True)
+    individual(date=datetime.date(2025, 4, 1), participant=first_visit)
+    group = workshop(date=datetime.date(2025, 4, 2), participants=[first_visit, ParticipantData()], anonymous=AnonymousCount(total=6))
+    individual(date=datetime.date(2024, 4, 2), participant=first_visit)
 
     assert figure("NUM-1") == 9
     assert indicator_by_code("NUM-1").detail_values(*Y2025) == {"individual": 1, "collective": 8}
-    assert figure("NUM-2") == 1
+    assert [(row["activity_id"], row["position"]) for row in rows("NUM-1")][1:] == [(group.pk, n) for n in range(1, 9)]
+    assert figure("NUM-2") == 2
+    assert [row["kind"] for row in rows("NUM-2")] == ["individuel", "collectif"]
 
 
 # --- Snapshots -----------------------------------------------------------------------------------------
