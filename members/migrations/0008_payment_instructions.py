@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_apitoken_staff_powers'),
-        ('members', '0006_membership_seasons_and_helloasso_import'),
+        ('members', '0007_merge_20261129_2142'),
     ]
 
     operations = [
