@@ -99,6 +99,8 @@ def test_renewing_with_a_type_no_longer_offered_is_refused(client, member):
 def test_staff_confirming_the_payment_sends_one_receipt(client, member, staff, instructions):
     pending = services.membership_renew_request(member=member, type=MembershipTypeFactory(amount_eur=Decimal("20")))
     client.force_login(staff)
+    detail = client.get(reverse("members:staff_detail", args=[member.pk])).content.decode()
+    assert f"20,00 €, référence de virement ADH-{pending.pk}" in detail
     response = client.post(reverse("members:staff_payment", args=[member.pk]),
                            {"type": pending.type.pk, "payment_method": "transfer", "payment_reference": f"ADH-{pending.pk}"})
     assert response.status_code == 302
