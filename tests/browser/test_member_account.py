@@ -124,7 +124,9 @@ def test_account_data_directory_and_calendar_screens(request, fixture, setup_mem
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(page.base_url + "/coworking/bookings/")
     page.get_by_role("button", name="Copier le lien").click()
-    page.locator(".copy-status").get_by_text("Copié").wait_for()
+    # The button says so, and the (visually hidden) live region announces it to screen readers.
+    page.get_by_role("button", name="Copié").wait_for()
+    assert page.locator(".copy-status").text_content() == "Copié"
     assert page.evaluate("navigator.clipboard.readText()").endswith(f"/coworking/calendar/{token}.ics")
     assert page.get_by_role("link", name="Calendrier Apple (iPhone, Mac)").get_attribute("href").startswith("webcal://")
     assert_accessible(page)
