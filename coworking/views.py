@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,15 +18,30 @@ from coworking.ical import bookings_calendar
 from quai.ical import calendar_response
 from coworking.models import CalendarFeed, Site
 from coworking.services import PARIS, local_dt
-from quai.errors import DomainError
+from quai.errors import DomainError, InvalidInput
+from quai.inputs import paginate, parse_date, shift_date
 from quai.permissions import StaffRequiredMixin
 
 
 def _parse_day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    """?date=YYYY-MM-DD (today when absent); a bad or out-of-range date is a 400 naming `date`.
+
+    Bounded a day inside the handled years: the grid links to the day before and the day after.
+    """
+    if not value:
         return timezone.localdate(timezone.now(), PARIS)
+    try:
+        day = parse_date(value)
+        shift_date(day, days=-1), shift_date(day, days=1)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="date")
+    return day
+
+
+def _parse_kind(value) -> str:
+    if value in (None, "", "desk", "room"):
+        return value or "desk"
+    raise InvalidInput(_("Choose desks or rooms."), field="kind")
 
 
 def _layout(request) -> selectors.SiteLayout:
@@ -50,7 +65,7 @@ class GridView(LoginRequiredMixin, View):
     def get(self, request, *, feedback=None, status=200):
         layout = _layout(request)
         day = _parse_day(request.GET.get("date") or request.POST.get("date"))
-        kind = "room" if (request.GET.get("kind") or request.POST.get("kind")) == "room" else "desk"
+        kind = _parse_kind(request.GET.get("kind") or request.POST.get("kind"))
         zone = request.GET.get("zone") or request.POST.get("zone") or ""
         grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=zone)
         context = {
@@ -104,7 +119,7 @@ class MyBookingsView(LoginRequiredMixin, View):
             self.template_name,
             {
                 # Twenty at a time: a resident books every day, the list must not grow with them.
-                "page": Paginator(selectors.bookings_for_member(request.user), 20).get_page(request.GET.get("page")),
+                "page": paginate(request, selectors.bookings_for_member(request.user), 20),
                 "today": today,
                 "plan": selectors.member_plan(request.user, today),
                 **_feed_links(request, feed),
@@ -263,4 +278,5 @@ class StaffOccupancyView(StaffRequiredMixin, View):
         if form.is_valid():
             rows = selectors.occupancy(site=site, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
             coworkers = selectors.active_coworkers(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
-        return render(request, self.template_name, {"site": site, "form": form, "rows": rows, "coworkers": coworkers})
+        return render(request, self.template_name, {"site": site, "form": form, "rows": rows, "coworkers": coworkers},
+                      status=200 if form.is_valid() else 400)

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, services
+from events.forms import AgendaFilterForm
 from events.models import Event
 from events.serializers import (
     AttendanceSerializer,
@@ -31,8 +32,8 @@ class EventListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Event.objects.none()
-        params = self.request.query_params
-        return selectors.agenda(user=self.request.user, kind=params.get("kind", ""), theme=params.get("theme", ""), month=params.get("month", ""))
+        # The agenda page's filter form: same rules, and a bad value is a 400 naming the filter.
+        return selectors.agenda(user=self.request.user, **AgendaFilterForm(self.request.query_params or None).filters())
 
     def perform_create(self, serializer):
         event = Event(**serializer.validated_data)

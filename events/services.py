@@ -163,6 +163,9 @@ def event_save(*, event: Event, by, changed: bool = True) -> Event:
 
     if event.ends_at <= event.starts_at:
         raise DomainError(_("The end must be after the start."), field="end")
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise DomainError(_("Registration must close after it opens."), field="registration_closes_at")
     with transaction.atomic():
         if event.pk:
             Event.objects.select_for_update().get(pk=event.pk)

@@ -13,7 +13,7 @@ from events.forms import AgendaFilterForm, GuestRegistrationForm, WalkInForm
 from events.ical import event_ics
 from events.markdown import render_markdown
 from events.models import Event, Registration
-from quai.errors import DomainError
+from quai.errors import DomainError, InvalidInput
 from quai.exports import neutralise
 from quai.ical import calendar_response
 from quai.permissions import StaffRequiredMixin
@@ -22,8 +22,11 @@ from quai.permissions import StaffRequiredMixin
 class AgendaView(View):
     def get(self, request):
         form = AgendaFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        events = selectors.agenda(user=request.user, kind=filters.get("kind", ""), theme=filters.get("theme", ""), month=filters.get("month", ""))
+        try:
+            events = selectors.agenda(user=request.user, **form.filters())
+        except InvalidInput:
+            # The agenda with the filter's error on its field, and no event: never a filter ignored.
+            return render(request, "events/agenda.html", {"form": form, "events": []}, status=400)
         return render(request, "events/agenda.html", {"form": form if form.is_bound else AgendaFilterForm(), "events": events})
 
 

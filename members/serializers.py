@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from members.models import Membership, User
+from quai import inputs
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(inputs.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "first_name", "last_name", "language", "is_staff"]
@@ -24,7 +25,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "first_name", "last_name", "phone", "commune", "organisation", "date_joined", "membership_type", "membership_end"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(inputs.ModelSerializer):
     type_name = serializers.CharField(source="type.name", read_only=True)
 
     class Meta:

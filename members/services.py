@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +14,9 @@ from members.models import Membership, MembershipType, Profile, User
 from members.periods import membership_next_start, membership_period
 from members.selectors import account_change_allowed
 from quai.audit import audit_log
+from quai.errors import ConflictError, DomainError, InvalidInput
+from quai.inputs import check_date, parse_amount
 from quai.models import AuditLog, OutboxMessage
-from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue
 from quai.registry import registry
 
@@ -36,6 +37,11 @@ def membership_record_payment(
     """Staff record a payment: a membership from today (or from the end of the current one)."""
     if method not in Membership.PaymentMethod.values:
         raise DomainError(_("Choose a payment method."), field="payment_method")
+    try:
+        amount = parse_amount(amount) if amount is not None else None
+        paid_on = check_date(paid_on) if paid_on is not None else None
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="amount_paid" if error.code.startswith("amount") else "paid_on")
     today = timezone.localdate()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
@@ -51,16 +57,25 @@ def membership_record_payment(
 
 
 def membership_renew_request(*, member: User, type: MembershipType) -> Membership:
-    """The member asks to renew from their account page; staff confirm when the payment arrives."""
+    """The member asks to renew from their account page; staff confirm when the payment arrives.
+
+    One pending renewal per member is the database's rule (membership_one_pending_per_member):
+    two requests at once both pass the friendly check below, the second insert is refused → 409.
+    """
     if not type.is_active:
         raise DomainError(_("This membership type is no longer offered: choose another one."), field="type")
-    with transaction.atomic():
-        User.objects.select_for_update().get(pk=member.pk)  # a double tap must not create two requests
-        if member.memberships.filter(paid_on__isnull=True).exists():
-            raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
-        start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
-        membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
-        audit_log(actor=member, action="members.renewal_requested", target=member, data={"membership": membership.pk})
+    already = ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."), code="pending_renewal")
+    if member.memberships.filter(paid_on__isnull=True).exists():
+        raise already
+    start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+            audit_log(actor=member, action="members.renewal_requested", target=member, data={"membership": membership.pk})
+    except IntegrityError as error:
+        if "membership_one_pending_per_member" in str(error):
+            raise already from error
+        raise
     return membership
 
 
@@ -261,9 +276,10 @@ def members_flag_inactive(*, months: int | None = None, today=None) -> int:
 def member_set_staff(*, user: User, is_staff: bool, by) -> User:
     if not by.is_superuser:
         raise PermissionDenied(_("Only an administrator can change roles."))
-    user.is_staff = is_staff
-    user.save(update_fields=["is_staff"])
-    audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
+    with transaction.atomic():
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+        audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
     return user
 
 

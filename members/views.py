@@ -19,8 +19,14 @@ from quai.errors import DomainError
 from quai.second_factor import second_factor_pending
 
 
-def _profile_initial(user) -> dict:
-    profile = services.profile_for(user)
+def _profile(user):
+    # Read-only: showing the page writes nothing (the profile row is created when first saved).
+    from members.models import Profile
+
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def _profile_initial(user, profile) -> dict:
     return {
         "phone": profile.phone, "commune": profile.commune,
         "organisation": profile.organisation, "skills": profile.skills, "interests": profile.interests, "bio": profile.bio,
@@ -44,12 +50,13 @@ class AccountView(LoginRequiredMixin, View):
         renewal = selectors.member_renewal(user)
         # Renewing usually means "the same again": the current type is proposed first.
         last = renewal["current"] or next((m for m, _status in renewal["memberships"]), None)
+        profile = _profile(user)
         return render(
             request,
             self.template_name,
             {
                 "form": form or AccountForm(instance=user),
-                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
+                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user, profile)),
                 "renew_form": renew_form or RenewForm(initial={"type": last.type_id} if last else None),
                 "renewal": renewal,
                 "show_developer": show_developer,
@@ -57,7 +64,7 @@ class AccountView(LoginRequiredMixin, View):
                 "tokens": tokens,
                 "token_needs_second_factor": needs_second_factor,
                 "new_key": new_key,
-                "profile": services.profile_for(user),
+                "profile": profile,
             },
             status=status,
         )
@@ -225,7 +232,7 @@ class ApiTokenCreateView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Confirm a code from your authenticator app before creating an API token."))
         form = ApiTokenCreateForm(request.POST)
         if not form.is_valid():
-            return AccountView().get(request, token_form=form)
+            return AccountView().get(request, token_form=form, status=400)
         _token, key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         return AccountView().get(request, new_key=key)

@@ -38,3 +38,5 @@ if settings.QUAI_BENCH_ENDPOINTS:
 
 admin.site.site_header = settings.QUAI_SITE_NAME
 admin.site.site_title = "Quai"
+
+handler400 = "quai.views.bad_request"

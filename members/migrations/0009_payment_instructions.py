@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_merge_20261129_2142'),
+        ('members', '0008_membership_amounts_dates_one_pending'),
     ]
 
     operations = [
