@@ -48,7 +48,7 @@ class MediationActivityForm(forms.Form):
     lieu_commune = inputs.TextField(label=_("Commune of the place (if not at our place)"), max_length=100, required=False)
     lieu_code_postal = forms.RegexField(label=_("Postal code of the place"), regex=r"^\d{5}$", required=False,
                                         error_messages={"invalid": _("Enter a 5-digit postal code.")})
-    autonomie = forms.ChoiceField(label=_("Autonomy (individual support)"), choices=BLANK + Autonomy.choices, required=False)
+    autonomie = forms.ChoiceField(label=_("Autonomy"), choices=BLANK + Autonomy.choices, required=False)
     titre_atelier = inputs.TextField(label=_("Workshop title"), max_length=150, required=False)
     niveau_atelier = forms.ChoiceField(label=_("Workshop level"), choices=BLANK + WorkshopLevel.choices, required=False)
     oriente_vers_structure = forms.BooleanField(label=_("Redirected to another organisation"), required=False)
