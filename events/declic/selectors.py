@@ -201,7 +201,8 @@ def mediation_activity_get_for_user(user, pk: int) -> MediationActivity:
 
 def mediation_theme_order(*, window: int = 200) -> list[str]:
     """Theme codes, the most used in the last `window` activities first (ties keep the national order)."""
-    used = Counter(code for themes in MediationActivity.objects.order_by("-created_at", "-pk").values_list("thematiques", flat=True)[:window] for code in themes)
+    recent = MediationActivity.objects.order_by("-created_at", "-pk").values_list("thematiques", flat=True)[:window]
+    used = Counter(code for themes in recent for code in themes)
     national = list(Theme.values)
     return sorted(national, key=lambda code: (-used[code], national.index(code)))
 
