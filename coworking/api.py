@@ -76,7 +76,7 @@ class AvailabilityView(APIView):
         if kind not in ("desk", "room"):
             errors["kind"] = [_("kind is desk or room.")]
         if errors:
-            return Response({"detail": next(iter(errors.values()))[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": next(iter(errors.values()))[0], "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         site = layout.site
         grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
         # Built by hand (same shape as AvailabilitySerializer, which documents it): this is the hot
@@ -151,7 +151,7 @@ class BookingDetailView(generics.RetrieveAPIView):
         )
         return Response(BookingSerializer(booking).data)
 
-    @extend_schema(responses=BookingSerializer)
+    @extend_schema(responses={200: BookingSerializer})
     def delete(self, request, pk):
         booking = services.booking_cancel(booking=self.get_object(), by=request.user)
         return Response(BookingSerializer(booking).data)

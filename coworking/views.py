@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -121,9 +122,18 @@ class MyBookingsView(LoginRequiredMixin, View):
                 "page": paginate(request, selectors.bookings_for_member(request.user), 20),
                 "today": today,
                 "plan": selectors.member_plan(request.user, today),
-                "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,
+                **_feed_links(request, feed),
             },
         )
+
+
+def _feed_links(request, feed) -> dict:
+    if feed is None:
+        return {"feed_url": None}
+    url = request.build_absolute_uri(reverse("coworking:ical", args=[feed.token]))
+    # Apple Calendar subscribes on a webcal:// link; Google takes one in its "cid" parameter.
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {"feed_url": url, "feed_webcal": webcal, "feed_name": f"{settings.QUAI_SITE_NAME} — {_('My bookings')}"}
 
 
 class BookingCancelView(LoginRequiredMixin, View):
@@ -218,10 +228,24 @@ class RecurringView(LoginRequiredMixin, View):
 
 
 class CalendarFeedResetView(LoginRequiredMixin, View):
+    """Create the calendar link, or replace it after a confirmation: replacing breaks every
+    calendar subscribed to the old link."""
+
+    def get(self, request):
+        if not CalendarFeed.objects.filter(member=request.user).exists():
+            return redirect("coworking:my_bookings")
+        return render(request, "coworking/feed_reset_confirm.html")
+
     def post(self, request):
+        exists = CalendarFeed.objects.filter(member=request.user).exists()
+        if exists and request.POST.get("confirm") != "yes":
+            return render(request, "coworking/feed_reset_confirm.html", status=400)
         services.calendar_feed_reset(member=request.user)
-        messages.success(request, _("Your calendar link has been (re)created; any older link no longer works."))
-        return redirect("coworking:my_bookings")
+        if exists:
+            messages.success(request, _("Your calendar link has been replaced: the old one no longer works. Add the new one to your calendar."))
+        else:
+            messages.success(request, _("Your calendar link is ready: add it to your calendar below."))
+        return redirect(reverse("coworking:my_bookings") + "#feed-heading")
 
 
 @cache_control(private=True, no_store=True)  # personal data fetched without a session (quai.middleware)

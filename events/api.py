@@ -93,13 +93,13 @@ class RegistrationDetailView(APIView):
     def get(self, request, pk):
         return Response(RegistrationSerializer(selectors.registration_get_for_user(request.user, pk)).data)
 
-    @extend_schema(responses=RegistrationSerializer)
+    @extend_schema(responses={200: RegistrationSerializer})
     def delete(self, request, pk):
         registration = services.registration_cancel(registration=selectors.registration_get_for_user(request.user, pk), by=request.user)
         return Response(RegistrationSerializer(registration).data)
 
 
-@extend_schema(tags=["events"], request=AttendanceSerializer, responses=RegistrationSerializer)
+@extend_schema(tags=["events"], request=AttendanceSerializer, responses={200: RegistrationSerializer, 201: RegistrationSerializer})
 class AttendanceView(APIView):
     permission_classes = [IsStaff]
 

@@ -39,8 +39,7 @@ class AccountForm(inputs.ModelForm):
 
 
 class ProfileForm(forms.Form):
-    first_name = inputs.TextField(label=_("First name"), max_length=150, required=False)
-    last_name = inputs.TextField(label=_("Last name"), max_length=150, required=False)
+    # First and last names are edited with the language (AccountForm), once on the page.
     phone = inputs.TextField(label=_("Phone"), max_length=30, required=False)
     commune = inputs.TextField(label=_("Commune"), max_length=100, required=False)
     organisation = inputs.TextField(label=_("Organisation"), max_length=150, required=False)
@@ -51,6 +50,21 @@ class ProfileForm(forms.Form):
     newsletter = forms.BooleanField(label=_("I want to receive the newsletter"), required=False)
     image_rights = forms.BooleanField(label=_("I agree to appear in photos of the association"), required=False)
 
+    CONSENTS = ("directory", "newsletter", "image_rights")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The consents are shown in the page's "privacy" section, outside the <form> element of
+        # the profile: the HTML `form` attribute still sends them with it.
+        for name in self.CONSENTS:
+            self.fields[name].widget.attrs["form"] = "profile-form"
+
+    def about_fields(self):
+        return [self[name] for name in self.fields if name not in self.CONSENTS]
+
+    def consent_fields(self):
+        return [self[name] for name in self.CONSENTS]
+
 
 class PaymentForm(forms.Form):
     from members.models import Membership as _Membership, MembershipType as _Type
@@ -60,10 +74,26 @@ class PaymentForm(forms.Form):
     payment_reference = inputs.TextField(label=_("Reference (cheque number, transfer…)"), max_length=100, required=False)
 
 
+class MembershipTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        from django.template.defaultfilters import floatformat
+
+        return f"{obj.name} — {floatformat(obj.amount_eur, '2g')}\u00a0€"
+
+
 class RenewForm(forms.Form):
     from members.models import MembershipType as _Type
 
-    type = forms.ModelChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True))
+    type = MembershipTypeChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True), empty_label=None)
+
+
+class ContactForm(forms.Form):
+    """A message relayed by e-mail to a member of the directory (their address is never shown)."""
+
+    message = inputs.MultilineTextField(
+        label=_("Your message"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Sent by e-mail with your name; the reply comes to your own address."),
+    )
 
 
 class MemberFilterForm(forms.Form):

@@ -353,3 +353,49 @@ class HelloAssoRate(models.Model):
     def save(self, *args, **kwargs):
         self.key = self.key_for(self.name)
         super().save(*args, **kwargs)
+
+
+class PaymentInstructions(models.Model):
+    """How members pay their dues, shown with the amount when they renew (account page).
+    One row (pk=1, enforced by the database), edited by staff in the admin; an empty field hides
+    that way of paying."""
+
+    helloasso_url = models.URLField(_("HelloAsso campaign link"), blank=True, help_text=_("The membership campaign page, e.g. https://www.helloasso.com/associations/…/adhesions/…"))
+    transfer_holder = models.CharField(_("account holder"), max_length=150, blank=True)
+    transfer_iban = models.CharField(_("IBAN"), max_length=42, blank=True)
+    transfer_bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    transfer_reference_prefix = models.CharField(
+        _("transfer reference prefix"), max_length=20, default="ADH",
+        help_text=_("The member writes this prefix and their request number on the transfer, e.g. ADH-1234."),
+    )
+    desk_details = models.TextField(
+        _("paying at the desk"), blank=True,
+        help_text=_("Where and when members can pay in person (cash, cheque, card). Empty: not offered."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment instructions")
+        verbose_name_plural = _("payment instructions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="paymentinstructions_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("How to pay the membership"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "PaymentInstructions":
+        instructions, _created = cls.objects.get_or_create(pk=1)
+        return instructions
+
+    def transfer_reference(self, membership) -> str:
+        return f"{self.transfer_reference_prefix}-{membership.pk}"
+
+    @property
+    def offers_transfer(self) -> bool:
+        return bool(self.transfer_iban)

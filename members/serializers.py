@@ -11,12 +11,24 @@ class MeSerializer(inputs.ModelSerializer):
         read_only_fields = ["id", "email", "is_staff"]
 
 
+class ProfileTextField(serializers.CharField):
+    """A text of the member's profile: "" (never null) for an account that has no profile yet."""
+
+    def __init__(self, name: str):
+        super().__init__(source=f"profile.{name}", read_only=True)
+
+    def get_attribute(self, instance):
+        # DRF answers None when a relation on the way is missing (no profile row).
+        value = super().get_attribute(instance)
+        return "" if value is None else value
+
+
 class MemberSerializer(serializers.ModelSerializer):
     """Staff view of a member (private fields: staff only)."""
 
-    phone = serializers.CharField(source="profile.phone", default="", read_only=True)
-    commune = serializers.CharField(source="profile.commune", default="", read_only=True)
-    organisation = serializers.CharField(source="profile.organisation", default="", read_only=True)
+    phone = ProfileTextField("phone")
+    commune = ProfileTextField("commune")
+    organisation = ProfileTextField("organisation")
     membership_end = serializers.DateField(read_only=True, allow_null=True)
     membership_type = serializers.CharField(read_only=True, allow_null=True)
 

@@ -13,6 +13,7 @@ from django.views import View
 
 from members import importer, selectors, services
 from members.forms import ImportForm, MemberFilterForm, PaymentForm, RateMappingForm
+from members.models import PaymentInstructions
 from quai import xlsx
 from quai.errors import DomainError, InvalidInput
 from quai.inputs import paginate
@@ -87,6 +88,8 @@ class MemberDetailView(StaffRequiredMixin, View):
             "member": member, "memberships": member.memberships.select_related("type"),
             "payment_form": payment_form or PaymentForm(), "sections": sections,
             "pending_erasure": services.erasure_pending_reasons(member),
+            # The reference members write on a transfer for a pending renewal (PaymentInstructions.transfer_reference).
+            "transfer_prefix": PaymentInstructions.current().transfer_reference_prefix,
         }, status=status)
 
 

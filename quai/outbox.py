@@ -58,6 +58,7 @@ def outbox_enqueue(
     user=None,
     language: str | None = None,
     attachments: list[dict] | None = None,
+    reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
     """Write the message `key` (rendered from templates/emails/<template>*) once; deliver after commit.
 
@@ -76,6 +77,7 @@ def outbox_enqueue(
         body_html=body_html,
         user=user,
         attachments=attachments,
+        reply_to=reply_to,
     )
 
 
@@ -88,6 +90,7 @@ def outbox_enqueue_rendered(
     body_html: str = "",
     user=None,
     attachments: list[dict] | None = None,
+    reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
@@ -99,6 +102,7 @@ def outbox_enqueue_rendered(
                 "body_text": body_text,
                 "body_html": body_html,
                 "attachments": attachments or [],
+                "reply_to": reply_to,
             },
         )
     if created:
@@ -136,6 +140,7 @@ def outbox_deliver(message_id: int, *, now=None) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         headers={"X-Quai-Message-Key": message.key},
+        reply_to=[message.reply_to] if message.reply_to else None,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

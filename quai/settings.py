@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "quai.middleware.RequestLogMiddleware",
+    # Outermost but one: a database that went away under any view or middleware answers 503.
+    "quai.handlers.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -327,7 +329,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "quai.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["quai.api.FilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Writes are JSON only: a view that receives a file declares MultiPartParser itself. Several
+    # parsers make the schema offer several identical request bodies, and generated clients then
+    # send each field twice.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "quai.schema.AutoSchema",  # documents the error envelope on every operation
     "EXCEPTION_HANDLER": "quai.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "quai.throttling.AnonRateThrottle",  # DRF's, counting per fixed window (one cache round trip)
@@ -342,7 +348,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quai API",
     "DESCRIPTION": "REST API of Quai, the platform of a tiers-lieu. Authenticate with a session or "
-    "with `Authorization: Token <key>`. Errors: `{\"detail\": ..., \"errors\": {field: [...]}}`.",
+    "with `Authorization: Token <key>`. Requests send JSON (multipart only where a file is uploaded). "
+    "Errors: `{\"detail\": ..., \"code\": ..., \"errors\": {field: [...]}}` (the `Error` component).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
