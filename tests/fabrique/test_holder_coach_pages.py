@@ -44,7 +44,7 @@ def test_six_present_of_six_held_is_100_percent_whatever_is_planned_after(enrolm
     assert selectors.fab4_attendance(cohort=enrolment.cohort)[0]["expected"] == 6
     client.force_login(member)
     html = client.get(reverse("fabrique:home")).content.decode()
-    assert "Assiduité 100 % (au moins 75 %) : 6 / 6 séances tenues" in html
+    assert "Assiduité 100\u00a0% (au moins 75\u00a0%)\u00a0: 6\u00a0/\u00a06 séances tenues" in html
 
 
 def test_a_held_session_missed_counts_and_a_future_one_does_not(enrolment, coach):
@@ -66,7 +66,7 @@ def test_no_session_held_yet_is_zero_of_zero(enrolment, client, member):
     progress = selectors.progress_for(enrolment)
     assert (progress["held"], progress["planned"], progress["attendance_rate"]) == (0, 3, 0)
     client.force_login(member)
-    assert "0 / 0 séances tenues" in client.get(reverse("fabrique:home")).content.decode()
+    assert "0\u00a0/\u00a00 séances tenues" in client.get(reverse("fabrique:home")).content.decode()
 
 
 # --- 2. next deadline --------------------------------------------------------------------------
