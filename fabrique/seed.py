@@ -102,6 +102,8 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
                 decision = "changes_requested"
             elif (finished or deliverable.due_on < today - datetime.timedelta(days=10)) and rng.random() < 0.9:
                 decision = "validated"
+            elif finished:
+                decision = "changes_requested"  # the programme ended without it: nothing left waiting for years
             else:
                 decision = None  # waiting for the coach
             pending_reviews.append((len(submissions) - 1, decision))

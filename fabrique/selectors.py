@@ -1,4 +1,4 @@
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -43,6 +43,20 @@ def session_get_for_coach(user, pk: int) -> Session:
     return get_object_or_404(sessions, pk=pk)
 
 
+def session_get_for_user(user, pk: int) -> Session:
+    """A session its holder(s) may see (their cohort's collective sessions, their own one-to-ones),
+    their coach, or staff."""
+    if not user.is_authenticated:
+        return get_object_or_404(Session.objects.none(), pk=pk)
+    sessions = Session.objects.select_related("cohort", "enrolment")
+    if not user.is_staff:
+        visible = Enrolment.objects.visible_to(user)
+        sessions = sessions.filter(
+            Q(kind=Session.Kind.COLLECTIVE, cohort__enrolments__in=visible) | Q(enrolment__in=visible)
+        ).distinct()
+    return get_object_or_404(sessions, pk=pk)
+
+
 def session_enrolments(session: Session) -> list[Enrolment]:
     """Who is expected at a session: the cohort (collective) or the one holder (one-to-one)."""
     if session.kind == Session.Kind.ONE_TO_ONE:
@@ -52,12 +66,24 @@ def session_enrolments(session: Session) -> list[Enrolment]:
 
 # --- Progress towards graduation ----------------------------------------------------------------
 
-def _progress(enrolment, deliverables, collective_total: int, present: int, excused: int) -> dict:
+def session_is_held(session: Session, *, now, attended: bool) -> bool:
+    """THE rule for attendance: a collective session counts once it has started, or once the coach
+    has taken this holder's attendance for it. Sessions still to come never lower the rate
+    (6 present of 6 held is 100 %, whatever is planned after)."""
+    return session.starts_at <= now or attended
+
+
+def held_sessions_q(enrolment_ref, now) -> Q:
+    """The same rule as `session_is_held`, as a filter on Session (for counts in SQL)."""
+    return Q(starts_at__lte=now) | Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"), enrolment_id=enrolment_ref)))
+
+
+def _progress(enrolment, deliverables, held: int, present: int, excused: int, planned: int | None = None) -> dict:
     required = [d for d in deliverables if d.required_for_graduation]
     validated = [d for d in required if d.status == Deliverable.Status.VALIDATED]
     threshold = enrolment.cohort.attendance_threshold
-    rate = round(100 * present / collective_total) if collective_total else 0
-    attendance_ok = collective_total > 0 and present * 100 >= threshold * collective_total
+    rate = round(100 * present / held) if held else 0
+    attendance_ok = held > 0 and present * 100 >= threshold * held
     deliverables_ok = bool(required) and len(validated) == len(required)
     steps_total = len(required) + 1
     steps_done = len(validated) + (1 if attendance_ok else 0)
@@ -65,7 +91,8 @@ def _progress(enrolment, deliverables, collective_total: int, present: int, excu
         "required": required,
         "validated_count": len(validated),
         "required_count": len(required),
-        "collective_total": collective_total,
+        "held": held,
+        "planned": held if planned is None else planned,
         "present": present,
         "excused": excused,
         "attendance_rate": rate,
@@ -80,12 +107,13 @@ def _progress(enrolment, deliverables, collective_total: int, present: int, excu
 
 def progress_for(enrolment: Enrolment) -> dict:
     deliverables = list(enrolment.deliverables.all())
-    total = Session.objects.filter(cohort_id=enrolment.cohort_id, kind=Session.Kind.COLLECTIVE).count()
+    collective = Session.objects.filter(cohort_id=enrolment.cohort_id, kind=Session.Kind.COLLECTIVE)
+    held = collective.filter(held_sessions_q(enrolment.pk, timezone.now())).count()
     counts = Attendance.objects.filter(enrolment=enrolment, session__kind=Session.Kind.COLLECTIVE).aggregate(
         present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
         excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
     )
-    return _progress(enrolment, deliverables, total, counts["present"], counts["excused"])
+    return _progress(enrolment, deliverables, held, counts["present"], counts["excused"], planned=collective.count())
 
 
 def enrolments_with_progress(queryset) -> list[Enrolment]:
@@ -97,18 +125,28 @@ def enrolments_with_progress(queryset) -> list[Enrolment]:
 
     # Correlated counts (not joins): the sessions × attendances product never materialises.
     sessions = Session.objects.filter(cohort_id=OuterRef("cohort_id"), kind=Session.Kind.COLLECTIVE)
+    held = sessions.filter(held_sessions_q(OuterRef(OuterRef("pk")), timezone.now()))
     attended = Attendance.objects.filter(enrolment_id=OuterRef("pk"), session__kind=Session.Kind.COLLECTIVE)
     enrolments = list(
         queryset.select_related("cohort", "holder", "coach").annotate(
-            collective_total=count_of(sessions),
+            planned_total=count_of(sessions),
+            held_total=count_of(held),
             present=count_of(attended.filter(status=Attendance.Status.PRESENT)),
             excused=count_of(attended.filter(status=Attendance.Status.EXCUSED)),
         ).prefetch_related("deliverables")
     )
     for enrolment in enrolments:
-        enrolment.progress = _progress(enrolment, list(enrolment.deliverables.all()), enrolment.collective_total,
-                                       enrolment.present, enrolment.excused)
+        enrolment.progress = _progress(enrolment, list(enrolment.deliverables.all()), enrolment.held_total,
+                                       enrolment.present, enrolment.excused, planned=enrolment.planned_total)
     return enrolments
+
+
+def deliverable_due_next(deliverables):
+    """The next deadline: the earliest deliverable still to be handed in (to do, or changes requested).
+    One waiting for the coach's review is not the holder's next deadline."""
+    open_statuses = {Deliverable.Status.TODO, Deliverable.Status.CHANGES_REQUESTED}
+    pending = sorted((d for d in deliverables if d.status in open_statuses), key=lambda d: (d.due_on, d.pk))
+    return pending[0] if pending else None
 
 
 def holder_dashboard(enrolment: Enrolment) -> dict:
@@ -126,7 +164,8 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
     collective = [s for s in sessions if s.kind == Session.Kind.COLLECTIVE]
     present = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "present")
     excused = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "excused")
-    progress = _progress(enrolment, deliverables, len(collective), present, excused)
+    held = sum(1 for s in collective if session_is_held(s, now=now, attended=s.pk in attendance))
+    progress = _progress(enrolment, deliverables, held, present, excused, planned=len(collective))
     for session in sessions:
         session.my_attendance = attendance.get(session.pk)
     timeline = sorted(
@@ -140,14 +179,14 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
             review = getattr(s, "review", None)
             if review and (latest_feedback is None or review.reviewed_at > latest_feedback[1].reviewed_at):
                 latest_feedback = (d, review)
-    due_next = [d for d in deliverables if d.status != Deliverable.Status.VALIDATED]
+    due_next = deliverable_due_next(deliverables)
     return {
         "enrolment": enrolment,
         "deliverables": deliverables,
         "sessions": sessions,
         "next_sessions": [s for s in sessions if s.ends_at >= now][:3],
         "timeline": timeline,
-        "due_next": due_next[0] if due_next else None,
+        "due_next": due_next,
         "latest_feedback": latest_feedback,
         "progress": progress,
     }
@@ -159,6 +198,24 @@ def coach_queue(user):
     if not user.is_staff:
         submissions = submissions.filter(deliverable__enrolment__coach=user)
     return submissions.select_related("deliverable__enrolment__holder").order_by("submitted_at")
+
+
+def coach_queue_by_due_date(user, *, today=None) -> list[dict]:
+    """The queue grouped by the deliverables' due date, earliest first; a group whose date has
+    passed is flagged overdue. Within a day, oldest submission first."""
+    today = today or timezone.localdate()
+    groups: dict = {}
+    for submission in coach_queue(user):
+        groups.setdefault(submission.deliverable.due_on, []).append(submission)
+    return [{"due_on": due_on, "overdue": due_on < today, "submissions": groups[due_on]} for due_on in sorted(groups)]
+
+
+def coach_queue_next(user, *, exclude_deliverable=None):
+    """The submission a coach should review next (earliest due date, then oldest), or None."""
+    queue = coach_queue(user).order_by("deliverable__due_on", "submitted_at")
+    if exclude_deliverable is not None:
+        queue = queue.exclude(deliverable=exclude_deliverable)
+    return queue.select_related("deliverable__enrolment__holder").first()
 
 
 def coached_enrolments(user):
@@ -189,7 +246,7 @@ def fab4_attendance(*, cohort: Cohort) -> list[dict]:
     """FAB-4: present ÷ expected collective sessions per holder (excused shown apart)."""
     return [
         {"enrolment": e, "present": e.progress["present"], "excused": e.progress["excused"],
-         "expected": e.progress["collective_total"], "rate": e.progress["attendance_rate"]}
+         "expected": e.progress["held"], "rate": e.progress["attendance_rate"]}
         for e in enrolments_with_progress(Enrolment.objects.filter(cohort=cohort))
     ]
 

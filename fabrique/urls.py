@@ -13,6 +13,7 @@ urlpatterns = [
     path("fabrique/deliverables/<int:pk>/", views.DeliverableView.as_view(), name="deliverable"),
     path("fabrique/submissions/<int:pk>/review/", views.ReviewView.as_view(), name="review"),
     path("fabrique/submissions/<int:pk>/file/", views.SubmissionFileView.as_view(), name="submission_file"),
+    path("fabrique/sessions/<int:pk>/session.ics", views.SessionIcsView.as_view(), name="session_ics"),
     path("fabrique/sessions/<int:pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("staff/fabrique/", views.StaffCohortListView.as_view(), name="staff_cohorts"),
     path("staff/fabrique/cohorts/<int:pk>/", views.StaffCohortView.as_view(), name="staff_cohort"),

@@ -5,13 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from fabrique import selectors, services
 from fabrique.forms import ApplicationForm, CohortForm, ModuleFormSet, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
+from fabrique.ical import session_ics
 from fabrique.models import Application, Attendance, Cohort, Enrolment, Session
 from quai.errors import DomainError, NotAllowedError
+from quai.ical import calendar_response
 from quai.inputs import clean_text, parse_int
 from quai.permissions import StaffRequiredMixin
 
@@ -64,9 +67,11 @@ class DeliverableView(LoginRequiredMixin, View):
             "submissions": submissions,
             "can_submit": is_holder and deliverable.status != "validated",
             "form": form or SubmissionForm(),
+            "can_coach": can_coach,
             "can_review": can_coach and latest is not None and not hasattr(latest, "review"),
             "latest": latest,
             "review_form": review_form or ReviewForm(),
+            "next_in_queue": selectors.coach_queue_next(request.user, exclude_deliverable=deliverable) if can_coach else None,
         }, status=status)
 
     def post(self, request, pk):
@@ -124,9 +129,18 @@ class SubmissionFileView(LoginRequiredMixin, View):
         return response
 
 
+class SessionIcsView(LoginRequiredMixin, View):
+    """One session as a `.ics` file, to add it to a calendar."""
+
+    def get(self, request, pk):
+        session = selectors.session_get_for_user(request.user, pk)
+        body = session_ics(session, dtstamp=timezone.now())
+        return calendar_response(body, filename=f"fabrique-session-{session.pk}.ics")
+
+
 class CoachDashboardView(LoginRequiredMixin, View):
     def get(self, request):
-        queue = list(selectors.coach_queue(request.user))
+        queue = selectors.coach_queue_by_due_date(request.user)
         enrolments = selectors.enrolments_with_progress(selectors.coached_enrolments(request.user))
         if not enrolments and not request.user.is_staff:
             raise Http404

@@ -64,6 +64,9 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     coach_page.get_by_role("button", name="Enregistrer la relecture").click()
     coach_page.wait_for_load_state("networkidle")
     assert coach_page.locator("#deliverable-status").inner_text() == "Validé"
+    # nothing else waits: said so, with the way back (no dead end after a review)
+    assert coach_page.get_by_text("Votre file de relecture est vide.").is_visible()
+    assert coach_page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
 
     # Attendance taken on the phone.
     session = enrolment.cohort.sessions.first()

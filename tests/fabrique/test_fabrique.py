@@ -141,17 +141,18 @@ def _validate(enrolment, kind, holder, coach, on=None):
 
 def test_graduation_exactly_when_the_rules_are_met(enrolment, member, coach):
     sessions = make_sessions(enrolment.cohort, n=4)
-    # 2 of 4 present (50 %) and one deliverable: not yet
+    # two sessions started, a third with attendance taken (held), a fourth still to come
     services.attendance_record(session=sessions[0], by=coach, statuses={enrolment.pk: "present"})
     services.attendance_record(session=sessions[1], by=coach, statuses={enrolment.pk: "present"})
     services.attendance_record(session=sessions[2], by=coach, statuses={enrolment.pk: "excused"})
     _validate(enrolment, "value_proposition", member, coach, on=datetime.date(2026, 2, 20))
     _validate(enrolment, "business_plan", member, coach, on=datetime.date(2026, 6, 10))
     enrolment.refresh_from_db()
-    assert enrolment.graduated_at is None  # both validated, attendance 50 % < 75 %
+    assert enrolment.graduated_at is None  # both validated, attendance 2 of 3 held = 67 % < 75 %
     progress = selectors.progress_for(enrolment)
-    assert progress["attendance_rate"] == 50 and progress["excused"] == 1 and not progress["eligible"]
-    # 3 of 4 = 75 %: the rules are met now; the date is the last required validation (FAB-2)
+    assert (progress["attendance_rate"], progress["held"], progress["planned"]) == (67, 3, 4)
+    assert progress["excused"] == 1 and not progress["eligible"]
+    # 3 of 4 held = 75 %: the rules are met now; the date is the last required validation (FAB-2)
     services.attendance_record(session=sessions[3], by=coach, statuses={enrolment.pk: "present"})
     enrolment.refresh_from_db()
     assert enrolment.graduated_at == datetime.date(2026, 6, 10)

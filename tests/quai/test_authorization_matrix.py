@@ -255,6 +255,8 @@ ROUTES: dict[str, Row] = {
     ),
     "fabrique:submission_file": Row(cells(LOGIN, 404, holder_h1=200, coach=200, staff=200), {"pk": "submission_h1"}),
     "fabrique:attendance": Row(cells(LOGIN, 404, coach=200, staff=200), {"pk": "session"}),
+    # a collective session: both holders of the cohort may add it to their calendar
+    "fabrique:session_ics": Row(cells(LOGIN, 404, holder_h1=200, holder_h2=200, coach=200, staff=200), {"pk": "session"}),
     "fabrique:staff_cohorts": Row(STAFF_PAGE),
     "fabrique:staff_cohort": Row(STAFF_PAGE, {"pk": "cohort"}),
     "fabrique:staff_curriculum": Row(STAFF_PAGE, {"pk": "cohort"}),
