@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from benchmarks.http import gunicorn, measure
 from coworking.models import Booking, Resource, Site
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 
 FACTOR = int(os.environ.get("QUAI_BENCH_COWORKING_FACTOR", "20"))
 SCALE = int(os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1"))

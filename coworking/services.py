@@ -11,21 +11,20 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coworking.layout import layout_changed
 from coworking.models import Booking, Closure, OpeningHours, Resource, Site, Subscription
+from coworking.time import PARIS, desk_slots, local_dt
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue
 
-PARIS = ZoneInfo(settings.TIME_ZONE)
 HALF_DAY = Decimal("0.5")
 FULL_DAY = Decimal("1")
 
@@ -44,23 +43,8 @@ def site_ensure_default() -> tuple[Site, bool]:
             OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
             for day in range(5)
         )
-        from coworking.selectors import layout_generation
-
-        layout_generation.bump()  # bulk_create sends no signal
+        layout_changed()  # bulk_create sends no signal
     return site, created
-
-
-def local_dt(day: datetime.date, at: datetime.time) -> datetime.datetime:
-    """An aware datetime for a local wall-clock time in Europe/Paris (DST-safe through zoneinfo)."""
-    return datetime.datetime.combine(day, at, tzinfo=PARIS)
-
-
-def desk_slots(site: Site, day: datetime.date) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-    return {
-        "am": (local_dt(day, site.desk_am_start), local_dt(day, site.desk_split)),
-        "pm": (local_dt(day, site.desk_split), local_dt(day, site.desk_pm_end)),
-        "day": (local_dt(day, site.desk_am_start), local_dt(day, site.desk_pm_end)),
-    }
 
 
 def desk_cost(site: Site, starts_at, ends_at) -> Decimal:

@@ -14,7 +14,7 @@ from coworking import selectors, services
 from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
 from coworking.models import Booking, CalendarFeed, Site
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, desk_slots, local_dt
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
 
@@ -27,7 +27,7 @@ def _parse_day(value) -> datetime.date:
 
 
 def _layout(request) -> selectors.SiteLayout:
-    """The site asked for (?site=slug) or the default one, from the cached layout; 404 if none is active."""
+    """The site asked for (?site=slug) or the default one, with its layout; 404 if none is active."""
     slug = request.GET.get("site") or request.POST.get("site")
     layout = selectors.site_layout(slug=slug) if slug else selectors.site_layout()
     if layout is None:
@@ -56,7 +56,7 @@ class GridView(LoginRequiredMixin, View):
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(timezone.now(), PARIS),
-            "plan": selectors.member_plan(request.user, day),
+            "subscription": selectors.subscription_current(request.user, day),
         }
         template = "coworking/_grid.html" if request.htmx else self.template_name
         return render(request, template, context, status=status)
@@ -103,7 +103,7 @@ class MyBookingsView(LoginRequiredMixin, View):
                 # Twenty at a time: a resident books every day, the list must not grow with them.
                 "page": Paginator(selectors.bookings_for_member(request.user), 20).get_page(request.GET.get("page")),
                 "today": today,
-                "plan": selectors.member_plan(request.user, today),
+                "subscription": selectors.subscription_current(request.user, today),
                 "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,
             },
         )
@@ -144,7 +144,7 @@ class BookingMoveView(LoginRequiredMixin, View):
             return self.get(request, pk, form=form, status=400)
         data = form.cleaned_data
         if booking.resource.kind == "desk":
-            starts_at, ends_at = services.desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
+            starts_at, ends_at = desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
         else:
             if not data.get("start_time") or not data.get("end_time"):
                 form.add_error("start_time", _("Give the new times."))

@@ -54,8 +54,7 @@ def _seed(*, scale, rng, stdout):
 
 
 register_member_link(
-    NavLink(label=_("My projects"), url_name="incubator:my_projects", order=40, visible_if=_my_projects,
-            refresh_on=("incubator.Project",))
+    NavLink(label=_("My projects"), url_name="incubator:my_projects", order=40, visible_if=_my_projects)
 )
 register_staff_section(NavLink(label=_("Incubator"), url_name="incubator:staff_projects", order=40))
 register_person_data(

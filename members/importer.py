@@ -22,7 +22,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.backends import users_generation
 from members.models import Membership, MembershipType, Profile, User, normalize_email_address, search_text
 from quai.errors import DomainError
 from quai.exports import FORMULA_PREFIXES
@@ -208,7 +207,6 @@ def import_apply(data: bytes, *, by) -> dict[str, int]:
                                               amount_paid=amount, payment_method=method, paid_on=paid_on, payment_reference="import"))
                 member_years.add((user.pk, paid_on.year))
         User.objects.bulk_update(users.values(), ["first_name", "last_name"], batch_size=2000)
-        users_generation.bump()  # bulk_update sends no signal: logged-in users are re-read
         Profile.objects.bulk_create(new_profiles, batch_size=2000)
         Profile.objects.bulk_update(changed_profiles, ["phone", "commune", "organisation", "search"], batch_size=2000)
         Membership.objects.bulk_create(memberships, batch_size=2000)

@@ -24,7 +24,10 @@ urlpatterns = [
 ]
 
 if settings.QUAI_BENCH_ENDPOINTS:
-    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+    urlpatterns += [
+        path("bench/floor/", views.bench_floor, name="bench_floor"),
+        path("bench/page-floor/", views.bench_page_floor, name="bench_page_floor"),
+    ]
 
 admin.site.site_header = settings.QUAI_SITE_NAME
 admin.site.site_title = "Quai"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coworking import services
 from coworking.models import Booking, Closure
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 from quai.errors import ConflictError, DomainError
 from tests.coworking.factories import ResourceFactory, SubscriptionFactory, ten_day_pass
 from tests.factories import UserFactory
