@@ -24,7 +24,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(workers: int = 2):
-    """Serve the test database (the one pytest-django created) with gunicorn on a free port."""
+    """Serve the test database (the one pytest-django created) with gunicorn on a free port;
+    yields its URL (the master's pid is `gunicorn.pid` meanwhile)."""
     port = _free_port()
     db = connection.settings_dict
     env = dict(os.environ)
@@ -42,6 +43,7 @@ def gunicorn(workers: int = 2):
         cwd=BASE, env=env,
     )
     url = f"http://127.0.0.1:{port}"
+    gunicorn.pid = proc.pid
     try:
         for _ in range(200):
             try:
@@ -82,3 +84,16 @@ def measure(request_factory, *, total: int = 400, concurrency: int = 8) -> tuple
 
 def median(values):
     return statistics.median(values)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []

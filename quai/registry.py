@@ -51,6 +51,8 @@ class Seeder:
     name: str
     func: Callable[..., None]  # func(*, scale: int, rng: random.Random, stdout) -> None
     order: int = 100
+    # What to tell the person who ran seed_demo afterwards (e.g. the demo logins): report(stdout).
+    report: Callable[[Any], None] | None = None
 
 
 @dataclass

@@ -2,16 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from quai import outbox
-
-
-@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
-def deliver_outbox_message(self, message_id: int) -> bool:
-    """Deliver one outbox row. Safe to run twice: only the worker that claims the row sends it."""
-    try:
-        return outbox.outbox_deliver(message_id)
-    except Exception as exc:
-        # The row already holds the back-off time; retrying earlier would find it not due.
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2 ** (self.request.retries + 1)) + 1)
+from quai.outbox import deliver_outbox_message  # noqa: F401  (defined beside the outbox it delivers)
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
