@@ -91,7 +91,7 @@ def _parse_date(value: str):
 
 def import_plan(data: bytes) -> Plan:
     """Read the file and say what would happen, line by line. Writes nothing."""
-    limit = getattr(settings, "QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    limit = settings.QUAI_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise DomainError(_("The file is too large (%(size)s MB at most).") % {"size": limit // (1024 * 1024)}, field="file")
     if not data.strip():

@@ -204,7 +204,7 @@ def member_erase(*, user: User, by) -> User:
 
 def members_flag_inactive(*, months: int | None = None, today=None) -> int:
     """Flag for review members with no membership and no login for `months` (GDPR: keep no more than needed)."""
-    months = months or getattr(settings, "QUAI_INACTIVE_AFTER_MONTHS", 36)
+    months = months or settings.QUAI_INACTIVE_AFTER_MONTHS
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=30 * months)
     candidates = User.objects.filter(is_staff=False, is_active=True, date_joined__date__lt=cutoff).exclude(
