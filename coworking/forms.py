@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coworking.models import Resource
+from quai.widgets import DateInput
 
 
 class BookSlotForm(forms.Form):
@@ -28,7 +29,7 @@ class RecurringForm(forms.Form):
     resource = forms.ModelChoiceField(
         queryset=Resource.objects.filter(is_active=True, kind__in=["room", "booth"]), label=_("Room")
     )
-    date = forms.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("First date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     weeks = forms.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
@@ -41,8 +42,8 @@ class RecurringForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -57,7 +58,7 @@ class PeriodForm(forms.Form):
 class MoveForm(forms.Form):
     SLOTS = [("am", _("Morning")), ("pm", _("Afternoon")), ("day", _("Full day"))]
 
-    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("New date"), widget=DateInput())
     slot = forms.ChoiceField(label=_("Slot (desks)"), choices=SLOTS, required=False)
     start_time = forms.TimeField(label=_("From (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, MediationSession
+from quai.widgets import DateInput
 
 
 class GuestRegistrationForm(forms.Form):
@@ -31,7 +32,7 @@ class MediationSessionForm(forms.ModelForm):
         model = MediationSession
         fields = ["date", "duration_min", "kind", "participants", "place", "commune", "themes", "equipment", "autonomy",
                   "age_band", "gender", "social_status", "first_time", "workshop_title", "event", "notes"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class FeedbackForm(forms.Form):

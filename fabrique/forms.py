@@ -2,10 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.models import Application, Attendance, Cohort, Module, Outcome, Review
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from quai.widgets import DateInput, DateTimeInput
 
 
 class SubmissionForm(forms.Form):
@@ -42,13 +39,6 @@ class OutcomeForm(forms.ModelForm):
 
 
 ATTENDANCE_CHOICES = Attendance.Status.choices
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class SessionForm(forms.Form):

@@ -3,10 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incubator.models import KpiReport, MentoringSession
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from quai.widgets import DateInput
 
 
 class KpiReportForm(forms.ModelForm):

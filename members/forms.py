@@ -2,6 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from quai.widgets import DateInput
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): the name comes before the e-mail."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+
+    def signup(self, request, user) -> None:
+        # allauth's adapter already copied first_name/last_name onto the user (save_user).
+        pass
 
 
 class ApiTokenCreateForm(forms.Form):
@@ -52,8 +64,8 @@ class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search (name, e-mail, organisation)"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS, required=False)
     type = forms.IntegerField(label=_("Membership type"), required=False, widget=forms.HiddenInput)
-    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    joined_to = forms.DateField(label=_("Joined until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=DateInput())
+    joined_to = forms.DateField(label=_("Joined until"), required=False, widget=DateInput())
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER, required=False)
 
 

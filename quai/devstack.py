@@ -130,6 +130,9 @@ def _has_users(env: dict) -> bool:
 def cmd_run(args: list[str]) -> int:
     env = prepare_environment()
     port = env.get("PORT", "8000")
+    # Links in e-mails point at the address this server really answers on, unless told otherwise.
+    env.setdefault("QUAI_SITE_URL", f"http://127.0.0.1:{port}")
+    os.environ["QUAI_SITE_URL"] = env["QUAI_SITE_URL"]
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "ensure_default_site")
     if _has_users(env):

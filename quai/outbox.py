@@ -32,11 +32,16 @@ STALE_AFTER = timedelta(minutes=10)
 SWEEP_BATCH = 200
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template (an e-mail subject or text part) without HTML escaping."""
+    return render_to_string(template_name, context, using="text")
+
+
 def _render(template: str, context: dict, language: str | None) -> tuple[str, str, str]:
     context = {"site_name": settings.QUAI_SITE_NAME, "site_url": settings.QUAI_SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body_text = render_to_string(f"emails/{template}.txt", context)
+        subject = render_text(f"emails/{template}_subject.txt", context)
+        body_text = render_text(f"emails/{template}.txt", context)
         try:
             body_html = render_to_string(f"emails/{template}.html", context)
         except TemplateDoesNotExist:

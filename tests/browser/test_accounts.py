@@ -16,11 +16,14 @@ def test_sign_up_verify_log_in_switch_language_log_out(phone_page):
     assert page.locator("html").get_attribute("lang") == "fr"
     assert_accessible(page)
     page.get_by_label("Courriel").fill("Nouvelle.Adherente@example.org")
+    page.get_by_label("Prénom").fill("Léa")
+    page.locator("#id_last_name").fill("N'Diaye")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/confirm-email/")
-    assert User.objects.filter(email="nouvelle.adherente@example.org").exists()
+    user = User.objects.get(email="nouvelle.adherente@example.org")
+    assert (user.first_name, user.last_name) == ("Léa", "N'Diaye")
 
     # The verification link arrives through the outbox.
     link = outbox_link("nouvelle.adherente@example.org", r"https?://\S+/accounts/confirm-email/\S+")
@@ -61,6 +64,12 @@ def test_sign_up_errors_are_shown_next_to_fields_and_nothing_is_created(page):
     email_input = page.get_by_label("Courriel")
     assert email_input.get_attribute("aria-invalid") == "true"
     assert "Saisissez une adresse e-mail valide" in page.locator("main").inner_text()
+    # The summary at the top of the form has the focus and links to each field in error.
+    summary = page.locator(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert summary.get_by_role("link", name="Courriel — Saisissez une adresse e-mail valide.").get_attribute("href") == "#id_email"
+    summary.get_by_role("link", name="Prénom — Ce champ est obligatoire.").click()
+    assert page.evaluate("document.activeElement.id") == "id_first_name"
     assert User.objects.count() == 0
     assert_accessible(page)
 

@@ -45,7 +45,7 @@ def test_signup_sends_verification_email_through_the_outbox(client, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/accounts/signup/",
-            {"email": "New@Example.org", "password1": "a-strong-passphrase", "password2": "a-strong-passphrase"},
+            {"email": "New@Example.org", "first_name": "Noé", "last_name": "Vidal", "password1": "a-strong-passphrase", "password2": "a-strong-passphrase"},
         )
     assert response.status_code == 302
     user = User.objects.get()
@@ -103,3 +103,24 @@ def test_token_name_is_required(client, member):
     assert response.status_code == 200
     assert "Ce champ est obligatoire" in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+def test_sign_up_asks_first_and_last_name(client, django_capture_on_commit_callbacks):
+    from members.models import User
+
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'name="first_name"' in page and 'name="last_name"' in page
+    data = {"email": "nina@example.org", "password1": "une-phrase-solide-42", "password2": "une-phrase-solide-42"}
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 200
+    assert not User.objects.filter(email="nina@example.org").exists()
+    response = client.post("/accounts/signup/", {**data, "first_name": "Nina", "last_name": "Ferrand"})
+    assert response.status_code == 302
+    user = User.objects.get(email="nina@example.org")
+    assert (user.first_name, user.last_name) == ("Nina", "Ferrand")
+
+
+def test_form_errors_are_summarised_with_links_to_the_fields(client):
+    page = client.post("/accounts/signup/", {"email": "pas-une-adresse"}).content.decode()
+    assert 'class="error-summary"' in page
+    assert 'href="#id_email"' in page and 'href="#id_first_name"' in page and 'href="#id_password1"' in page
