@@ -3,9 +3,23 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+# "Seats taken": confirmed registrations, walk-ins left out (people at the door, not seats sold:
+# they never push anyone to the waiting list). The one statement of the rule: the services recount
+# with RegistrationQuerySet.seats_taken() under the event lock, pages and the API annotate with
+# EventQuerySet.with_seats_taken().
+def _seats_taken_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": "confirmed", f"{prefix}walk_in": False})
+
+
+class EventQuerySet(models.QuerySet):
+    def with_seats_taken(self):
+        """Each event with `seats_taken` (one aggregate in the same query)."""
+        return self.annotate(seats_taken=Count("registrations", filter=_seats_taken_q("registrations__")))
 
 
 class Event(models.Model):
@@ -48,6 +62,8 @@ class Event(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -81,6 +97,12 @@ class Event(models.Model):
         )
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def seats_taken(self):
+        """The registrations that hold a seat (see _seats_taken_q)."""
+        return self.filter(_seats_taken_q())
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -103,6 +125,8 @@ class Registration(models.Model):
     cancel_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")

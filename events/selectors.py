@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -25,9 +25,7 @@ def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
         events_visible_to(user)
         .filter(ends_at__gte=now)
         .select_related("site")
-        .annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed", registrations__walk_in=False)),
-        )
+        .with_seats_taken()
         .order_by("starts_at")
     )
     if kind:
@@ -44,7 +42,8 @@ def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
 
 
 def event_get_for_user(user, pk: int) -> Event:
-    return get_object_or_404(events_visible_to(user).select_related("site", "room"), pk=pk)
+    """An event the user may see, with `seats_taken`; anything else is a 404."""
+    return get_object_or_404(events_visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
 
 
 def registration_get_for_user(user, pk: int) -> Registration:

@@ -40,7 +40,7 @@ class EventDetailView(View):
                 "event": event,
                 "description_html": render_markdown(event.description),
                 "mine": mine,
-                "seats_left": max(0, event.capacity - event.registrations.filter(status="confirmed", walk_in=False).count()),
+                "seats_left": max(0, event.capacity - event.seats_taken),
                 "guest_form": guest_form or GuestRegistrationForm(),
             },
             status=status,
