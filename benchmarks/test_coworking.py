@@ -146,3 +146,15 @@ def test_my_bookings_grown_volume(benchmark, demo, grown):
     client = _grid_client()
     response = benchmark(client.get, "/coworking/bookings/")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_grid_0_layout_cache_pays(demo, paired_with_floor, monkeypatch):
+    """Does the site layout's cache pay at page level? The desk grid with it, then without it."""
+    from coworking import layout, selectors
+
+    client = _grid_client()
+    url = _pages(demo)["desks"]
+    paired_with_floor("grid desks, layout cached", client, url)
+    monkeypatch.setattr(selectors, "site_layout", lambda *, pk=None, slug=None: layout._load(pk=pk, slug=slug))
+    paired_with_floor("grid desks, layout read from PostgreSQL", client, url)
