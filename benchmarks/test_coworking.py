@@ -7,7 +7,7 @@ the site's layout from the cache). The module seeds the demo (la Ruche, ≈ 12 0
 
 - by default, it multiplies la Ruche's history by QUAI_BENCH_COWORKING_FACTOR (default 20,
   ≈ 240 000 bookings) with one INSERT … SELECT (a few seconds);
-- with QUAI_BENCH_COWORKING_SCALE=100 it runs the demo seeder at scale 100 instead, as
+- with QUAI_BENCH_SCALE=100 it runs the demo seeder at scale 100 instead, as
   `seed_demo --scale 100` does (99 more sites, ≈ 1 M bookings; the whole run takes about 9 minutes here).
 
 The day measured is the next weekday (open: every slot is a real cell).
@@ -27,7 +27,7 @@ from coworking.models import Booking, Site
 from coworking.time import PARIS, local_dt
 
 FACTOR = int(os.environ.get("QUAI_BENCH_COWORKING_FACTOR", "20"))
-SCALE = int(os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1"))
+SCALE = int(os.environ.get("QUAI_BENCH_SCALE", os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1")))
 
 
 def _open_day() -> datetime.date:

@@ -112,8 +112,7 @@ class BookingListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
-        queryset = Booking.objects.select_related("resource").order_by("-span")
-        return queryset if self.request.user.is_staff else queryset.filter(member=self.request.user)
+        return Booking.objects.visible_to(self.request.user).select_related("resource").order_by("-span")
 
     @extend_schema(request=BookingInputSerializer, responses={201: BookingSerializer})
     def post(self, request):

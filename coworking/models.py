@@ -220,6 +220,10 @@ def _resource_range(resource_id):
 
 
 class BookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every booking; a member: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
     def active(self):
         return self.filter(status=Booking.Status.CONFIRMED)
 

@@ -63,10 +63,7 @@ class Grid:
 
 def booking_get_for_user(user, pk: int) -> Booking:
     """One booking the user may see: their own, or any for staff. Anything else is a 404."""
-    queryset = Booking.objects.select_related("resource__site", "member")
-    if not user.is_staff:
-        queryset = queryset.filter(member=user)
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Booking.objects.visible_to(user).select_related("resource__site", "member"), pk=pk)
 
 
 def bookings_for_member(member, *, upcoming_only: bool = True, now=None):

@@ -17,6 +17,15 @@ def _seats_taken_q(prefix: str = "") -> Q:
 
 
 class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Anonymous: published (or cancelled) public events; members: also members-only; staff: everything."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        queryset = self.filter(status__in=["published", "cancelled"])
+        if user is None or not user.is_authenticated:
+            queryset = queryset.filter(is_public=True)
+        return queryset
+
     def with_seats_taken(self):
         """Each event with `seats_taken` (one aggregate in the same query)."""
         return self.annotate(seats_taken=Count("registrations", filter=_seats_taken_q("registrations__")))
@@ -98,6 +107,10 @@ class Event(models.Model):
 
 
 class RegistrationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every registration; a member: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
     def seats_taken(self):
         """The registrations that hold a seat (see _seats_taken_q)."""
         return self.filter(_seats_taken_q())

@@ -7,22 +7,11 @@ from django.utils import timezone
 from events.models import Event, Registration
 
 
-def events_visible_to(user):
-    """Anonymous: published public events; members: also members-only; staff: everything."""
-    queryset = Event.objects.all()
-    if user is not None and user.is_authenticated and user.is_staff:
-        return queryset
-    queryset = queryset.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-    if user is None or not user.is_authenticated:
-        queryset = queryset.filter(is_public=True)
-    return queryset
-
-
 def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
     """The agenda with seat counts: one query whatever the number of events and registrations."""
     now = now or timezone.now()
     queryset = (
-        events_visible_to(user)
+        Event.objects.visible_to(user)
         .filter(ends_at__gte=now)
         .select_related("site")
         .with_seats_taken()
@@ -43,15 +32,12 @@ def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
 
 def event_get_for_user(user, pk: int) -> Event:
     """An event the user may see, with `seats_taken`; anything else is a 404."""
-    return get_object_or_404(events_visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
+    return get_object_or_404(Event.objects.visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
 
 
 def registration_get_for_user(user, pk: int) -> Registration:
     """A member's own registration, or any for staff; anything else is a 404."""
-    queryset = Registration.objects.select_related("event", "member")
-    if not user.is_staff:
-        queryset = queryset.filter(member=user)
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Registration.objects.visible_to(user).select_related("event", "member"), pk=pk)
 
 
 def door_list(event: Event, *, search: str = ""):

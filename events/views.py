@@ -114,7 +114,7 @@ def event_ics_view(request, pk):
 
 def agenda_ics_view(request):
     """Public iCal feed of published public events (no login, no secret inside)."""
-    events = selectors.events_visible_to(None).select_related("site").order_by("starts_at")
+    events = Event.objects.visible_to(None).select_related("site").order_by("starts_at")
     return HttpResponse(event_ics(events), content_type="text/calendar; charset=utf-8")
 
 

@@ -190,6 +190,10 @@ class MembershipType(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every membership; anyone else: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
     def valid_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day, paid_on__isnull=False)
 
