@@ -149,8 +149,8 @@ class BookingDetailView(generics.RetrieveAPIView):
 
     @extend_schema(responses=BookingSerializer)
     def delete(self, request, pk):
-        booking = services.booking_cancel(booking=self.get_object(), by=request.user)
-        return Response(BookingSerializer(booking).data)
+        cancelled = services.booking_cancel(booking=self.get_object(), by=request.user)
+        return Response(BookingSerializer(cancelled.booking).data)
 
 
 @extend_schema(tags=["coworking"], request=None, responses=BookingSerializer)

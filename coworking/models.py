@@ -9,7 +9,10 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeFi
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from coworking.time import PARIS
 
 
 class Site(models.Model):
@@ -323,6 +326,20 @@ class Booking(models.Model):
     @property
     def ends_at(self):
         return self.span.upper
+
+    def check_in_is_open(self, now=None) -> bool:
+        """The check-in rule: a confirmed booking is checked in on its own day (Paris time), once.
+        booking_check_in enforces it; pages show the button when it holds."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.checked_in_at is None
+            and self.starts_at.astimezone(PARIS).date() == timezone.localdate(now, PARIS)
+        )
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.check_in_is_open()
 
 
 def new_feed_token() -> str:

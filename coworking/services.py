@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -172,15 +173,24 @@ def booking_create(*, member, resource: Resource, starts_at, ends_at, now=None, 
         return _insert(booking)
 
 
-def _refund(booking: Booking) -> None:
+def _refund(booking: Booking) -> Decimal:
+    """Give the booking's credits back to its plan; the credits returned."""
     if booking.credits_used and booking.subscription_id:
         subscription = Subscription.objects.select_for_update().get(pk=booking.subscription_id)
         if subscription.credits_remaining is not None:
             subscription.credits_remaining += booking.credits_used
             subscription.save(update_fields=["credits_remaining"])
+            return booking.credits_used
+    return Decimal("0")
 
 
-def booking_cancel(*, booking: Booking, by, now=None) -> Booking:
+@dataclass(frozen=True)
+class BookingCancelled:
+    booking: Booking
+    credits_returned: Decimal  # 0 after the cut-off, or for a booking that cost no credit
+
+
+def booking_cancel(*, booking: Booking, by, now=None) -> BookingCancelled:
     """Cancel (the row stays, status cancelled). Before the cut-off, credits come back."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -191,15 +201,13 @@ def booking_cancel(*, booking: Booking, by, now=None) -> Booking:
             raise DomainError(_("A past booking cannot be cancelled."), code="past")
         cutoff = booking.starts_at - datetime.timedelta(hours=booking.resource.site.cancellation_cutoff_hours)
         refunded = now <= cutoff
-        if refunded:
-            _refund(booking)
+        credits_returned = _refund(booking) if refunded else Decimal("0")
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         booking.save(update_fields=["status", "cancelled_at"])
         if by is not None and by.pk != booking.member_id:
             audit_log(actor=by, action="coworking.booking_cancelled_by_staff", target=booking, data={"refunded": refunded})
-    booking.refunded = refunded
-    return booking
+    return BookingCancelled(booking=booking, credits_returned=credits_returned)
 
 
 def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | None = None, now=None) -> Booking:
@@ -236,9 +244,9 @@ def booking_check_in(*, booking: Booking, by, now=None) -> Booking:
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.CONFIRMED:
             raise ConflictError(_("This booking is not active."), code="not_active")
-        if timezone.localdate(now, PARIS) != booking.starts_at.astimezone(PARIS).date():
-            raise DomainError(_("You can check in only on the day of the booking."), code="not_today")
-        if booking.checked_in_at is None:
+        if booking.checked_in_at is None:  # checking in twice is harmless: the first time stays
+            if not booking.check_in_is_open(now):
+                raise DomainError(_("You can check in only on the day of the booking."), code="not_today")
             booking.checked_in_at = now
             booking.save(update_fields=["checked_in_at"])
             if by is not None and by.pk != booking.member_id:

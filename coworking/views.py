@@ -113,13 +113,13 @@ class BookingCancelView(LoginRequiredMixin, View):
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(request.user, pk)
         try:
-            booking = services.booking_cancel(booking=booking, by=request.user)
+            cancelled = services.booking_cancel(booking=booking, by=request.user)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            if booking.refunded and booking.credits_used:
+            if cancelled.credits_returned:
                 messages.success(request, _("Booking cancelled; your credit has been returned."))
-            elif booking.credits_used:
+            elif cancelled.booking.credits_used:
                 messages.success(request, _("Booking cancelled. It was after the cancellation cut-off: the credit is not returned."))
             else:
                 messages.success(request, _("Booking cancelled."))
