@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from members.models import Membership, User, search_text
+from members.models import Membership, Profile, User, search_text
 
 
 def active_member_count(on_date: datetime.date) -> int:
@@ -66,3 +66,20 @@ def directory(*, skill: str = ""):
     if skill:
         queryset = queryset.filter(profile__search__contains=search_text(skill))
     return queryset.order_by("last_name", "first_name")
+
+
+def membership_renewal_allowed(member: User, *, memberships=None) -> bool:
+    """The renewal decision: a member may ask to renew unless a request already waits for its
+    payment. Given the member's memberships already loaded, no query."""
+    if memberships is not None:
+        return not any(membership.paid_on is None for membership in memberships)
+    return not member.memberships.filter(paid_on__isnull=True).exists()
+
+
+def profile_photo_get_for_user(user: User, pk: int) -> Profile:
+    """A member's profile with a photo, if `user` may see the photo: their own, any for staff, and
+    members who opted in to the directory. Anything else (no photo either) is a 404."""
+    profiles = Profile.objects.exclude(photo="")
+    if not (user.is_staff or user.pk == pk):
+        profiles = profiles.filter(directory_consent_at__isnull=False)
+    return get_object_or_404(profiles, user_id=pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
+from members.selectors import membership_renewal_allowed
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue
@@ -58,7 +59,7 @@ def membership_record_payment(
 
 def membership_renew_request(*, member: User, type: MembershipType) -> Membership:
     """The member asks to renew from their account page; staff confirm when the payment arrives."""
-    if member.memberships.filter(paid_on__isnull=True).exists():
+    if not membership_renewal_allowed(member):
         raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
     start, end = membership_period(type, _next_start(member, timezone.localdate()))
     return Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)

@@ -43,7 +43,7 @@ class AccountView(LoginRequiredMixin, View):
                 "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
                 "renew_form": renew_form or RenewForm(),
                 "memberships": [(m, m.status_on(today)) for m in memberships],
-                "pending_renewal": any(m.paid_on is None for m in memberships),
+                "renewal_allowed": selectors.membership_renewal_allowed(user, memberships=memberships),
                 "token_form": token_form or ApiTokenCreateForm(),
                 "tokens": ApiToken.objects.filter(user=user),
                 "new_key": new_key,
@@ -129,14 +129,9 @@ class PhotoView(LoginRequiredMixin, View):
     """A member's photo: to themselves, staff, and members when they opted in to the directory."""
 
     def get(self, request, pk):
-        from django.http import FileResponse, Http404
+        from django.http import FileResponse
 
-        from members.models import Profile
-
-        profile = Profile.objects.filter(user_id=pk).exclude(photo="").first()
-        allowed = profile and (request.user.pk == pk or request.user.is_staff or profile.directory_consent_at is not None)
-        if not allowed:
-            raise Http404
+        profile = selectors.profile_photo_get_for_user(request.user, pk)
         response = FileResponse(profile.photo.open("rb"), content_type="image/*")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=300"
