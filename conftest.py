@@ -28,6 +28,27 @@ def _isolate_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_force_login_with_second_factor(monkeypatch):
+    """`client.force_login(staff)` logs staff in as after a TOTP code (tests/auth.py).
+
+    Without a second factor a staff session is a plain member (quai.second_factor); tests of
+    staff features mean a fully logged-in staff member. Tests of the missing second factor call
+    tests.auth.login_without_second_factor.
+    """
+    from django.test import Client
+
+    from tests.auth import _django_force_login, login_staff_with_second_factor
+
+    def force_login(self, user, backend=None):
+        if user.is_staff or user.is_superuser:
+            login_staff_with_second_factor(self, user)
+        else:
+            _django_force_login(self, user, backend)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def member(db):
     from tests.factories import UserFactory

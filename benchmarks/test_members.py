@@ -33,11 +33,10 @@ def many_members(django_db_setup, django_db_blocker):
 
 
 def _client(staff):
+    from tests.auth import login_staff_with_second_factor
+
     client = Client()
-    client.force_login(staff)
-    session = client.session
-    session["quai_mfa_ok"] = True  # benchmark the list, not the TOTP check
-    session.save()
+    login_staff_with_second_factor(client, staff)  # benchmark the list, not the second-factor step
     return client
 
 

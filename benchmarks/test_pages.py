@@ -40,10 +40,7 @@ def _client(email: str) -> Client:
     from members.models import User
 
     client = Client()
-    client.force_login(User.objects.get(email=email))
-    session = client.session
-    session["quai_mfa_ok"] = True  # staff: benchmark the pages, not the TOTP check
-    session.save()
+    client.force_login(User.objects.get(email=email))  # staff: as after their TOTP code (root conftest)
     return client
 
 

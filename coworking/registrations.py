@@ -97,3 +97,13 @@ register_person_data(
 )
 register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))
 
+
+
+def _register_home_panels() -> None:
+    from coworking.home import next_bookings_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="coworking.bookings", template="coworking/home_panel.html", context=next_bookings_panel, order=10))
+
+
+_register_home_panels()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 
 from coworking import selectors, services
 from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
@@ -207,6 +208,7 @@ class CalendarFeedResetView(LoginRequiredMixin, View):
         return redirect("coworking:my_bookings")
 
 
+@cache_control(private=True, no_store=True)  # personal data fetched without a session (quai.middleware)
 def ical_feed(request, token):
     """The member's private iCal feed: the secret token is the only credential."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)

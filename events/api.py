@@ -61,7 +61,7 @@ class EventDetailView(generics.RetrieveUpdateAPIView):
 
 @extend_schema(tags=["events"])
 class EventRegistrationsView(APIView):
-    """POST registers the caller (member: empty body; anonymous guest on a public event: name + e-mail).
+    """POST registers the caller (member: empty body; anonymous guest on a public event: name, e-mail and consent).
     GET lists the registrations (staff only)."""
 
     def get_permissions(self):
@@ -81,7 +81,8 @@ class EventRegistrationsView(APIView):
             data = GuestRegistrationSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             registration = services.registration_create(
-                event=event, guest_name=data.validated_data.get("name", ""), guest_email=data.validated_data.get("email", "")
+                event=event, guest_name=data.validated_data.get("name", ""), guest_email=data.validated_data.get("email", ""),
+                consent=data.validated_data["consent"],
             )
         return Response({"id": registration.pk, "status": registration.status}, status=status.HTTP_201_CREATED)
 

@@ -59,3 +59,15 @@ register_person_data(
                summary_template="events/person_summary.html", order=30)
 )
 register_seeder(Seeder(name="events.demo", func=_seed, order=30))
+
+
+def _register_home_panels() -> None:
+    from events.home import agenda_panel, my_events_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="events.mine", template="events/home_panel.html", context=my_events_panel, order=20))
+    register_home_panel(HomePanel(name="events.agenda", template="events/front_page_agenda.html", context=agenda_panel,
+                                  audience="visitor", order=10))
+
+
+_register_home_panels()

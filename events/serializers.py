@@ -38,6 +38,11 @@ class EventSerializer(serializers.ModelSerializer):
 class GuestRegistrationSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+    # Like the form: a guest agrees that we keep their name and e-mail (GDPR), or is not registered.
+    consent = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Guests: true when the person agrees that Quai keeps their name and e-mail for this event (required).",
+    )
 
 
 class RegistrationCreatedSerializer(serializers.Serializer):

@@ -87,3 +87,13 @@ register_person_data(
                summary_template="fabrique/person_summary.html", pending=_pending, order=50)
 )
 register_seeder(Seeder(name="fabrique.demo", func=_seed, order=50))
+
+
+def _register_home_panels() -> None:
+    from fabrique.home import programme_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="fabrique.programme", template="fabrique/home_panel.html", context=programme_panel, order=15))
+
+
+_register_home_panels()

@@ -6,9 +6,22 @@ from django.utils import translation
 
 from members.models import User, normalize_email_address
 from quai.outbox import outbox_enqueue_rendered
+from quai.throttling import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # The same address as the API throttles (QUAI_NUM_PROXIES decides which X-Forwarded-For
+        # entry is trusted); allauth's rate limits per "ip" count on it.
+        return client_ip(request) or super().get_client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts failed logins per IP and per "key", by default the e-mail alone: then
+        # anyone who knows an address could lock its owner out with five wrong passwords. Keyed
+        # per (IP, e-mail) instead, failures from one place never block the owner elsewhere; the
+        # per-IP limit still stops one place from trying many accounts.
+        return f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account e-mails (verification, reset, login codes) go through the outbox like all others."""
         from allauth.core import context as allauth_context

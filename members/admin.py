@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from members.models import ApiToken, User
+from members.selectors import account_change_allowed
+from members.services import require_account_change_allowed
+
+ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
@@ -18,6 +23,38 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    # Only a superuser may erase or change a staff or superuser account, or give anyone a role:
+    # a staff member sees such accounts read-only, and a forged request gets a 403 with the reason.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, *ROLE_FIELDS)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or account_change_allowed(user=obj, by=request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or account_change_allowed(user=obj, by=request.user))
+
+    def _refuse_privileged_target(self, request, object_id):
+        target = self.get_object(request, unquote(object_id)) if object_id else None
+        if target is not None:
+            require_account_change_allowed(user=target, by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._refuse_privileged_target(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._refuse_privileged_target(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def user_change_password(self, request, id, form_url=""):
+        self._refuse_privileged_target(request, id)
+        return super().user_change_password(request, id, form_url)
+
     def save_model(self, request, obj, form, change):
         # Role changes are staff actions on a member: audited in the same transaction.
         from quai.audit import audit_log
@@ -31,7 +68,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at"]
+    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "expires_at"]
     search_fields = ["name", "user__email"]
     readonly_fields = ["key_prefix", "created_at", "last_used_at"]
     raw_id_fields = ["user"]

@@ -1,11 +1,14 @@
 from datetime import timedelta
 
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from members.models import ApiToken
+
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
@@ -20,9 +23,15 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         now = timezone.now()
-        # Written at most once a minute so that a busy integration does not write on every call.
-        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token.expires_at <= now:
+            expired_on = formats.date_format(timezone.localtime(token.expires_at), "DATE_FORMAT")
+            raise exceptions.AuthenticationFailed(
+                _("This token expired on %(date)s: create a new one on your account page.") % {"date": expired_on}
+            )
+        # Written at most once a minute, and by a conditional UPDATE (no lock, no read back), so
+        # that a busy integration does not write on every call.
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_PRECISION).update(last_used_at=now)
         return (token.user, token)
 
 

@@ -20,8 +20,15 @@ class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
-        help_text=_("What the token is for, e.g. “accounting sync”."),
     )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _("What the token is for, e.g. “accounting sync”. It stops working after %(days)s days.") % {
+            "days": settings.QUAI_API_TOKEN_DAYS
+        }
 
 
 class AccountForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -96,6 +97,16 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(key_hash=_hash_key(key))
 
 
+def token_lifetime_days() -> int:
+    from django.conf import settings
+
+    return settings.QUAI_API_TOKEN_DAYS
+
+
+def token_default_expiry():
+    return timezone.now() + timedelta(days=token_lifetime_days())
+
+
 class ApiToken(models.Model):
     """A personal API token (`Authorization: Token <key>`). Only its hash is stored."""
 
@@ -105,6 +116,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # A forgotten token stops working on its own (QUAI_API_TOKEN_DAYS, 90 days by default).
+    expires_at = models.DateTimeField(_("expires at"), default=token_default_expiry)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -117,11 +130,20 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.key_prefix}…)"
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
-        """Create a token; returns (token, key). The key is shown once and never stored in clear."""
+    def issue(cls, *, user: User, name: str, days: int | None = None) -> tuple["ApiToken", str]:
+        """Create a token valid `days` days (default QUAI_API_TOKEN_DAYS); returns (token, key).
+        The key is shown once and never stored in clear."""
         key = "quai_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_prefix=key[:10], key_hash=_hash_key(key))
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user, name=name, key_prefix=key[:10], key_hash=_hash_key(key),
+            created_at=now, expires_at=now + timedelta(days=days or token_lifetime_days()),
+        )
         return token, key
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 def search_text(*parts: str) -> str:

@@ -10,3 +10,13 @@ register_member_link(NavLink(label=_("Directory"), url_name="members:directory",
 register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list", order=10))
 register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10, report=print_demo_logins))
 register_seeder(Seeder(name="members.demo", func=seed_members, order=11))
+
+
+def _register_home_panels() -> None:
+    from members.home import membership_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="members.membership", template="members/home_panel.html", context=membership_panel, order=30))
+
+
+_register_home_panels()

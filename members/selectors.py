@@ -7,6 +7,12 @@ from django.utils import timezone
 from members.models import Membership, Profile, User, search_text
 
 
+def account_change_allowed(*, user: User, by) -> bool:
+    """Only a superuser may erase or change a staff or superuser account: otherwise any staff
+    member could take over (or wipe) a colleague's or an administrator's account."""
+    return not (user.is_staff or user.is_superuser) or bool(getattr(by, "is_superuser", False))
+
+
 def active_member_count(on_date: datetime.date) -> int:
     """MEM-1: distinct members with a paid membership valid on the date (erased people included)."""
     return Membership.objects.valid_on(on_date).values("member").distinct().count()

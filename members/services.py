@@ -6,12 +6,13 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
-from members.selectors import membership_renewal_allowed
+from members.selectors import account_change_allowed, membership_renewal_allowed
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue
@@ -172,11 +173,18 @@ def member_request_erasure(*, user: User) -> bool:
     return True
 
 
+def require_account_change_allowed(*, user: User, by) -> None:
+    if not account_change_allowed(user=user, by=by):
+        raise PermissionDenied(_("Only a superuser may erase or change a staff or superuser account."))
+
+
 def member_erase(*, user: User, by) -> User:
     """Pseudonymise: the account row and its id stay (so MEM-1, ESS-1 and other counts survive),
-    identity and contact data are wiped, files deleted, every app erases its part; audited."""
+    identity and contact data are wiped, files deleted, every app erases its part; audited.
+    A staff or superuser account is erased by a superuser only (403 otherwise)."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        require_account_change_allowed(user=user, by=by)
         pseudonym = f"anonyme-{user.pk}"
         user.email = f"{pseudonym}@erased.invalid"
         user.first_name, user.last_name = "Anonyme", str(user.pk)
@@ -223,7 +231,7 @@ def members_flag_inactive(*, months: int | None = None, today=None) -> int:
 
 def member_set_staff(*, user: User, is_staff: bool, by) -> User:
     if not by.is_superuser:
-        raise DomainError(_("Only an administrator can change roles."))
+        raise PermissionDenied(_("Only an administrator can change roles."))
     user.is_staff = is_staff
     user.save(update_fields=["is_staff"])
     audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})

@@ -3,6 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from members import selectors, services
 from members.forms import AccountForm, ApiTokenCreateForm, ProfileForm, RenewForm
 from members.models import ApiToken
 from quai.errors import DomainError
+from quai.second_factor import second_factor_pending
 
 
 def _profile_initial(user) -> dict:
@@ -46,6 +48,7 @@ class AccountView(LoginRequiredMixin, View):
                 "renewal_allowed": selectors.membership_renewal_allowed(user, memberships=memberships),
                 "token_form": token_form or ApiTokenCreateForm(),
                 "tokens": ApiToken.objects.filter(user=user),
+                "token_needs_second_factor": second_factor_pending(user),
                 "new_key": new_key,
                 "profile": services.profile_for(user),
             },
@@ -146,6 +149,10 @@ class DirectoryView(LoginRequiredMixin, View):
 
 class ApiTokenCreateView(LoginRequiredMixin, View):
     def post(self, request):
+        # A token acts with its owner's full powers: a staff account mints one only after its
+        # second factor (quai.second_factor), never on a password alone.
+        if second_factor_pending(request.user):
+            raise PermissionDenied(_("Confirm a code from your authenticator app before creating an API token."))
         form = ApiTokenCreateForm(request.POST)
         if not form.is_valid():
             return AccountView().get(request, token_form=form)

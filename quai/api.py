@@ -73,7 +73,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*exc.args)  # keeps the reason a service gave
 
     response = drf_exception_handler(exc, context)
     if response is None:

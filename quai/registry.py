@@ -55,12 +55,28 @@ class Seeder:
     report: Callable[[Any], None] | None = None
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the home page, filled in by one app.
+
+    context(user) -> dict | None: what the panel's template shows, or None to hide the panel
+    (nothing to say to this person). audience: "member" (logged-in home) or "visitor" (front page).
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict | None]
+    audience: str = "member"
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
     member_links: list[NavLink] = field(default_factory=list)
     person_data: list[PersonData] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
+    home_panels: list[HomePanel] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -87,3 +103,20 @@ def register_person_data(data: PersonData) -> None:
 
 def register_seeder(seeder: Seeder) -> None:
     _add(registry.seeders, seeder, key=lambda entry: entry.name)
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _add(registry.home_panels, panel, key=lambda entry: (entry.audience, entry.name))
+
+
+def home_panels_for(user) -> list[tuple[str, dict]]:
+    """(template, context) of each home panel that has something to show to `user`."""
+    audience = "member" if user is not None and user.is_authenticated else "visitor"
+    panels = []
+    for panel in registry.home_panels:
+        if panel.audience != audience:
+            continue
+        context = panel.context(user)
+        if context is not None:
+            panels.append((panel.template, context))
+    return panels

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quai.middleware.StaffMFARequiredMiddleware",
+    "quai.middleware.PrivateCacheControlMiddleware",
 ]
 
 ROOT_URLCONF = "quai.urls"
@@ -229,6 +230,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Quai] "
 # allauth's defaults, spelled out so they are visible and tunable; they use the cache (Redis).
+# "ip" is the client address as members.adapters.AccountAdapter.get_client_ip finds it (behind
+# QUAI_NUM_PROXIES proxies); for failed logins "key" is (client address, e-mail), so that failures
+# from one place never lock the owner of an address out from another.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -241,8 +245,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Quai"
-# Staff must have TOTP enabled before they reach /staff/ or /admin/ (quai.middleware).
+# A staff or superuser session has its powers only once allauth verified a TOTP or recovery code in
+# it (quai.second_factor); until then it is a plain member, and the back-office asks for the code.
 QUAI_STAFF_MFA_REQUIRED = env_bool("QUAI_STAFF_MFA_REQUIRED", True)
+# Personal API tokens stop working after this many days (create_api_token --days overrides it).
+QUAI_API_TOKEN_DAYS = env_int("QUAI_API_TOKEN_DAYS", 90)
 
 # --- Internationalisation: French first, English second; Europe/Paris, stored in UTC ------------
 LANGUAGE_CODE = "fr"
@@ -290,7 +297,11 @@ QUAI_SITE_URL = env_str("QUAI_SITE_URL", "http://127.0.0.1:8000")
 QUAI_SITE_NAME = env_str("QUAI_SITE_NAME", "Le Quai des possibles")
 
 # --- REST API ----------------------------------------------------------------------------------
+# Reverse proxies in front of Quai that append the client's address to X-Forwarded-For (0: Quai
+# faces the clients, the header is ignored). Throttles and login rate limits count per address.
+QUAI_NUM_PROXIES = env_int("QUAI_NUM_PROXIES", 0)
 REST_FRAMEWORK = {
+    "NUM_PROXIES": QUAI_NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "members.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -6,8 +6,26 @@ count requests per fixed window instead (a Redis INCR; the boundary between two 
 up to twice the rate through, which is fine for abuse protection).
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework import throttling
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, unless QUAI_NUM_PROXIES reverse proxies (which append the
+    address they saw to X-Forwarded-For) stand in front of Quai. Only the entries those proxies
+    wrote are trusted: anything further left was written by the client and may be made up.
+    Shared by the API throttles and allauth's login rate limits (members.adapters)."""
+    request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    num_proxies = settings.QUAI_NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if num_proxies <= 0 or not forwarded:
+        return remote_addr
+    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+    if not addresses:
+        return remote_addr
+    return addresses[-min(num_proxies, len(addresses))]
 
 
 def hit(key: str, window_seconds: int) -> int:
@@ -38,6 +56,9 @@ class FixedWindowMixin:
 
     def wait(self):
         return getattr(self, "_wait", None)
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):

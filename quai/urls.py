@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/", views.healthz),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its password-only login form is replaced by allauth's login.
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

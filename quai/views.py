@@ -1,15 +1,23 @@
+from urllib.parse import urlencode
+
 import redis
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from quai.models import AuditLog, OutboxMessage
 from quai.permissions import StaffRequiredMixin
+from quai.registry import home_panels_for
 
 
 def _check_database() -> str:
@@ -67,8 +75,25 @@ def bench_page_floor(request):
     return render(request, "bench/page_floor.html", {"latest": latest})
 
 
+def admin_login(request):
+    """The Django admin has no login form of its own: a password alone must never open it.
+
+    Anonymous visitors go through allauth's login (password, then the TOTP step), keeping `next`;
+    staff arrive here only once their second factor is verified (quai.middleware), and go on.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url or reverse('admin:index')})}")
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Your account has no access to the administration."))
+    return redirect(next_url or reverse("admin:index"))
+
+
 def home(request):
-    return render(request, "home.html")
+    """Members: what is next for them (bookings, events, membership, programme); visitors: the agenda."""
+    return render(request, "home.html", {"panels": home_panels_for(request.user)})
 
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):

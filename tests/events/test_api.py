@@ -37,7 +37,7 @@ def test_member_and_guest_registration_then_409_then_closed_400(member_api, api_
     assert response.status_code == 201 and response.json()["status"] == "confirmed"
     assert member_api.post(f"/api/v1/events/{event.pk}/registrations/", {}, format="json").status_code == 409
     anonymous = APIClient()
-    response = anonymous.post(f"/api/v1/events/{event.pk}/registrations/", {"name": "Léa", "email": "lea@example.org"}, format="json")
+    response = anonymous.post(f"/api/v1/events/{event.pk}/registrations/", {"name": "Léa", "email": "lea@example.org", "consent": True}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "waitlisted"
     bad = anonymous.post(f"/api/v1/events/{event.pk}/registrations/", {"name": "Léa", "email": "pas-un-email"}, format="json")
     assert bad.status_code == 400 and "email" in bad.json()["errors"]

@@ -59,8 +59,10 @@ def test_signup_sends_verification_email_through_the_outbox(client, django_captu
 def test_staff_without_totp_is_sent_to_mfa_setup(client):
     from tests.factories import StaffFactory
 
+    from tests.auth import login_without_second_factor
+
     staff = StaffFactory(totp=False)
-    client.force_login(staff)
+    login_without_second_factor(client, staff)
     response = client.get("/staff/")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")

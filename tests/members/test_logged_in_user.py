@@ -27,7 +27,9 @@ def test_a_password_change_ends_the_other_sessions(client, member):
 
 
 def test_staff_rights_given_or_taken_show_at_once(client, member):
-    client.force_login(member)
+    from tests.auth import login_staff_with_second_factor
+
+    login_staff_with_second_factor(client, member)  # a member with TOTP: staff powers need it
     assert client.get(reverse("staff_home")).status_code == 403
     member.is_staff = True
     member.save()
