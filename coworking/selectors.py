@@ -78,19 +78,23 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
 
 
 def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: datetime.datetime):
-    """The confirmed bookings of these resources overlapping [start, end).
+    """The confirmed bookings of these resources that may overlap [start, end): those starting in
+    [start - BOOKING_MAX_LENGTH, end).
 
-    Every booking lasts at most BOOKING_MAX_LENGTH (a database constraint), so they all start in
-    [start - that, end): for each resource, a short range of booking_resource_start_idx (btree on
-    resource, lower(span)), whatever the history. Written `span && …`, PostgreSQL would rather
-    search the GiST index, slower here (checked with EXPLAIN, see docs/performance.md).
+    Every booking lasts at most BOOKING_MAX_LENGTH (a database constraint), so this finds them all,
+    for each resource a short range of booking_resource_start_idx (btree on resource,
+    lower(span)), whatever the history. It may also return bookings of the day before that ended
+    before `start`: the caller compares each booking with its slots anyway. No condition on
+    upper(span) on purpose: PostgreSQL would then pick booking_member_upcoming_idx and read every
+    future booking of every site (seen with EXPLAIN: benchmarks/explain.py).
     """
     # In UTC: subtracting from a Paris time would count wall-clock hours across a DST change.
     earliest = start.astimezone(datetime.timezone.utc) - BOOKING_MAX_LENGTH
     return (
         Booking.objects.active()
-        .alias(starts=span_bound("lower"), ends=span_bound("upper"))
-        .filter(resource_id__in=resource_ids, starts__gte=earliest, starts__lt=end, ends__gt=start)
+        .alias(starts=span_bound("lower"))
+        .filter(resource_id__in=resource_ids, starts__gte=earliest, starts__lt=end)
+        .order_by()
         .values_list("resource_id", "pk", "member_id", "span", "label")
     )
 
