@@ -107,3 +107,11 @@ def _register_home_panels() -> None:
 
 
 _register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from coworking import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_staff_card(StaffCard(key="coworking.today", label=_("Bookings today"), compute=_indicators.card_bookings_today,
+                              url_name="coworking:staff_today", order=10))

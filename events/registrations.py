@@ -71,3 +71,22 @@ def _register_home_panels() -> None:
 
 
 _register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from events import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_staff_card(StaffCard(key="events.week", label=_("Events this week"), compute=_indicators.card_events_week,
+                              url_name="events:staff_events", order=20))
+register_staff_card(StaffCard(key="events.declic", label=_("Déclic accompaniments this month"),
+                              compute=_indicators.card_declic_month, url_name="events:mediation_log", order=60))
+
+
+def _seed_history(*, scale, rng, stdout):
+    from events.seed_history import seed_event_history
+
+    seed_event_history(scale=scale, rng=rng, stdout=stdout)
+
+
+register_seeder(Seeder(name="events.history", func=_seed_history, order=35))

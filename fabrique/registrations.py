@@ -97,3 +97,12 @@ def _register_home_panels() -> None:
 
 
 _register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from fabrique import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_project_source, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_project_source(_indicators.SOURCE)
+register_staff_card(StaffCard(key="fabrique.reviews", label=_("Submissions waiting for review"),
+                              compute=_indicators.card_submissions_waiting, url_name="fabrique:staff_cohorts", order=50))

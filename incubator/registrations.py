@@ -69,3 +69,11 @@ register_person_data(
     )
 )
 register_seeder(Seeder(name="incubator.demo", func=_seed, order=40))
+
+# Impact (quai.impact): PRJ-1, PRJ-2, INC-1, and the incubator's projects for PRJ-1/PRJ-2.
+from incubator import indicators as _indicators  # noqa: E402
+from quai.registry import register_indicator, register_project_source  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_project_source(_indicators.SOURCE)

@@ -20,3 +20,11 @@ def _register_home_panels() -> None:
 
 
 _register_home_panels()
+# Impact (quai.impact) and the staff home's "today" figures.
+from members import indicators as _indicators  # noqa: E402
+from quai.registry import StaffCard, register_indicator, register_staff_card  # noqa: E402
+
+for _indicator in _indicators.INDICATORS:
+    register_indicator(_indicator)
+register_staff_card(StaffCard(key="members.renewals", label=_("Renewals to confirm"), compute=_indicators.card_renewals,
+                              url_name="members:staff_list", order=40))

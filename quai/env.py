@@ -47,3 +47,14 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default=_MISSING) -> list[str]:
     value = env_str(name, default if default is _MISSING else ",".join(default))
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_date(name: str, default: str):
+    """An ISO date (YYYY-MM-DD)."""
+    import datetime
+
+    value = env_str(name, default)
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {value!r}.") from None

@@ -70,6 +70,35 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class StaffCard:
+    """A "today" figure on the staff home, linking to the list it counts.
+
+    compute(today) -> dict with "value" (a number or text), optionally "detail" (a short sentence)
+    and "url" (defaults to reverse(url_name)); one or two queries, whatever the data.
+    """
+
+    key: str
+    label: Any  # a lazy translation
+    compute: Callable[[Any], dict]
+    url_name: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """Where supported impact projects come from (incubator, Fabrique), for PRJ-1 and PRJ-2.
+
+    supported(start, end) / created(start, end) -> a values() queryset with exactly one column,
+    "project": the project's normalised name (lower-case, trimmed). The indicators take the UNION
+    of every source, so a project both incubated and in the Fabrique counts once.
+    """
+
+    name: str
+    supported: Callable[[Any, Any], Any]
+    created: Callable[[Any, Any], Any]
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
@@ -77,6 +106,9 @@ class _Registry:
     person_data: list[PersonData] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
+    indicators: list = field(default_factory=list)  # quai.impact.Indicator, sorted by order
+    staff_cards: list[StaffCard] = field(default_factory=list)
+    project_sources: list[ProjectSource] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -120,3 +152,15 @@ def home_panels_for(user) -> list[tuple[str, dict]]:
         if context is not None:
             panels.append((panel.template, context))
     return panels
+def register_indicator(indicator) -> None:
+    """An impact indicator (quai.impact.Indicator), declared in `<app>/indicators.py`."""
+    _add(registry.indicators, indicator, key=lambda entry: entry.code)
+
+
+def register_staff_card(card: StaffCard) -> None:
+    _add(registry.staff_cards, card, key=lambda entry: entry.key)
+
+
+def register_project_source(source: ProjectSource) -> None:
+    items = registry.project_sources
+    items[:] = [existing for existing in items if existing.name != source.name] + [source]

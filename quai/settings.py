@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from quai.env import env_bool, env_int, env_list, env_str
+from quai.env import env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QUAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -195,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-feedback": {"task": "events.tasks.send_feedback_requests", "schedule": crontab(hour=10, minute=0)},
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
+    "impact-snapshots": {"task": "quai.tasks.compute_impact", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -382,6 +383,9 @@ LOGGING = {
 
 # --- Quai domain settings ----------------------------------------------------------------------
 QUAI_DEMO_PASSWORD = env_str("QUAI_DEMO_PASSWORD", "quai-demo")
+# Impact (quai.impact): the first day the programme counts; cumulative indicators start here and
+# the impact API refuses periods before it.
+QUAI_PROGRAMME_START = env_date("QUAI_PROGRAMME_START", "2021-01-01")
 QUAI_OUTBOX_MAX_ATTEMPTS = env_int("QUAI_OUTBOX_MAX_ATTEMPTS", 5)
 QUAI_IMPORT_MAX_BYTES = env_int("QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 QUAI_INACTIVE_AFTER_MONTHS = env_int("QUAI_INACTIVE_AFTER_MONTHS", 36)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from quai import views
+from quai import impact_api, impact_views, views
 
 DOMAIN_APPS = ["members", "coworking", "events", "incubator", "fabrique"]
 
@@ -19,8 +19,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/impact/", impact_api.ImpactListView.as_view(), name="impact-api"),
+    path("api/v1/impact/<str:code>/rows/", impact_api.ImpactRowsView.as_view(), name="impact-api-rows"),
     path("api/v1/", include(api_v1)),
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
+    path("staff/impact/run/", impact_views.ImpactRunView.as_view(), name="impact_run"),
+    path("staff/impact/report/", impact_views.FunderReportView.as_view(), name="impact_report"),
+    path("staff/impact/report.<str:fmt>", impact_views.FunderReportView.as_view(), name="impact_report_export"),
+    path("staff/impact/<str:code>/", impact_views.IndicatorView.as_view(), name="impact_indicator"),
+    path("staff/impact/<str:code>/rows.<str:fmt>", impact_views.IndicatorExportView.as_view(), name="impact_export"),
+    path("impact/", impact_views.PublicImpactView.as_view(), name="impact_public"),
     path("", views.home, name="home"),
     *[path("", include(f"{app}.urls")) for app in DOMAIN_APPS],
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from quai.models import AuditLog, OutboxMessage
@@ -97,4 +98,54 @@ def home(request):
 
 
 class StaffHomeView(StaffRequiredMixin, TemplateView):
-    template_name = "staff/index.html"
+    """Where staff land: today's figures (each linking to its list) and impact (targets, trend, comparison).
+
+    Queries: each app's "today" card (one each), outbox failures (1), the snapshots (1), the last
+    impact run (1) — whatever the volume of data.
+    """
+
+    template_name = "quai/staff_home.html"
+
+    def get_context_data(self, **kwargs):
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from quai.impact import impact_dashboard
+        from quai.models import ImpactRun
+        from quai.registry import registry
+
+        today = timezone.localdate()
+        cards = []
+        for card in registry.staff_cards:
+            data = card.compute(today)
+            url = data.get("url") or (reverse(card.url_name) if card.url_name else "")
+            cards.append({"label": card.label, "value": data["value"], "detail": data.get("detail", ""), "url": url})
+        failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
+        cards.append({"label": _("Outbox failures"), "value": failed, "detail": "",
+                      "url": reverse("admin:quai_outboxmessage_changelist") + "?status__exact=failed"})
+        cards.append(_heartbeat_card())
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today, "cards": cards, "impact": impact_dashboard(today), "run": ImpactRun.objects.first(),
+        }
+
+
+def _heartbeat_card() -> dict:
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timesince import timesince
+
+    try:
+        stamp = cache.get("quai:heartbeat")
+    except Exception:
+        stamp = None
+    beat = parse_datetime(stamp) if stamp else None
+    if beat is None:
+        return {"label": _("Background worker"), "value": _("silent"), "detail": _("No heartbeat received yet."), "url": ""}
+    late = timezone.now() - beat > datetime.timedelta(minutes=5)
+    return {
+        "label": _("Background worker"), "value": _("late") if late else _("running"),
+        "detail": _("last heartbeat %(ago)s ago") % {"ago": timesince(beat)}, "url": "", "warning": late,
+    }

@@ -20,7 +20,7 @@ def register_all(url: str, count: int) -> list[tuple[int, dict]]:
     results: list = [None] * count
 
     def worker(index):
-        body = json.dumps({"name": f"Invité {index}", "email": f"invite{index}@example.org"}).encode()
+        body = json.dumps({"name": f"Invité {index}", "email": f"invite{index}@example.org", "consent": True}).encode()
         request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
         barrier.wait()
         try:

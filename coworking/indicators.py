@@ -1,0 +1,140 @@
+"""Impact indicators of coworking (DOMAIN.md §1): COW-1 active coworkers, COW-2 occupancy."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from coworking.models import Booking, Resource, Subscription, span_bound
+from members.models import User
+from quai.impact import Detail, Indicator, RatioTo, CountRows, local_midnight
+
+
+def _booked_in(start, end):
+    return Booking.objects.active().overlapping(local_midnight(start), local_midnight(end))
+
+
+def cow1_rows(start, end):
+    last_day = end - datetime.timedelta(days=1)
+    plan = Subscription.objects.filter(member=OuterRef("pk"), starts_on__lte=last_day, ends_on__gte=start)
+    booked = _booked_in(start, end).filter(member=OuterRef("pk"))
+    return (
+        User.objects.filter(Exists(plan) | Exists(booked))
+        .values("id", "last_name", "first_name")
+        .annotate(with_plan=Exists(plan))
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+# A desk booking longer than this is a full day (two half-days); shorter is one half-day.
+HALF_DAY_LIMIT = datetime.timedelta(hours=5, minutes=30)
+
+
+def cow2_rows(start, end):
+    """Confirmed desk bookings starting in the period, each with its half-days (1 or 2)."""
+    length = span_bound("upper") - span_bound("lower")
+    return (
+        Booking.objects.active()
+        .filter(resource__kind=Resource.Kind.DESK)
+        .annotate(starts_at=span_bound("lower"), length=length)
+        .filter(starts_at__gte=local_midnight(start), starts_at__lt=local_midnight(end))
+        .values("id", "starts_at", resource_name=F("resource__name"), site_name=F("resource__site__name"))
+        .annotate(half_days=Case(When(length__gt=HALF_DAY_LIMIT, then=Value(2)), default=Value(1), output_field=IntegerField()))
+        .order_by("starts_at", "id")
+    )
+
+
+# Open days of each active site in [start, end): a day with opening hours that no closure covers.
+OPEN_DAYS_SQL = """
+    SELECT s.id AS site_id, d.day::date AS day, oh.opens, oh.closes
+    FROM generate_series(%(start)s::date, %(end)s::date - 1, interval '1 day') AS d(day)
+    JOIN coworking_site s ON s.is_active
+    JOIN coworking_openinghours oh ON oh.site_id = s.id AND oh.weekday = EXTRACT(ISODOW FROM d.day)::int - 1
+    WHERE NOT EXISTS (
+        SELECT 1 FROM coworking_closure c WHERE c.site_id = s.id AND d.day::date BETWEEN c.start_date AND c.end_date
+    )
+"""
+
+
+def open_desk_half_days(start, end) -> Decimal:
+    """Σ over open days of each site of (active desks × 2 half-days)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COALESCE(SUM(2 * desks.n), 0) FROM ({OPEN_DAYS_SQL}) open_days
+            JOIN LATERAL (
+                SELECT count(*) AS n FROM coworking_resource r
+                WHERE r.site_id = open_days.site_id AND r.kind = 'desk' AND r.is_active
+            ) desks ON true
+            """,
+            {"start": start, "end": end},
+        )
+        return Decimal(cursor.fetchone()[0])
+
+
+def room_occupancy(start, end) -> float | None:
+    """Rooms: booked hours ÷ open hours (opening hours minus closures), as a percentage."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH open_hours AS (
+                SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (open_days.closes - open_days.opens)) / 3600 * rooms.n), 0) AS h
+                FROM ({OPEN_DAYS_SQL}) open_days
+                JOIN LATERAL (
+                    SELECT count(*) AS n FROM coworking_resource r
+                    WHERE r.site_id = open_days.site_id AND r.kind IN ('room', 'booth') AND r.is_active
+                ) rooms ON true
+            ), booked AS (
+                SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (upper(b.span) - lower(b.span))) / 3600), 0) AS h
+                FROM coworking_booking b JOIN coworking_resource r ON r.id = b.resource_id
+                WHERE b.status = 'confirmed' AND r.kind IN ('room', 'booth')
+                  AND lower(b.span) >= %(start_at)s AND lower(b.span) < %(end_at)s
+            )
+            SELECT booked.h, open_hours.h FROM booked, open_hours
+            """,
+            {"start": start, "end": end, "start_at": local_midnight(start), "end_at": local_midnight(end)},
+        )
+        booked, open_hours = cursor.fetchone()
+    if not open_hours:
+        return None
+    return round(float(booked) * 100 / float(open_hours), 2)
+
+
+INDICATORS = [
+    Indicator(
+        code="COW-1", app_label="coworking", order=50, unit="people", target=Decimal(60),
+        label=_("Active coworkers"),
+        definition=_("Distinct people with a coworking plan valid during the period, or at least one booking in the period."),
+        rows=cow1_rows, aggregate=CountRows(),
+        columns=(("id", _("Member")), ("last_name", _("Last name")), ("first_name", _("First name")), ("with_plan", _("Plan"))),
+    ),
+    Indicator(
+        code="COW-2", app_label="coworking", order=51, unit="percent",
+        label=_("Desk occupancy"),
+        definition=_("Booked desk half-days ÷ open desk half-days (opening days minus closures, × active desks × 2). "
+                     "Rooms apart: booked hours ÷ open hours."),
+        rows=cow2_rows, aggregate=RatioTo("half_days", open_desk_half_days),
+        columns=(("starts_at", _("Start")), ("site_name", _("Site")), ("resource_name", _("Desk")), ("half_days", _("Half-days"))),
+        details=(
+            Detail("open_desk_half_days", _("Open desk half-days"), open_desk_half_days),
+            Detail("room_occupancy", _("Room occupancy (%)"), room_occupancy),
+        ),
+    ),
+]
+
+
+def card_bookings_today(today) -> dict:
+    from django.db.models import Count
+
+    counts = _booked_in(today, today + datetime.timedelta(days=1)).aggregate(
+        desks=Count("pk", filter=Q(resource__kind=Resource.Kind.DESK)),
+        desks_in=Count("pk", filter=Q(resource__kind=Resource.Kind.DESK, checked_in_at__isnull=False)),
+        rooms=Count("pk", filter=~Q(resource__kind=Resource.Kind.DESK)),
+        rooms_in=Count("pk", filter=~Q(resource__kind=Resource.Kind.DESK) & Q(checked_in_at__isnull=False)),
+    )
+    return {
+        "value": counts["desks"] + counts["rooms"],
+        "detail": _("desks %(desks)s (%(desks_in)s checked in) · rooms %(rooms)s (%(rooms_in)s checked in)") % counts,
+    }

@@ -1,0 +1,138 @@
+"""Impact indicators of the Fabrique de Territoire (DOMAIN.md §1): FAB-1 to FAB-4, and its projects for PRJ-1/PRJ-2."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower, Trim
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fabrique.models import Attendance, Deliverable, DeliverableKind, Enrolment, Outcome, Session
+from members.models import User
+from quai.impact import CountRows, Detail, Indicator, RatioOf, local_midnight
+from quai.registry import ProjectSource
+
+
+def fabrique_supported(start, end):
+    return Enrolment.objects.overlapping(start, end).values(project=Lower(Trim("project_name")))
+
+
+def fabrique_created(start, end):
+    # A tiers-lieu opened after the programme is the Fabrique's "project created" (its evidence is the outcome).
+    return Outcome.objects.filter(opened_on__lt=end).values(project=Lower(Trim("enrolment__project_name")))
+
+
+SOURCE = ProjectSource(name="fabrique", supported=fabrique_supported, created=fabrique_created)
+
+
+def fab1_rows(start, end):
+    enrolled = Enrolment.objects.overlapping(start, end).filter(holder=OuterRef("pk"))
+    return User.objects.filter(Exists(enrolled)).values("id", "last_name", "first_name").order_by("last_name", "first_name", "id")
+
+
+def _validated_on(kind):
+    return Subquery(
+        Deliverable.objects.filter(enrolment=OuterRef("pk"), kind=kind, status=Deliverable.Status.VALIDATED).values("validated_on")[:1],
+        output_field=DateField(),
+    )
+
+
+def fab2_rows(start, end):
+    # Graduation date = the later of the two required validations; both must exist.
+    return (
+        Enrolment.objects.annotate(vp=_validated_on(DeliverableKind.VALUE_PROPOSITION), bp=_validated_on(DeliverableKind.BUSINESS_PLAN))
+        .filter(vp__isnull=False, bp__isnull=False)
+        .annotate(graduated_on=Greatest("vp", "bp"))
+        .filter(graduated_on__gte=start, graduated_on__lt=end)
+        .values("id", "project_name", "graduated_on", cohort_name=F("cohort__name"), holder_last_name=F("holder__last_name"))
+        .order_by("graduated_on", "id")
+    )
+
+
+def fab3_rows(start, end):
+    return (
+        Outcome.objects.filter(opened_on__gte=start, opened_on__lt=end)
+        .values("id", "name", "commune", "opened_on", project_name=F("enrolment__project_name"))
+        .order_by("opened_on", "id")
+    )
+
+
+def outcomes_cumulative(start, end) -> int:
+    return Outcome.objects.filter(opened_on__lt=end).count()
+
+
+def _collective_held(start, end):
+    # Sessions of the period that have taken place (attendance of a future session is not expected yet).
+    return Session.objects.filter(
+        kind=Session.Kind.COLLECTIVE, starts_at__gte=local_midnight(start),
+        starts_at__lt=min(local_midnight(end), timezone.now()),
+    )
+
+
+def fab4_rows(start, end):
+    held = _collective_held(start, end)
+    expected = held.filter(cohort=OuterRef("cohort")).order_by().values("cohort").annotate(n=Count("pk")).values("n")
+    marked = Attendance.objects.filter(enrolment=OuterRef("pk"), session__in=held)
+    return (
+        Enrolment.objects.annotate(
+            expected=Coalesce(Subquery(expected, output_field=IntegerField()), Value(0)),
+            present=Coalesce(Subquery(marked.filter(status=Attendance.Status.PRESENT).order_by().values("enrolment").annotate(n=Count("pk")).values("n"),
+                                      output_field=IntegerField()), Value(0)),
+            excused=Coalesce(Subquery(marked.filter(status=Attendance.Status.EXCUSED).order_by().values("enrolment").annotate(n=Count("pk")).values("n"),
+                                      output_field=IntegerField()), Value(0)),
+        )
+        .filter(expected__gt=0)
+        .values("id", "project_name", "expected", "present", "excused", holder_last_name=F("holder__last_name"))
+        .order_by("project_name", "id")
+    )
+
+
+def excused_total(start, end) -> int:
+    return Attendance.objects.filter(session__in=_collective_held(start, end), status=Attendance.Status.EXCUSED).count()
+
+
+INDICATORS = [
+    Indicator(
+        code="FAB-1", app_label="fabrique", order=60, unit="people", target=Decimal(8), target_per_year=True,
+        label=_("Fabrique project holders supported"),
+        definition=_("Distinct holders enrolled in a cohort overlapping the period."),
+        rows=fab1_rows, aggregate=CountRows(),
+        columns=(("id", _("Holder")), ("last_name", _("Last name")), ("first_name", _("First name"))),
+    ),
+    Indicator(
+        code="FAB-2", app_label="fabrique", order=61, unit="people", target=Decimal(8), target_per_year=True,
+        label=_("Fabrique project holders graduated"),
+        definition=_("Enrolments whose value proposition and business plan are both validated; the graduation date is "
+                     "the date of the last of the two validations, and it falls in the period."),
+        rows=fab2_rows, aggregate=CountRows(),
+        columns=(("project_name", _("Project")), ("holder_last_name", _("Holder")), ("cohort_name", _("Cohort")),
+                 ("graduated_on", _("Graduated on"))),
+    ),
+    Indicator(
+        code="FAB-3", app_label="fabrique", order=62, unit="count",
+        label=_("Tiers-lieux opened after the programme"),
+        definition=_("Programme outcomes whose tiers-lieu opened in the period (the cumulative figure is shown apart)."),
+        rows=fab3_rows, aggregate=CountRows(),
+        columns=(("name", _("Tiers-lieu")), ("commune", _("Commune")), ("opened_on", _("Opened on")), ("project_name", _("Project"))),
+        details=(Detail("cumulative", _("Opened since the start (cumulative)"), outcomes_cumulative),),
+    ),
+    Indicator(
+        code="FAB-4", app_label="fabrique", order=63, unit="percent",
+        label=_("Attendance at collective sessions"),
+        definition=_("Present ÷ expected at the collective sessions held in the period, per holder; excused absences "
+                     "count as expected and are shown apart."),
+        rows=fab4_rows, aggregate=RatioOf("present", "expected"),
+        columns=(("project_name", _("Project")), ("holder_last_name", _("Holder")), ("expected", _("Expected")),
+                 ("present", _("Present")), ("excused", _("Excused"))),
+        details=(Detail("excused", _("Excused absences"), excused_total),),
+    ),
+]
+
+
+def card_submissions_waiting(today) -> dict:
+    from fabrique.models import Submission
+
+    # The latest version of a deliverable that is waiting for its review.
+    waiting = Submission.objects.filter(deliverable__status=Deliverable.Status.SUBMITTED, review__isnull=True).values("deliverable")
+    return {"value": waiting.distinct().count()}

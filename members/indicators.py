@@ -1,0 +1,62 @@
+"""Impact indicator of members (DOMAIN.md §1): MEM-1 active members."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Membership, User
+from quai.impact import CountRows, Indicator
+
+
+def snapshot_day(start: datetime.date, end: datetime.date) -> datetime.date:
+    """MEM-1 is measured on one day: the period's last day, or today for a period not yet over."""
+    return min(end - datetime.timedelta(days=1), timezone.localdate())
+
+
+def mem1_rows(start, end):
+    day = snapshot_day(start, end)
+    valid = Membership.objects.valid_on(day).filter(member=OuterRef("pk"))
+    # Erased members keep their (pseudonymised) account and memberships: they still count.
+    return (
+        User.objects.filter(Exists(valid))
+        .values("id", "last_name", "first_name", "date_joined")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+INDICATORS = [
+    Indicator(
+        code="MEM-1", app_label="members", order=40, unit="people", target=Decimal(900),
+        label=_("Active members"),
+        definition=_("Distinct members holding a paid membership valid on the last day of the period (today for the "
+                     "current period). Erased members still count."),
+        rows=mem1_rows, aggregate=CountRows(),
+        columns=(("id", _("Member")), ("last_name", _("Last name")), ("first_name", _("First name")),
+                 ("date_joined", _("Joined"))),
+    ),
+]
+
+
+def card_renewals(today) -> dict:
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from quai.impact import add_months, month_start
+
+    paid = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
+    counts = Membership.objects.aggregate(
+        pending=Count("pk", filter=Q(paid_on__isnull=True)),
+        expiring=Count(
+            "member", distinct=True,
+            filter=Q(paid_on__isnull=False, ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
+            & ~Q(Exists(paid)),
+        ),
+    )
+    return {
+        "value": counts["pending"],
+        "detail": _("%(count)s memberships end this month") % {"count": counts["expiring"]},
+        "url": reverse("members:staff_list") + "?status=expiring",
+    }

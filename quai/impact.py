@@ -1,0 +1,517 @@
+"""The impact engine: indicators declared by the apps, computed set-based, stored as dated snapshots.
+
+An indicator (DOMAIN.md §1) is ONE queryset of the rows that make it — `rows(start, end)`, a
+`values()` queryset, one dict per person, registration, project, enrolment or booking — and ONE
+aggregate of that queryset (count of the rows, sum of a column, ratio of two sums). The figure is
+computed from the very queryset the drill-down shows, so the two cannot disagree: for a count the
+number of rows *is* the figure; for a sum or a ratio the rows carry the column that is summed.
+
+Periods are [start, end) in Europe/Paris local dates. A cumulative indicator (ESS-1, PRJ-2) counts
+from the programme start (settings.QUAI_PROGRAMME_START) to the period end, whatever the start.
+
+`quai` imports no app: each app declares its indicators in `<app>/indicators.py` and registers them
+from its `registrations.py` through `quai.registry.register_indicator`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PARIS = ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Periods --------------------------------------------------------------------------------------
+
+def programme_start() -> datetime.date:
+    """The first day the programme counts (settings.QUAI_PROGRAMME_START)."""
+    return settings.QUAI_PROGRAMME_START
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """Start of a local day, aware (datetime columns are compared with this)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=PARIS)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "day", "month", "year", "all" (since the programme start), "custom"
+    start: datetime.date
+    end: datetime.date  # exclusive
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    def label(self) -> str:
+        from django.utils.formats import date_format
+
+        if self.kind == "day":
+            return date_format(self.start, "SHORT_DATE_FORMAT")
+        if self.kind == "month":
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
+        if self.kind == "year":
+            return str(self.start.year)
+        return f"{date_format(self.start, 'SHORT_DATE_FORMAT')} – {date_format(self.last_day, 'SHORT_DATE_FORMAT')}"
+
+
+PERIOD_KINDS = (("day", _("Day")), ("month", _("Month")), ("year", _("Year")), ("all", _("Since the start")))
+
+
+def period_of(kind: str, day: datetime.date) -> Period:
+    """The day, month or year that holds `day`; "all" runs from the programme start to `day` included."""
+    if kind == "day":
+        return Period("day", day, day + datetime.timedelta(days=1))
+    if kind == "month":
+        start = month_start(day)
+        return Period("month", start, add_months(start, 1))
+    if kind == "year":
+        return Period("year", datetime.date(day.year, 1, 1), datetime.date(day.year + 1, 1, 1))
+    if kind == "all":
+        return Period("all", programme_start(), day + datetime.timedelta(days=1))
+    raise ValueError(kind)
+
+
+def snapshot_periods(today: datetime.date, *, days: int = 7) -> list[Period]:
+    """What the nightly task writes: since the start, each year and month since the start, the last days."""
+    start = programme_start()
+    periods = [period_of("all", today)]
+    periods += [period_of("year", datetime.date(year, 1, 1)) for year in range(start.year, today.year + 1)]
+    month = month_start(start)
+    while month <= today:
+        periods.append(period_of("month", month))
+        month = add_months(month, 1)
+    periods += [period_of("day", today - datetime.timedelta(days=n)) for n in range(days)]
+    return periods
+
+
+# --- Aggregates -----------------------------------------------------------------------------------
+
+class Aggregate:
+    """How a figure comes out of its rows. `value(rows, start, end)` returns a Decimal or None (no data)."""
+
+    kind = ""
+
+    def value(self, rows: QuerySet, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CountRows(Aggregate):
+    """The number of rows: rows are already one per person/project/registration (distinct)."""
+
+    kind = "count"
+
+    def value(self, rows, start, end):
+        return Decimal(rows.count())
+
+
+@dataclass(frozen=True)
+class SumOf(Aggregate):
+    """Σ of one column of the rows; no rows → None ("no data") when `none_if_empty`, else 0."""
+
+    column: str
+    none_if_empty: bool = False
+    kind = "sum"
+
+    def value(self, rows, start, end):
+        total = rows.aggregate(total=Sum(self.column))["total"]
+        if total is None:
+            return None if self.none_if_empty else Decimal(0)
+        return Decimal(total)
+
+
+@dataclass(frozen=True)
+class RatioOf(Aggregate):
+    """Σ numerator ÷ Σ denominator over the rows, as a percentage; no denominator → None."""
+
+    numerator: str
+    denominator: str
+    kind = "ratio"
+
+    def value(self, rows, start, end):
+        sums = rows.aggregate(num=Sum(self.numerator), den=Sum(self.denominator))
+        if not sums["den"]:
+            return None
+        return Decimal(sums["num"] or 0) * 100 / Decimal(sums["den"])
+
+
+@dataclass(frozen=True)
+class RatioTo(Aggregate):
+    """Σ of a column of the rows ÷ a quantity that is not made of rows (open desk half-days), as a percentage."""
+
+    numerator: str
+    denominator: Callable[[datetime.date, datetime.date], Decimal]
+    kind = "ratio"
+
+    def value(self, rows, start, end):
+        den = self.denominator(start, end)
+        if not den:
+            return None
+        num = rows.aggregate(num=Sum(self.numerator))["num"] or 0
+        return Decimal(num) * 100 / Decimal(den)
+
+
+# --- Indicators -----------------------------------------------------------------------------------
+
+UNITS = {
+    "people": _("people"),
+    "count": _("rows"),
+    "projects": _("projects"),
+    "percent": "%",
+    "hours": _("hours"),
+    "fte": _("FTE"),
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    key: str
+    label: Any
+    value: Callable[[datetime.date, datetime.date], Any]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: Any  # lazy translation (English source, French catalogue)
+    definition: Any  # lazy translation: the counting rule, as funders read it
+    unit: str  # a key of UNITS
+    rows: Callable[[datetime.date, datetime.date], QuerySet]  # values() queryset for [start, end)
+    aggregate: Aggregate
+    # (column of the rows, lazy heading): what the drill-down, the exports and the API show.
+    columns: tuple[tuple[str, Any], ...]
+    app_label: str
+    definition_version: int = 1
+    cumulative: bool = False  # counts from the programme start to the period end
+    target: Decimal | None = None
+    target_per_year: bool = False  # the target is for each calendar year (FAB-1, FAB-2)
+    target_date: datetime.date | None = None
+    # Figures reported apart, never merged into the figure (anonymous walk-ins, excused absences…).
+    details: tuple[Detail, ...] = ()
+    order: int = 100
+    extra: dict = field(default_factory=dict)
+
+    def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+        return (programme_start(), end) if self.cumulative else (start, end)
+
+    def drilldown(self, start: datetime.date, end: datetime.date) -> QuerySet:
+        return self.rows(*self.window(start, end))
+
+    def value(self, start: datetime.date, end: datetime.date) -> Decimal | None:
+        window = self.window(start, end)
+        figure = self.aggregate.value(self.rows(*window), *window)
+        return None if figure is None else figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def detail_values(self, start: datetime.date, end: datetime.date) -> dict:
+        window = self.window(start, end)
+        return {detail.key: _json_number(detail.value(*window)) for detail in self.details}
+
+    @property
+    def is_count(self) -> bool:
+        return isinstance(self.aggregate, CountRows)
+
+    @property
+    def unit_label(self):
+        return UNITS.get(self.unit, self.unit)
+
+    def target_for(self, period: Period) -> Decimal | None:
+        """The target that applies to a period: a yearly target is scaled to the period's years (at least one)."""
+        if self.target is None:
+            return None
+        if not self.target_per_year:
+            return self.target
+        years = max(1, round((period.end - period.start).days / 365.25))
+        return self.target * years
+
+
+def _json_number(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value.quantize(Decimal("0.01")))
+    return value
+
+
+def indicators() -> list[Indicator]:
+    from quai.registry import registry
+
+    return list(registry.indicators)
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    from quai.registry import registry
+
+    return next((item for item in registry.indicators if item.code == code), None)
+
+
+# --- Snapshots ------------------------------------------------------------------------------------
+
+def snapshot_rows(indicator: Indicator, period: Period, *, computed_at: datetime.datetime) -> tuple:
+    return (
+        indicator.code, period.kind, period.start, period.end, indicator.value(period.start, period.end),
+        indicator.detail_values(period.start, period.end), indicator.definition_version, computed_at,
+    )
+
+
+# Upsert that leaves a row untouched when nothing it holds changed: a second run writes nothing
+# (the row keeps its computed_at, the date the value was first found), and a changed definition
+# version or value replaces it.
+UPSERT_SQL = """
+INSERT INTO quai_indicatorsnapshot
+    (code, period_kind, period_start, period_end, value, details, definition_version, computed_at)
+VALUES %s
+ON CONFLICT (code, period_kind, period_start) DO UPDATE SET
+    period_end = EXCLUDED.period_end, value = EXCLUDED.value, details = EXCLUDED.details,
+    definition_version = EXCLUDED.definition_version, computed_at = EXCLUDED.computed_at
+WHERE (quai_indicatorsnapshot.period_end, quai_indicatorsnapshot.value, quai_indicatorsnapshot.details,
+       quai_indicatorsnapshot.definition_version)
+      IS DISTINCT FROM (EXCLUDED.period_end, EXCLUDED.value, EXCLUDED.details, EXCLUDED.definition_version)
+"""
+
+
+def snapshots_write(rows: list[tuple]) -> int:
+    """Upsert snapshot rows; returns how many rows were inserted or changed."""
+    import json
+
+    from django.db import connection
+    from psycopg2.extras import execute_values
+
+    if not rows:
+        return 0
+    values = [(*row[:5], json.dumps(row[5], sort_keys=True), *row[6:]) for row in rows]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, UPSERT_SQL, values, template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)", page_size=500)
+        return cursor.cursor.rowcount if len(values) <= 500 else -1
+
+
+def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> int:
+    """Compute every indicator for every snapshot period and upsert the snapshots.
+
+    Idempotent: running it twice on the same data writes nothing the second time.
+    Returns the number of (indicator, period) figures computed.
+    """
+    from django.db import transaction
+
+    today = today or timezone.localdate()
+    periods = snapshot_periods(today)
+    selected = [item for item in indicators() if codes is None or item.code in codes]
+    total = len(selected) * len(periods)
+    done = 0
+    now = timezone.now()
+    for indicator in selected:
+        # One indicator at a time in its own transaction: the figures of one code are coherent, and
+        # a long run never holds one transaction open over all of them.
+        with transaction.atomic():
+            snapshots_write([snapshot_rows(indicator, period, computed_at=now) for period in periods])
+        done += len(periods)
+        if progress is not None:
+            progress(done, total)
+    return done
+
+
+# --- Runs (the status row staff watch) ------------------------------------------------------------
+
+STALE_AFTER = datetime.timedelta(hours=1)  # a run "running" longer than this died with its worker
+
+
+def impact_run_request(*, by=None, enqueue: bool = True):
+    """Queue a recomputation (staff button, nightly beat) -> (run, created).
+
+    A run already queued or running is returned instead (created False).
+
+    The partial unique constraint (impact_run_one_active) makes two clicks at once end with one run.
+    """
+    from django.db import IntegrityError, transaction
+
+    from quai.audit import audit_log
+    from quai.models import ImpactRun
+
+    now = timezone.now()
+    ImpactRun.objects.filter(status=ImpactRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=ImpactRun.Status.FAILED, finished_at=now, error="stale: the worker stopped"
+    )
+    try:
+        with transaction.atomic():
+            run = ImpactRun.objects.create(requested_by=by, total=len(indicators()) * len(snapshot_periods(timezone.localdate())))
+            if by is not None:
+                audit_log(actor=by, action="impact.recompute", target=run)
+    except IntegrityError:
+        return ImpactRun.objects.filter(status__in=[ImpactRun.Status.QUEUED, ImpactRun.Status.RUNNING]).first(), False
+
+    def send_to_worker():
+        from quai.tasks import compute_impact
+
+        compute_impact.delay(run.pk)
+
+    if enqueue:
+        transaction.on_commit(send_to_worker)
+    return run, True
+
+
+def impact_run_execute(*, run_id: int) -> str:
+    """Claim a queued run (conditional UPDATE: only one worker gets it), compute, record the outcome."""
+    from quai.models import ImpactRun
+
+    claimed = ImpactRun.objects.filter(pk=run_id, status=ImpactRun.Status.QUEUED).update(
+        status=ImpactRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "not-claimed"
+
+    def progress(done: int, total: int) -> None:
+        ImpactRun.objects.filter(pk=run_id).update(done=done, total=total)
+
+    try:
+        compute_snapshots(progress=progress)
+    except Exception as exc:
+        ImpactRun.objects.filter(pk=run_id).update(status=ImpactRun.Status.FAILED, finished_at=timezone.now(),
+                                                   error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    ImpactRun.objects.filter(pk=run_id).update(status=ImpactRun.Status.DONE, finished_at=timezone.now())
+    return "done"
+
+
+# --- Reads for the pages (constant number of queries) -----------------------------------------
+
+def target_period_kind(indicator: Indicator) -> str:
+    """Which period a target is measured on: cumulative → since the start; per year → this year; else this month."""
+    if indicator.cumulative:
+        return "all"
+    return "year" if indicator.target_per_year else "month"
+
+
+def impact_dashboard(today: datetime.date) -> dict:
+    """Targets with progress and a 24-month trend, and a period comparison, from snapshots: ONE query."""
+    from django.db.models import Q
+
+    from quai.charts import bar_chart, format_number
+    from quai.models import IndicatorSnapshot
+
+    this_month = month_start(today)
+    first_month = add_months(this_month, -23)
+    last_year = datetime.date(today.year - 1, 1, 1)
+    snapshots = IndicatorSnapshot.objects.filter(
+        Q(period_kind="month", period_start__gte=add_months(first_month, -12))
+        | Q(period_kind="year", period_start__gte=last_year) | Q(period_kind="all")
+    ).values_list("code", "period_kind", "period_start", "value", "computed_at")
+    index, computed_at = {}, None
+    for code, kind, start, value, stamp in snapshots:
+        index[(code, kind, start)] = value
+        computed_at = stamp if computed_at is None or stamp > computed_at else computed_at
+    months = [add_months(first_month, n) for n in range(24)]
+    from django.utils.formats import date_format
+
+    month_labels = [date_format(m, "M y") for m in months]
+    targets, comparison = [], []
+    for indicator in indicators():
+        if indicator.target is not None:
+            kind = target_period_kind(indicator)
+            period = period_of(kind, today)
+            value = index.get((indicator.code, kind, period.start))
+            target = indicator.target_for(period)
+            percent = min(100, int(value * 100 / target)) if value is not None and target else 0
+            targets.append({
+                "indicator": indicator, "period": period, "value": value, "value_text": format_number(value, indicator.unit),
+                "target": target, "target_text": format_number(target, indicator.unit), "percent": percent,
+                "chart": bar_chart(
+                    title=_("%(code)s month by month, over 24 months") % {"code": indicator.code}, unit=indicator.unit,
+                    points=[(label, index.get((indicator.code, "month", m))) for label, m in zip(month_labels, months)],
+                    target=indicator.target if indicator.cumulative or not indicator.target_per_year else None,
+                ),
+            })
+        pairs = [
+            index.get((indicator.code, "month", this_month)), index.get((indicator.code, "month", add_months(this_month, -12))),
+            index.get((indicator.code, "year", datetime.date(today.year, 1, 1))), index.get((indicator.code, "year", last_year)),
+        ]
+        comparison.append({
+            "indicator": indicator,
+            "month": format_number(pairs[0], indicator.unit), "month_before": format_number(pairs[1], indicator.unit),
+            "month_change": _change(pairs[0], pairs[1]),
+            "year": format_number(pairs[2], indicator.unit), "year_before": format_number(pairs[3], indicator.unit),
+            "year_change": _change(pairs[2], pairs[3]),
+        })
+    return {
+        "targets": targets, "comparison": comparison, "computed_at": computed_at, "this_month": this_month,
+        "month_last_year": add_months(this_month, -12), "this_year": today.year, "last_year": today.year - 1,
+    }
+
+
+def _change(now, before) -> str:
+    if now is None or before is None:
+        return "—"
+    if now == before:
+        return "="
+    if not before:
+        from quai.charts import format_number
+
+        return "+" + format_number(now - before)
+    change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
+    return f"{'+' if change > 0 else ''}{change.quantize(Decimal('1'))} %"
+
+
+def indicator_history(indicator: Indicator) -> dict:
+    """The figure per year and per month from the snapshots of one indicator: ONE query."""
+    from quai.models import IndicatorSnapshot
+
+    rows = list(
+        IndicatorSnapshot.objects.filter(code=indicator.code, period_kind__in=["month", "year", "all"])
+        .order_by("period_kind", "period_start")
+        .values("period_kind", "period_start", "period_end", "value", "definition_version", "computed_at", "details")
+    )
+    return {
+        "years": [row for row in rows if row["period_kind"] == "year"],
+        "months": [row for row in rows if row["period_kind"] == "month"],
+        "all": next((row for row in rows if row["period_kind"] == "all"), None),
+    }
+
+
+def period_validate(first_day: datetime.date | None, last_day: datetime.date | None, *, today: datetime.date | None = None) -> Period:
+    """A period asked for by a page or the API: [first_day, last_day] inclusive → Period, or DomainError saying why.
+
+    Defaults: from the programme start to today. Refused: the end before the start, a start before
+    the programme started, an end after the current year (figures of the future do not exist).
+    """
+    from django.utils.formats import date_format
+
+    from quai.errors import DomainError
+
+    today = today or timezone.localdate()
+    first_day = first_day or programme_start()
+    last_day = last_day or today
+    if last_day < first_day:
+        raise DomainError(_("The period ends before it starts: choose an end date on or after the start date."), field="to",
+                          code="period_reversed")
+    if first_day < programme_start():
+        raise DomainError(_("The programme started on %(date)s: choose a start date from then on.")
+                          % {"date": date_format(programme_start(), "SHORT_DATE_FORMAT")}, field="from", code="before_programme")
+    year_end = datetime.date(today.year, 12, 31)
+    if last_day > year_end:
+        raise DomainError(_("No figures exist after %(date)s: choose an end date up to then.")
+                          % {"date": date_format(year_end, "SHORT_DATE_FORMAT")}, field="to", code="after_programme")
+    return Period("custom", first_day, last_day + datetime.timedelta(days=1))
+
+
+def cell_value(value):
+    """A drill-down value as a spreadsheet cell: local naive datetimes (openpyxl refuses aware ones), numbers as numbers."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, PARIS).replace(tzinfo=None)
+    return value

@@ -1,0 +1,36 @@
+"""Forms of the impact pages: a period (both dates inclusive), and the funder report."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quai.errors import DomainError
+from quai.impact import period_validate
+from quai.models import Funder
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To (inclusive)"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["period"] = period_validate(data.get("start"), data.get("end"))
+        except DomainError as error:
+            self.add_error("end" if error.field == "to" else "start", str(error.message))
+        return data
+
+
+class FunderReportForm(PeriodForm):
+    funder = forms.ModelChoiceField(label=_("Funder"), queryset=Funder.objects.all(), empty_label=_("All funders"), required=False)
+
+    field_order = ["funder", "start", "end"]

@@ -1,0 +1,296 @@
+"""Impact pages: recomputation and its progress, the indicator page (drill-down, exports), the funder
+report (printable, XLSX) and the public impact page. Thin: reads come from quai.impact."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from quai import impact
+from quai.charts import bar_chart, format_number
+from quai.exports import neutralise
+from quai.impact_forms import FunderReportForm, PeriodForm
+from quai.models import FinancedAction, ImpactRun, IndicatorSetting
+from quai.permissions import StaffRequiredMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _indicator_or_404(code: str) -> impact.Indicator:
+    indicator = impact.indicator_by_code(code)
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+class ImpactRunView(StaffRequiredMixin, View):
+    """POST: queue a recomputation (a run already under way is shown instead); GET: its status (htmx polls it)."""
+
+    def get(self, request):
+        return render(request, "quai/_impact_run.html", {"run": ImpactRun.objects.first()})
+
+    def post(self, request):
+        run, created = impact.impact_run_request(by=request.user)
+        if not request.htmx:
+            if created:
+                messages.success(request, _("The figures are being recomputed."))
+            else:
+                messages.info(request, _("A computation is already under way."))
+            return redirect("staff_home")
+        return render(request, "quai/_impact_run.html", {"run": run, "created": created})
+
+
+def _default_period(indicator) -> impact.Period:
+    today = timezone.localdate()
+    return impact.period_validate(impact.programme_start() if indicator.cumulative else today.replace(month=1, day=1), today)
+
+
+class IndicatorView(StaffRequiredMixin, View):
+    """Definition and version, figure per period, trend, and the drill-down rows of a chosen period."""
+
+    paginate_by = 50
+
+    def get(self, request, code):
+        indicator = _indicator_or_404(code)
+        form = PeriodForm(request.GET or None)
+        status = 200
+        if form.is_bound and form.is_valid():
+            period = form.cleaned_data["period"]
+        else:
+            period = _default_period(indicator)
+            if form.is_bound:
+                status = 400
+            else:
+                form = PeriodForm(initial={"start": period.start, "end": period.last_day})
+        history = impact.indicator_history(indicator)
+        rows = indicator.drilldown(period.start, period.end)
+        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
+        value = indicator.value(period.start, period.end)
+        columns = indicator.columns
+        months = history["months"][-36:]
+        chart = bar_chart(
+            title=_("%(label)s, month by month") % {"label": indicator.label}, unit=indicator.unit,
+            points=[(_month_label(row["period_start"]), row["value"]) for row in months],
+            target=indicator.target if indicator.target is not None and not indicator.target_per_year else None,
+            width=640, height=240,
+        )
+        query = f"start={period.start.isoformat()}&end={period.last_day.isoformat()}"
+        return render(request, "quai/impact_indicator.html", {
+            "indicator": indicator, "form": form, "period": period, "value": value,
+            "value_text": format_number(value, indicator.unit), "details": _details(indicator, period),
+            "history": history, "years": [{**row, "text": format_number(row["value"], indicator.unit)} for row in history["years"]],
+            "chart": chart, "page": page, "columns": columns,
+            "table": [[(label, row.get(key)) for key, label in columns] for row in page.object_list],
+            "query": query, "count": page.paginator.count,
+        }, status=status)
+
+
+def _details(indicator, period) -> list[tuple]:
+    values = indicator.detail_values(period.start, period.end)
+    return [(detail.label, format_number(values.get(detail.key))) for detail in indicator.details]
+
+
+def _month_label(day) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "M y")
+
+
+class IndicatorExportView(StaffRequiredMixin, View):
+    """The drill-down rows of a period as CSV or XLSX (typed cells, frozen header)."""
+
+    def get(self, request, code, fmt):
+        indicator = _indicator_or_404(code)
+        form = PeriodForm(request.GET or None)
+        period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else None
+        if form.is_bound and period is None:
+            return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400,
+                                content_type="text/plain; charset=utf-8")
+        period = period or _default_period(indicator)
+        rows = indicator.drilldown(period.start, period.end)
+        name = f"{indicator.code}_{period.start.isoformat()}_{period.last_day.isoformat()}"
+        if fmt == "csv":
+            return _csv_response(indicator, rows, name)
+        if fmt == "xlsx":
+            workbook = _new_workbook()
+            _rows_sheet(workbook, indicator, period, rows)
+            return _xlsx_response(workbook, name)
+        raise Http404
+
+
+def _csv_response(indicator, rows, name):
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([str(label) for _key, label in indicator.columns])
+        for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
+            yield writer.writerow([neutralise(impact.cell_value(row.get(key))) for key, _label in indicator.columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _new_workbook():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def _header(sheet, headings) -> None:
+    from openpyxl.styles import Font
+
+    sheet.append([str(heading) for heading in headings])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _typed(value):
+    value = impact.cell_value(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _rows_sheet(workbook, indicator, period, rows):
+    sheet = workbook.create_sheet(indicator.code)
+    value = indicator.value(period.start, period.end)
+    sheet.append([str(indicator.label)])
+    sheet.append([_("Period"), period.start, period.last_day])
+    sheet.append([_("Value"), float(value) if value is not None else _("no data"), str(indicator.unit_label)])
+    sheet.append([])
+    _header(sheet, [label for _key, label in indicator.columns])
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+    for row in rows:
+        sheet.append([_typed(row.get(key)) for key, _label in indicator.columns])
+    for column in sheet.columns:
+        for cell in column:
+            if hasattr(cell.value, "year"):
+                cell.number_format = "dd/mm/yyyy hh:mm" if hasattr(cell.value, "hour") else "dd/mm/yyyy"
+    return sheet
+
+
+def _definitions_sheet(workbook, selected):
+    sheet = workbook.create_sheet(_("Definitions"), 0)
+    _header(sheet, [_("Code"), _("Indicator"), _("Definition"), _("Version"), _("Unit"), _("Target")])
+    sheet.freeze_panes = "A2"
+    for indicator in selected:
+        sheet.append([indicator.code, str(indicator.label), str(indicator.definition), indicator.definition_version,
+                      str(indicator.unit_label), float(indicator.target) if indicator.target is not None else None])
+    return sheet
+
+
+def _xlsx_response(workbook, name):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def funder_report(funder, period) -> list[dict]:
+    """Per financed action overlapping the period (Cerfa 15059): its indicators, targets, results, comments."""
+    actions = FinancedAction.objects.select_related("funder").filter(starts_on__lt=period.end, ends_on__gte=period.start)
+    if funder is not None:
+        actions = actions.filter(funder=funder)
+    sections = []
+    for action in actions:
+        lines = []
+        for code in action.indicator_codes:
+            indicator = impact.indicator_by_code(code)
+            if indicator is None:
+                continue
+            value = indicator.value(period.start, period.end)
+            target = action.targets.get(code)
+            lines.append({"indicator": indicator, "value": value, "value_text": format_number(value, indicator.unit),
+                          "target": target, "target_text": format_number(target, indicator.unit) if target is not None else "—"})
+        sections.append({"action": action, "lines": lines})
+    return sections
+
+
+class FunderReportView(StaffRequiredMixin, View):
+    """Choose a period and a funder: a printable report laid out like Cerfa 15059, or its XLSX."""
+
+    def get(self, request, fmt=None):
+        if fmt not in (None, "xlsx"):
+            raise Http404
+        form = FunderReportForm(request.GET or None)
+        if not (form.is_bound and form.is_valid()):
+            return render(request, "quai/impact_report.html", {"form": form}, status=400 if form.is_bound else 200)
+        period, funder = form.cleaned_data["period"], form.cleaned_data["funder"]
+        sections = funder_report(funder, period)
+        if fmt == "xlsx":
+            return self.xlsx(funder, period, sections)
+        return render(request, "quai/impact_report.html", {
+            "form": form, "period": period, "funder": funder, "sections": sections, "query": request.GET.urlencode(),
+        })
+
+    def xlsx(self, funder, period, sections):
+        workbook = _new_workbook()
+        used = []
+        for section in sections:
+            for line in section["lines"]:
+                if line["indicator"] not in used:
+                    used.append(line["indicator"])
+        summary = workbook.create_sheet(_("Actions"))
+        _header(summary, [_("Funder"), _("Action"), _("From"), _("To"), _("Code"), _("Indicator"), _("Target"), _("Result"),
+                          _("Comments")])
+        summary.freeze_panes = "A2"
+        for section in sections:
+            action = section["action"]
+            for line in section["lines"]:
+                summary.append([action.funder.name, action.title, period.start, period.last_day, line["indicator"].code,
+                                str(line["indicator"].label), line["target"],
+                                float(line["value"]) if line["value"] is not None else None, neutralise(action.comments)])
+        for row in summary.iter_rows(min_row=2, min_col=3, max_col=4):
+            for cell in row:
+                cell.number_format = "dd/mm/yyyy"
+        _definitions_sheet(workbook, used)
+        for indicator in used:
+            _rows_sheet(workbook, indicator, period, indicator.drilldown(period.start, period.end))
+        name = f"rapport-{(funder.name if funder else 'financeurs')[:40]}-{period.start.isoformat()}-{period.last_day.isoformat()}"
+        from django.utils.text import slugify
+
+        return _xlsx_response(workbook, slugify(name))
+
+
+class PublicImpactView(View):
+    """The indicators staff chose to publish, with their definitions (figures from the snapshots: one query each kind)."""
+
+    def get(self, request):
+        public_codes = set(IndicatorSetting.objects.filter(is_public=True).values_list("code", flat=True))
+        selected = [indicator for indicator in impact.indicators() if indicator.code in public_codes]
+        today = timezone.localdate()
+        wanted = Q()
+        for indicator in selected:
+            period = impact.period_of(impact.target_period_kind(indicator) if indicator.target is not None else "year", today)
+            wanted |= Q(code=indicator.code, period_kind=period.kind, period_start=period.start)
+        from quai.models import IndicatorSnapshot
+
+        snapshots = {s.code: s for s in IndicatorSnapshot.objects.filter(wanted)} if selected else {}
+        items = []
+        for indicator in selected:
+            snapshot = snapshots.get(indicator.code)
+            kind = impact.target_period_kind(indicator) if indicator.target is not None else "year"
+            period = impact.period_of(kind, today)
+            value = snapshot.value if snapshot else None
+            target = indicator.target_for(period)
+            items.append({
+                "indicator": indicator, "period": period, "value_text": format_number(value, indicator.unit),
+                "target_text": format_number(target, indicator.unit) if target is not None else "",
+                "percent": min(100, int(value * 100 / target)) if value is not None and target else None,
+                "computed_at": snapshot.computed_at if snapshot else None,
+            })
+        return render(request, "quai/impact_public.html", {"items": items})

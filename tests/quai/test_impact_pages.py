@@ -1,0 +1,203 @@
+"""Staff home, indicator page, exports, funder report, public impact page."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coworking.services import local_dt
+from events.models import Event, Registration
+from quai.impact import compute_snapshots
+from quai.models import FinancedAction, Funder, ImpactRun, IndicatorSetting, IndicatorSnapshot
+from tests.events.factories import EventFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def recent_programme(settings):
+    # A programme started in 2025: fewer months to snapshot, the same rules.
+    settings.QUAI_PROGRAMME_START = datetime.date(2025, 1, 1)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    client.get(reverse("staff_home"))  # the first back-office page records the second factor in the session
+    return client
+
+
+def ess_attendance(n, day=None):
+    day = day or timezone.localdate() - datetime.timedelta(days=3)
+    start = local_dt(day, datetime.time(18))
+    event = EventFactory(kind=Event.Kind.ESS_AWARENESS, starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=max(n, 1))
+    Registration.objects.bulk_create(
+        Registration(event=event, guest_email=f"g{n}-{i}@example.org", person_key=f"g{n}-{i}@example.org", status="confirmed",
+                     attended=True)
+        for i in range(n)
+    )
+    return event
+
+
+def test_staff_home_is_for_staff_only(client, member):
+    assert client.get(reverse("staff_home")).status_code == 302
+    client.force_login(member)
+    assert client.get(reverse("staff_home")).status_code == 403
+
+
+def test_staff_home_shows_today_figures_linking_to_their_lists_and_each_target_with_its_progress(staff_client):
+    ess_attendance(3)
+    compute_snapshots()
+
+    html = staff_client.get(reverse("staff_home")).content.decode()
+
+    assert f'href="{reverse("events:staff_events")}"' in html and "Événements cette semaine" in html
+    assert f'href="{reverse("coworking:staff_today")}"' in html
+    assert f'href="{reverse("members:staff_list")}?status=expiring"' in html
+    assert f'href="{reverse("fabrique:staff_cohorts")}"' in html and f'href="{reverse("events:mediation_log")}"' in html
+    assert "Échecs d’envoi" in html and "Tâches de fond" in html
+    assert '<strong>3</strong> / 10\xa0000' in html  # ESS-1 against its target
+    assert 'aria-label="Progression vers l’objectif de ESS-1"' in html
+    assert f'href="{reverse("impact_indicator", args=["ESS-1"])}"' in html
+    assert "<svg" in html and "Tableau de données" in html
+    assert "Comparaison des périodes" in html
+
+
+def test_staff_home_reads_snapshots_in_a_constant_number_of_queries(staff_client, django_assert_num_queries):
+    ess_attendance(2)
+    compute_snapshots()
+    # (Session and user come from the cache.) 1 bookings today (coworking card), 2-3 events this week and their
+    # confirmed seats, 4 memberships (renewals, expiring), 5 Déclic sessions this month, 6 submissions waiting,
+    # 7 outbox failures, 8 snapshots (ONE query for every target, trend and comparison), 9 the last impact run.
+    with django_assert_num_queries(9):
+        staff_client.get(reverse("staff_home"))
+
+    for day in range(30, 400, 20):  # more history: more snapshots, same queries
+        ess_attendance(5, day=timezone.localdate() - datetime.timedelta(days=day))
+    compute_snapshots()
+    assert IndicatorSnapshot.objects.count() > 19 * 12
+    with django_assert_num_queries(9):
+        staff_client.get(reverse("staff_home"))
+
+
+def test_recompute_queues_one_run_runs_it_and_shows_its_progress(staff_client, django_capture_on_commit_callbacks):
+    ess_attendance(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("impact_run"), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    run = ImpactRun.objects.get()
+    assert run.status == ImpactRun.Status.DONE and run.done == run.total > 0
+    assert IndicatorSnapshot.objects.filter(code="ESS-1", period_kind="all").get().value == 2
+    status = staff_client.get(reverse("impact_run")).content.decode()
+    assert "Dernier calcul terminé le" in status and "hx-trigger" not in status
+
+
+def test_a_second_click_while_a_run_is_queued_joins_it(staff_client):
+    first = staff_client.post(reverse("impact_run"), HTTP_HX_REQUEST="true")  # on_commit never fires here: stays queued
+    second = staff_client.post(reverse("impact_run"), HTTP_HX_REQUEST="true")
+
+    assert ImpactRun.objects.count() == 1
+    assert ImpactRun.objects.get().status == ImpactRun.Status.QUEUED
+    for response in (first, second):
+        assert 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_recompute_is_refused_to_members(client, member):
+    client.force_login(member)
+    assert client.post(reverse("impact_run")).status_code == 403
+    assert ImpactRun.objects.count() == 0
+
+
+def test_indicator_page_shows_definition_trend_and_the_rows_of_the_period(staff_client):
+    ess_attendance(3, day=datetime.date(2025, 3, 3))
+    compute_snapshots(today=datetime.date(2025, 12, 31))
+
+    response = staff_client.get(reverse("impact_indicator", args=["ESS-2"]), {"start": "2025-03-01", "end": "2025-03-31"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>ESS-2 · Participations aux événements ESS</h1>" in html
+    assert "Version de la définition" in html
+    assert "<strong>3</strong>" in html and "3 lignes" in html
+    assert html.count('data-label="Personne"') == 3
+    assert "<svg" in html
+
+
+def test_indicator_page_refuses_a_reversed_period_with_the_reason(staff_client):
+    response = staff_client.get(reverse("impact_indicator", args=["ESS-1"]), {"start": "2025-03-01", "end": "2025-01-31"})
+
+    assert response.status_code == 400
+    assert "La période se termine avant de commencer" in response.content.decode()
+
+
+def test_unknown_indicator_page_is_404(staff_client):
+    assert staff_client.get(reverse("impact_indicator", args=["XYZ-9"])).status_code == 404
+
+
+def test_drilldown_exports_csv_and_typed_xlsx(staff_client):
+    from openpyxl import load_workbook
+
+    ess_attendance(2, day=datetime.date(2025, 3, 3))
+    query = {"start": "2025-01-01", "end": "2025-12-31"}
+
+    response = staff_client.get(reverse("impact_export", args=["ESS-1", "csv"]), query)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == ["Personne", "Première participation", "Événements ESS suivis"]
+    assert sorted(line[0] for line in lines[1:]) == ["g2-0@example.org", "g2-1@example.org"]
+
+    response = staff_client.get(reverse("impact_export", args=["ESS-1", "xlsx"]), query)
+    sheet = load_workbook(io.BytesIO(response.content))["ESS-1"]
+    assert sheet["B3"].value == 2  # the figure, a number
+    assert sheet.freeze_panes == "A6"
+    assert isinstance(sheet["B6"].value, datetime.datetime) and sheet["B6"].value == datetime.datetime(2025, 3, 3, 18, 0)
+    assert sheet["C6"].value == 1
+
+
+def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_client):
+    from openpyxl import load_workbook
+
+    ess_attendance(4, day=datetime.date(2025, 3, 3))
+    funder = Funder.objects.create(name="Région Île-de-France", kind=Funder.Kind.REGION)
+    FinancedAction.objects.create(funder=funder, title="Sensibiliser à l’ESS", starts_on=datetime.date(2025, 1, 1),
+                                  ends_on=datetime.date(2025, 12, 31), indicator_codes=["ESS-1", "ESS-2"],
+                                  targets={"ESS-1": 3000}, comments="Cafés ESS mensuels.")
+    FinancedAction.objects.create(funder=Funder.objects.create(name="Fondation"), title="Autre", starts_on=datetime.date(2025, 1, 1),
+                                  ends_on=datetime.date(2025, 12, 31), indicator_codes=["MEM-1"])
+    query = {"funder": funder.pk, "start": "2025-01-01", "end": "2025-12-31"}
+
+    html = staff_client.get(reverse("impact_report"), query).content.decode()
+    assert "1. Sensibiliser à l’ESS" in html and "Autre" not in html
+    assert "3\xa0000" in html and "Cafés ESS mensuels." in html and "Cerfa 15059" in html
+
+    workbook = load_workbook(io.BytesIO(staff_client.get(reverse("impact_report_export", args=["xlsx"]), query).content))
+    assert workbook.sheetnames == ["Définitions", "Actions", "ESS-1", "ESS-2"]
+    actions = workbook["Actions"]
+    assert [cell.value for cell in actions[2]][4:8] == ["ESS-1", "Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)", 3000, 4]
+    assert actions["C2"].value == datetime.datetime(2025, 1, 1) and actions.freeze_panes == "A2"
+    assert workbook["ESS-2"]["B3"].value == 4
+
+
+def test_funder_report_refuses_dates_before_the_programme(staff_client):
+    response = staff_client.get(reverse("impact_report"), {"start": "2024-01-01", "end": "2024-12-31"})
+
+    assert response.status_code == 400
+    assert "Le programme a commencé le" in response.content.decode()
+
+
+def test_public_impact_page_shows_only_the_indicators_staff_opted_in(client):
+    ess_attendance(5)
+    compute_snapshots()
+    IndicatorSetting.objects.create(code="ESS-1", is_public=True)
+    IndicatorSetting.objects.create(code="MEM-1", is_public=False)
+
+    html = client.get(reverse("impact_public")).content.decode()
+
+    assert "Personnes sensibilisées à l’économie sociale et solidaire" in html
+    assert "<strong>5</strong> / 10\xa0000" in html and "Comment on compte" in html
+    assert "Adhérents actifs" not in html
