@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coworking.models import Booking, Resource, Subscription, span_bound
 from members.models import User
-from quai.impact import Detail, Indicator, RatioTo, CountRows, local_midnight
+from quai.impact import CountRows, Detail, Indicator, RatioTo, local_midnight
 
 
 def _booked_in(start, end):

@@ -261,6 +261,10 @@ class Booking(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The iCal feed: DTSTAMP is the last change, SEQUENCE counts moves and cancellation, so that a
+    # calendar app updates the event it already holds (same UID) instead of keeping a ghost.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = BookingQuerySet.as_manager()
 

@@ -41,10 +41,13 @@ def _export(user) -> dict:
 def _erase(user) -> None:
     # Bookings stay (occupancy figures COW-1/COW-2 need them) attached to the pseudonymised account;
     # future ones are cancelled so the desks are free again, and the calendar link is revoked.
+    from django.db.models import F
+
     from coworking.models import Booking, CalendarFeed, Resource
 
-    Booking.objects.filter(member=user, status="confirmed", span__startswith__gt=timezone.now()).update(
-        status="cancelled", cancelled_at=timezone.now()
+    now = timezone.now()
+    Booking.objects.filter(member=user, status="confirmed", span__startswith__gt=now).update(
+        status="cancelled", cancelled_at=now, updated_at=now, sequence=F("sequence") + 1
     )
     CalendarFeed.objects.filter(member=user).delete()
     Resource.objects.filter(assigned_to=user).update(assigned_to=None)

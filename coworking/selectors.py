@@ -13,6 +13,7 @@ from django.utils import timezone
 from coworking.layout import SiteLayout, site_layout  # noqa: F401  (site_layout: read by the views and the API)
 from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site, span_bound
 from coworking.time import PARIS, desk_slots, local_dt
+from quai.ical import feed_window_start
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,17 @@ def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
         # practice, so it is also the order of their starts): a page reads 20 index entries.
         return queryset.filter(status=Booking.Status.CONFIRMED, span__endswith__gt=now).order_by(span_bound("upper"), "pk")
     return queryset.order_by("span")
+
+
+def bookings_for_calendar_feed(member, *, now=None):
+    """The member's iCal feed: bookings ending in the last 12 months or later, cancelled and
+    released ones included (marked STATUS:CANCELLED, so calendar apps drop them)."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(member=member, span__endswith__gte=feed_window_start(now))
+        .select_related("resource__site")
+        .order_by("span", "pk")
+    )
 
 
 def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: datetime.datetime):

@@ -204,7 +204,8 @@ def booking_cancel(*, booking: Booking, by, now=None) -> BookingCancelled:
         credits_returned = _refund(booking) if refunded else Decimal("0")
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
+        booking.sequence += 1
+        booking.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         if by is not None and by.pk != booking.member_id:
             audit_log(actor=by, action="coworking.booking_cancelled_by_staff", target=booking, data={"refunded": refunded})
     return BookingCancelled(booking=booking, credits_returned=credits_returned)
@@ -234,6 +235,7 @@ def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | N
                 booking.credits_used = new_cost
         booking.resource = resource
         booking.span = DateTimeTZRange(starts_at, ends_at, "[)")
+        booking.sequence += 1
         return _insert(booking)
 
 
@@ -268,7 +270,7 @@ def bookings_release_no_shows(*, now=None) -> int:
             member__isnull=False,
             span__startswith__lte=cutoff,
             span__endswith__gt=now,
-        ).update(status=Booking.Status.RELEASED, cancelled_at=now)
+        ).update(status=Booking.Status.RELEASED, cancelled_at=now, updated_at=now, sequence=F("sequence") + 1)
     return released
 
 
@@ -345,12 +347,14 @@ def room_reservation_move(*, booking_id: int, starts_at, ends_at) -> Booking:
         if Booking.objects.active().filter(resource_id=booking.resource_id).overlapping(starts_at, ends_at).exclude(pk=booking_id).exists():
             raise ConflictError(_("The room is already booked at that time."), field="room", code="taken")
         booking.span = DateTimeTZRange(starts_at, ends_at, "[)")
+        booking.sequence += 1
         return _insert(booking)
 
 
 def room_reservation_release(*, booking_id: int) -> None:
+    now = timezone.now()
     Booking.objects.filter(pk=booking_id, status=Booking.Status.CONFIRMED).update(
-        status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
+        status=Booking.Status.CANCELLED, cancelled_at=now, updated_at=now, sequence=F("sequence") + 1
     )
 
 
@@ -396,3 +400,57 @@ def calendar_feed_reset(*, member):
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
     return feed
+
+
+# --- The "incubated" plan: granted and ended by the incubator (its only link to coworking) ---
+
+# An incubated plan is opened "until further notice": the incubator ends it when the project ends.
+INCUBATED_PLAN_HORIZON = datetime.timedelta(days=5 * 366)
+
+
+def incubated_plan_grant(*, member, starts_on: datetime.date) -> Subscription:
+    """Give `member` the incubated plan from `starts_on` (idempotent: an open one is kept as it is)."""
+    from coworking.models import Plan
+
+    with transaction.atomic():
+        plan, _created = Plan.objects.get_or_create(
+            kind=Plan.Kind.INCUBATED, defaults={"name": _("Incubated (included)"), "credits": None}
+        )
+        # Two projects accepting the same founder at once must not open two plans: lock the member's
+        # row (there may be no subscription row yet to lock), then look again.
+        type(member).objects.select_for_update().filter(pk=member.pk).first()
+        current = (
+            Subscription.objects.filter(member=member, plan=plan, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        if current is not None:
+            return current
+        subscription = Subscription.objects.create(
+            member=member, plan=plan, starts_on=starts_on, ends_on=starts_on + INCUBATED_PLAN_HORIZON,
+            credits_remaining=None,
+        )
+        audit_log(actor=None, action="coworking.incubated_plan_granted", target=subscription,
+                  data={"member": member.pk, "from": starts_on.isoformat()})
+    return subscription
+
+
+def incubated_plan_end(*, member, on: datetime.date) -> int:
+    """End `member`'s incubated plan on `on` (inclusive); a plan not started yet is removed. Returns rows changed."""
+    from coworking.models import Plan
+
+    changed = 0
+    with transaction.atomic():
+        for subscription in Subscription.objects.select_for_update().filter(
+            member=member, plan__kind=Plan.Kind.INCUBATED, ends_on__gt=on
+        ):
+            if subscription.starts_on > on:
+                subscription.delete()
+            else:
+                subscription.ends_on = on
+                subscription.save(update_fields=["ends_on"])
+            changed += 1
+        if changed:
+            audit_log(actor=None, action="coworking.incubated_plan_ended", target=member,
+                      data={"on": on.isoformat(), "subscriptions": changed})
+    return changed

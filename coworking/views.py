@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,9 @@ from django.views.decorators.cache import cache_control
 from coworking import selectors, services
 from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
-from coworking.models import Booking, CalendarFeed, Site
+from coworking.models import CalendarFeed, Site
 from coworking.time import PARIS, desk_slots, local_dt
+from quai.ical import calendar_response
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
 
@@ -212,8 +213,7 @@ class CalendarFeedResetView(LoginRequiredMixin, View):
 def ical_feed(request, token):
     """The member's private iCal feed: the secret token is the only credential."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
-    bookings = selectors.bookings_for_member(feed.member, upcoming_only=False).filter(status=Booking.Status.CONFIRMED)
-    return HttpResponse(bookings_calendar(bookings), content_type="text/calendar; charset=utf-8")
+    return calendar_response(bookings_calendar(selectors.bookings_for_calendar_feed(feed.member)), personal=True)
 
 
 class StaffTodayView(StaffRequiredMixin, View):

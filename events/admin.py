@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from events import services
-from events.models import Event, MediationSession, Registration
+from events.models import Event, MediationActivity, MediationParticipant, Registration
 from quai.errors import DomainError
 
 
@@ -37,7 +37,27 @@ class EventAdmin(admin.ModelAdmin):
             raise ValidationError(str(error.message)) from error
 
 
-@admin.register(MediationSession)
-class MediationSessionAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "duration_min", "participants", "age_band", "commune"]
-    list_filter = ["kind", "place", "age_band"]
+class MediationParticipantInline(admin.TabularInline):
+    model = MediationParticipant
+    extra = 0
+    fields = ["position", "anonymous", "genre", "tranche_age", "statut_social", "commune", "code_postal", "code_insee", "first_time"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(MediationActivity)
+class MediationActivityAdmin(admin.ModelAdmin):
+    """Read and annotate: activities are recorded through the quick log or the API (one participant row each)."""
+
+    list_display = ["date", "type", "duree", "type_lieu", "created_at"]
+    list_filter = ["type", "type_lieu"]
+    date_hierarchy = "date"
+    inlines = [MediationParticipantInline]
+    readonly_fields = [
+        "type", "date", "duree", "type_lieu", "lieu_commune", "lieu_code_postal", "lieu_code_insee", "materiel", "thematiques",
+        "precisions_demarche", "autonomie", "titre_atelier", "niveau_atelier", "oriente_vers_structure",
+        "structure_de_redirection", "event", "created_by", "created_at", "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -5,12 +5,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, services
-from events.models import Event, MediationSession
+from events.models import Event
 from events.serializers import (
     AttendanceSerializer,
     EventSerializer,
     GuestRegistrationSerializer,
-    MediationSessionSerializer,
     RegistrationCreatedSerializer,
     RegistrationSerializer,
 )
@@ -112,16 +111,3 @@ class AttendanceView(APIView):
         )
         registration.refresh_from_db()
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
-
-@extend_schema(tags=["déclic numérique"])
-class MediationSessionListCreateView(generics.ListCreateAPIView):
-    serializer_class = MediationSessionSerializer
-    permission_classes = [IsStaff]
-    queryset = MediationSession.objects.order_by("-date", "-pk")
-    filterset_fields = ["kind", "date"]
-
-    def perform_create(self, serializer):
-        serializer.save(created_by=self.request.user)
-
-

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, MediationSession
-from quai.widgets import DateInput
+from events.models import Event
 
 
 class GuestRegistrationForm(forms.Form):
@@ -22,17 +21,6 @@ class AgendaFilterForm(forms.Form):
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
-
-
-class MediationSessionForm(forms.ModelForm):
-    themes = forms.MultipleChoiceField(label=_("Themes"), choices=MediationSession.THEMES, widget=forms.CheckboxSelectMultiple)
-    equipment = forms.MultipleChoiceField(label=_("Equipment"), choices=MediationSession.EQUIPMENT, widget=forms.CheckboxSelectMultiple, required=False)
-
-    class Meta:
-        model = MediationSession
-        fields = ["date", "duration_min", "kind", "participants", "place", "commune", "themes", "equipment", "autonomy",
-                  "age_band", "gender", "social_status", "first_time", "workshop_title", "event", "notes"]
-        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class FeedbackForm(forms.Form):

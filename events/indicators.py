@@ -12,7 +12,8 @@ from django.db.models import Case, Count, DecimalField, F, Func, IntegerField, M
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, MediationSession, Registration
+from events.declic.choices import ActivityType
+from events.models import Event, MediationParticipant, Registration
 from quai.impact import CountRows, Detail, Indicator, RatioOf, SumOf, local_midnight
 
 ANONYMOUS_PREFIX = "walk-in:"
@@ -137,29 +138,32 @@ def trn1_rows(start, end):
     )
 
 
-# --- NUM-1 / NUM-2: Déclic accompaniments (today's MediationSession model) ----------------------------
-# One session row holds `participants` accompaniments (a workshop of 8 = 8 accompaniments).
+# --- NUM-1 / NUM-2: Déclic accompaniments ----------------------------------------------------------
+# One participant row per accompaniment (DOMAIN.md §2): a workshop of 8 people is 8 rows.
+
+def _accompaniments(start, end):
+    return MediationParticipant.objects.filter(activity__date__gte=start, activity__date__lt=end)
+
 
 def num1_rows(start, end):
     return (
-        MediationSession.objects.filter(date__gte=start, date__lt=end)
-        .values("id", "date", "kind", "duration_min", "participants", "commune")
-        .order_by("date", "id")
+        _accompaniments(start, end)
+        .values("id", "activity_id", "position", "commune", date=F("activity__date"), kind=F("activity_type"),
+                duration_min=F("activity__duree"))
+        .order_by("date", "activity_id", "position")
     )
 
 
 def num1_split(kind):
     def value(start, end):
-        return MediationSession.objects.filter(date__gte=start, date__lt=end, kind=kind).aggregate(
-            n=Coalesce(Sum("participants"), 0)
-        )["n"]
+        return _accompaniments(start, end).filter(activity_type=kind).count()
 
     return value
 
 
 def num2_rows(start, end):
-    # Beneficiaries are anonymous in today's model: a beneficiary is "new" when the mediator ticked
-    # "first time"; each such accompaniment is one new beneficiary.
+    # Beneficiaries are anonymous: a beneficiary is "new" when the mediator ticked "first
+    # accompaniment" for that participant; each such participant is one new beneficiary.
     return num1_rows(start, end).filter(first_time=True)
 
 
@@ -221,19 +225,19 @@ INDICATORS = [
         label=_("Digital accompaniments"),
         definition=_("Accompaniments (participant × session) of Déclic Numérique in the period: one per person of an "
                      "individual session, one per participant of a workshop."),
-        rows=num1_rows, aggregate=SumOf("participants"),
-        columns=(("date", _("Date")), ("kind", _("Kind")), ("duration_min", _("Duration (min)")), ("participants", _("Participants")),
-                 ("commune", _("Commune"))),
-        details=(Detail("individual", _("Individual"), num1_split(MediationSession.Kind.INDIVIDUAL)),
-                 Detail("collective", _("Collective"), num1_split(MediationSession.Kind.COLLECTIVE))),
+        rows=num1_rows, aggregate=CountRows(),
+        columns=(("date", _("Date")), ("kind", _("Kind")), ("activity_id", _("Activity")), ("position", _("Participant")),
+                 ("duration_min", _("Duration (min)")), ("commune", _("Commune"))),
+        details=(Detail("individual", _("Individual"), num1_split(ActivityType.INDIVIDUEL)),
+                 Detail("collective", _("Collective"), num1_split(ActivityType.COLLECTIF))),
     ),
     Indicator(
         code="NUM-2", app_label="events", order=71, unit="people",
         label=_("New digital-mediation beneficiaries"),
         definition=_("Beneficiaries whose first accompaniment falls in the period (beneficiaries are anonymous: the "
                      "mediator records a first visit)."),
-        rows=num2_rows, aggregate=SumOf("participants"),
-        columns=(("date", _("Date")), ("kind", _("Kind")), ("participants", _("Participants")), ("commune", _("Commune"))),
+        rows=num2_rows, aggregate=CountRows(),
+        columns=(("date", _("Date")), ("kind", _("Kind")), ("activity_id", _("Activity")), ("commune", _("Commune"))),
     ),
 ]
 
@@ -244,7 +248,7 @@ def card_events_week(today) -> dict:
         starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
     ).exclude(status=Event.Status.CANCELLED)
     counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
-    counts["confirmed"] = Registration.objects.filter(event__in=week, status=Registration.Status.CONFIRMED, walk_in=False).count()
+    counts["confirmed"] = Registration.objects.seats_taken().filter(event__in=week).count()
     fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
     return {
         "value": counts["events"],
@@ -257,7 +261,7 @@ def card_declic_month(today) -> dict:
     from quai.impact import add_months, month_start
 
     start = month_start(today)
-    sessions = MediationSession.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
-        accompaniments=Coalesce(Sum("participants"), 0), sessions=Count("pk")
+    month = _accompaniments(start, add_months(start, 1)).aggregate(
+        accompaniments=Count("pk"), sessions=Count("activity", distinct=True)
     )
-    return {"value": sessions["accompaniments"], "detail": _("%(sessions)s sessions") % sessions}
+    return {"value": month["accompaniments"], "detail": _("%(sessions)s sessions") % month}

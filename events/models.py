@@ -70,6 +70,8 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCal SEQUENCE, bumped on change
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last change: the DTSTAMP of the event in calendars (with `sequence`).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -207,96 +209,5 @@ class Feedback(models.Model):
         ]
 
 
-class MediationSession(models.Model):
-    """A Déclic Numérique accompaniment, with the fields of the national digital-mediation record (DOMAIN.md §2).
-
-    The beneficiary is anonymous by default: only an age band, a gender, a status and a commune.
-    """
-
-    class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", _("Individual")
-        COLLECTIVE = "collective", _("Collective")
-
-    class Place(models.TextChoices):
-        ON_SITE = "on_site", _("On site")
-        HOME = "home", _("At home")
-        REMOTE = "remote", _("Remote")
-        OTHER = "other", _("Other")
-
-    THEMES = [
-        ("diagnostic", _("Digital diagnosis")), ("equipment", _("Getting started with a device")),
-        ("maintenance", _("Maintenance")), ("contents", _("Managing one's contents")), ("browsing", _("Browsing the internet")),
-        ("email", _("E-mail")), ("office", _("Office software")), ("social", _("Social networks")), ("health", _("Health")),
-        ("banking", _("Banking and online shopping")), ("professional", _("Supporting a professional")),
-        ("employment", _("Job seeking")), ("security", _("Digital security")), ("parenting", _("Parenting")),
-        ("school", _("School and digital")), ("create", _("Creating with digital tools")), ("culture", _("Digital culture")),
-        ("ai", _("Artificial intelligence")), ("procedures", _("Help with administrative procedures")),
-        ("proc_papers", _("Procedures: papers, elections, citizenship")), ("proc_family", _("Procedures: family, schooling")),
-        ("proc_social", _("Procedures: social, health")), ("proc_work", _("Procedures: work, training")),
-        ("proc_housing", _("Procedures: housing")), ("proc_transport", _("Procedures: transport, mobility")),
-        ("proc_money", _("Procedures: money, taxes")), ("proc_justice", _("Procedures: justice")),
-        ("proc_foreigners", _("Procedures: foreigners, Europe")), ("proc_leisure", _("Procedures: leisure, sports, culture")),
-        ("proc_associations", _("Procedures: associations")),
-    ]
-    EQUIPMENT = [("computer", _("Computer")), ("phone", _("Phone")), ("tablet", _("Tablet")), ("other", _("Other")), ("none", _("None"))]
-
-    class Autonomy(models.TextChoices):
-        ASSISTED = "assisted", _("Fully assisted")
-        PARTLY = "partly", _("Partly autonomous")
-        AUTONOMOUS = "autonomous", _("Autonomous")
-
-    class Gender(models.TextChoices):
-        F = "f", _("Woman")
-        M = "m", _("Man")
-        UNKNOWN = "unknown", _("Not given")
-
-    class AgeBand(models.TextChoices):
-        UNDER_12 = "lt12", _("Under 12")
-        A12_18 = "12_18", "12–18"
-        A18_24 = "18_24", "18–24"
-        A25_39 = "25_39", "25–39"
-        A40_59 = "40_59", "40–59"
-        A60_69 = "60_69", "60–69"
-        A70 = "70p", _("70 and over")
-        UNKNOWN = "unknown", _("Not given")
-
-    class SocialStatus(models.TextChoices):
-        STUDENT = "student", _("In education")
-        UNEMPLOYED = "unemployed", _("Unemployed")
-        EMPLOYED = "employed", _("Employed")
-        RETIRED = "retired", _("Retired")
-        UNKNOWN = "unknown", _("Not given")
-
-    date = models.DateField(_("date"), default=timezone.localdate)
-    duration_min = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    place = models.CharField(_("place"), max_length=10, choices=Place.choices, default=Place.ON_SITE)
-    commune = models.CharField(_("commune"), max_length=100, blank=True)
-    themes = ArrayField(models.CharField(max_length=30, choices=THEMES), verbose_name=_("themes"))
-    equipment = ArrayField(models.CharField(max_length=10, choices=EQUIPMENT), verbose_name=_("equipment"), default=list, blank=True)
-    autonomy = models.CharField(_("autonomy"), max_length=12, choices=Autonomy.choices, blank=True)
-    redirected_to = models.CharField(_("redirected to"), max_length=60, blank=True)
-    workshop_title = models.CharField(_("workshop title"), max_length=150, blank=True)
-    participants = models.PositiveSmallIntegerField(_("participants"), default=1)
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
-    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    social_status = models.CharField(_("status"), max_length=12, choices=SocialStatus.choices, default=SocialStatus.UNKNOWN)
-    first_time = models.BooleanField(_("first time"), default=False)
-    pass_numerique = models.CharField(_("Pass Numérique vouchers"), max_length=200, blank=True)
-    notes = models.TextField(_("notes (staff only)"), blank=True)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="mediation_sessions", verbose_name=_("event"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("digital-mediation session")
-        verbose_name_plural = _("digital-mediation sessions")
-        ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["date"], name="mediation_date_idx")]
-        constraints = [
-            models.CheckConstraint(condition=~Q(themes=[]), name="mediation_at_least_one_theme",
-                                   violation_error_message=_("Choose at least one theme.")),
-            models.CheckConstraint(condition=Q(duration_min__gt=0) & Q(duration_min__lte=600), name="mediation_duration_range",
-                                   violation_error_message=_("The duration must be between 1 and 600 minutes.")),
-            models.CheckConstraint(condition=Q(participants__gte=1), name="mediation_participants_positive"),
-        ]
+# Déclic Numérique records live in their own module (national layout, DOMAIN.md §2).
+from events.declic.models import MediationActivity, MediationParticipant  # noqa: E402,F401

@@ -7,7 +7,8 @@ from faker import Faker
 
 from coworking.models import Site
 from coworking.time import PARIS, local_dt
-from events.models import Event, MediationSession, Registration
+from events.declic.seed import seed_mediation
+from events.models import Event, Registration
 from members.models import User
 
 TITLES = {
@@ -64,16 +65,4 @@ def seed_events(*, scale: int, rng, stdout) -> None:
                 registrations.append(Registration(event=event, guest_name=name, guest_email=email, person_key=email,
                                                   status="confirmed", attended=(rng.random() < 0.75) if past else None))
     Registration.objects.bulk_create(registrations, batch_size=5000)
-    communes = ["Saint-Germain-en-Laye", "Le Pecq", "Poissy", "Chambourcy", "Mareil-Marly", "Fourqueux", "Marly-le-Roi", "Achères"]
-    sessions = []
-    theme_codes = [code for code, _label in MediationSession.THEMES]
-    for n in range(1500 * scale):
-        sessions.append(MediationSession(
-            date=today - datetime.timedelta(days=rng.randint(0, 700)), duration_min=rng.choice([15, 30, 45, 60, 90, 120]),
-            kind="individual" if rng.random() < 0.85 else "collective", place=rng.choice(["on_site"] * 8 + ["home", "remote"]),
-            commune=rng.choice(communes), themes=rng.sample(theme_codes, rng.randint(1, 3)), equipment=[rng.choice(["computer", "phone", "tablet"])],
-            autonomy=rng.choice(["assisted", "partly", "autonomous"]), participants=1, gender=rng.choice(["f", "m", "unknown"]),
-            age_band=rng.choice(["18_24", "25_39", "40_59", "60_69", "70p", "70p", "unknown"]),
-            social_status=rng.choice(["unemployed", "employed", "retired", "retired", "unknown"]), first_time=rng.random() < 0.4,
-        ))
-    MediationSession.objects.bulk_create(sessions, batch_size=5000)
+    seed_mediation(scale=scale, rng=rng, today=today)

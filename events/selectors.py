@@ -5,6 +5,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import Event, Registration
+from quai.ical import feed_window_start
+
+
+def events_for_public_feed(*, now=None):
+    """The public iCal feed: public events ending in the last 12 months or later, cancelled included."""
+    now = now or timezone.now()
+    return Event.objects.visible_to(None).filter(ends_at__gte=feed_window_start(now)).select_related("site").order_by("starts_at", "pk")
 
 
 def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from events.markdown import render_markdown
-from events.models import Event, MediationSession, Registration
+from events.models import Event, Registration
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -62,12 +62,3 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.BooleanField()
     nonce = serializers.CharField(max_length=64)
-
-
-class MediationSessionSerializer(serializers.ModelSerializer):
-    themes = serializers.ListField(child=serializers.ChoiceField(choices=MediationSession.THEMES), allow_empty=False)
-    equipment = serializers.ListField(child=serializers.ChoiceField(choices=MediationSession.EQUIPMENT), required=False)
-
-    class Meta:
-        model = MediationSession
-        exclude = ["created_by", "created_at"]

@@ -198,7 +198,7 @@ def event_cancel(*, event: Event, by) -> Event:
         event.sequence += 1
         if event.room_booking_id:
             coworking.room_reservation_release(booking_id=event.room_booking_id)
-        event.save(update_fields=["status", "sequence"])
+        event.save(update_fields=["status", "sequence", "updated_at"])
         audit_log(actor=by, action="events.event_cancelled", target=event)
         for registration in event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("member"):
             if registration.email:

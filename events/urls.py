@@ -1,6 +1,7 @@
 from django.urls import path
 
 from events import views
+from events.declic import views as declic_views
 
 app_name = "events"
 
@@ -18,8 +19,9 @@ urlpatterns = [
     path("staff/events/<int:pk>/attendance.csv", views.AttendanceCsvView.as_view(), name="attendance_csv"),
     path("staff/events/<int:pk>/attendance/print/", views.AttendancePrintView.as_view(), name="attendance_print"),
     path("staff/registrations/<int:pk>/attendance/", views.MarkAttendanceView.as_view(), name="mark"),
-    path("staff/declic/", views.MediationLogView.as_view(), name="mediation_log"),
-    path("staff/declic/stats/", views.MediationStatsView.as_view(), name="mediation_stats"),
-    path("staff/declic/export.xlsx", views.MediationExportView.as_view(), name="mediation_export"),
+    path("staff/declic/", declic_views.MediationLogView.as_view(), name="mediation_log"),
+    path("staff/declic/<int:pk>/delete/", declic_views.MediationDeleteView.as_view(), name="mediation_delete"),
+    path("staff/declic/stats/", declic_views.MediationStatsView.as_view(), name="mediation_stats"),
+    path("staff/declic/export.xlsx", declic_views.MediationExportView.as_view(), name="mediation_export"),
     path("events/feedback/<str:token>/", views.FeedbackView.as_view(), name="feedback"),
 ]

@@ -2,7 +2,6 @@ import csv
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from events import selectors, services
-from events.forms import AgendaFilterForm, GuestRegistrationForm, MediationSessionForm, WalkInForm
+from events.forms import AgendaFilterForm, GuestRegistrationForm, WalkInForm
 from events.ical import event_ics
 from events.markdown import render_markdown
-from events.models import Event, MediationSession, Registration
+from events.models import Event, Registration
 from quai.errors import DomainError
 from quai.exports import neutralise
+from quai.ical import calendar_response
 from quai.permissions import StaffRequiredMixin
 
 
@@ -107,15 +107,13 @@ class CancelByLinkView(View):
 
 def event_ics_view(request, pk):
     event = selectors.event_get_for_user(request.user, pk)
-    response = HttpResponse(event_ics([event]), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
-    return response
+    return calendar_response(event_ics([event]), filename=f"evenement-{event.pk}.ics")
 
 
 def agenda_ics_view(request):
-    """Public iCal feed of published public events (no login, no secret inside)."""
-    events = Event.objects.visible_to(None).select_related("site").order_by("starts_at")
-    return HttpResponse(event_ics(events), content_type="text/calendar; charset=utf-8")
+    """Public iCal feed of public events, the last 12 months and the future, cancelled ones marked
+    as such (no login, no secret inside)."""
+    return calendar_response(event_ics(selectors.events_for_public_feed()))
 
 
 class StaffEventsView(StaffRequiredMixin, View):
@@ -200,65 +198,6 @@ class MyRegistrationsView(View):
         return render(request, "events/my_registrations.html", {"registrations": selectors.registrations_for_member(request.user)})
 
 
-class MediationLogView(StaffRequiredMixin, View):
-    """Log a Déclic Numérique accompaniment in a few taps on a phone."""
-
-    def get(self, request, *, form=None, status=200):
-        recent = MediationSession.objects.order_by("-created_at")[:10]
-        return render(request, "events/mediation_log.html", {"form": form or MediationSessionForm(), "recent": recent}, status=status)
-
-    def post(self, request):
-        form = MediationSessionForm(request.POST)
-        if not form.is_valid():
-            return self.get(request, form=form, status=400)
-        session = form.save(commit=False)
-        session.created_by = request.user
-        session.save()
-        messages.success(request, _("Accompaniment recorded."))
-        return redirect("events:mediation_log")
-
-
-MEDIATION_COLUMNS = [
-    ("date", "Date"), ("duration_min", "Durée (min)"), ("kind", "Type d’accompagnement"), ("participants", "Nombre de participants"),
-    ("place", "Lieu"), ("commune", "Commune"), ("themes", "Thématiques"), ("equipment", "Matériel utilisé"), ("autonomy", "Autonomie"),
-    ("redirected_to", "Orientation"), ("workshop_title", "Titre de l’atelier"), ("gender", "Genre"), ("age_band", "Tranche d’âge"),
-    ("social_status", "Statut"), ("first_time", "Premier accompagnement"), ("pass_numerique", "Pass Numérique"),
-]
-
-
-class MediationExportView(StaffRequiredMixin, View):
-    """XLSX with French column names, one row per accompaniment (the layout of the national record)."""
-
-    def get(self, request):
-        from openpyxl import Workbook
-
-        labels = {
-            "kind": dict(MediationSession.Kind.choices), "place": dict(MediationSession.Place.choices),
-            "autonomy": dict(MediationSession.Autonomy.choices), "gender": dict(MediationSession.Gender.choices),
-            "age_band": dict(MediationSession.AgeBand.choices), "social_status": dict(MediationSession.SocialStatus.choices),
-            "themes": dict(MediationSession.THEMES), "equipment": dict(MediationSession.EQUIPMENT),
-        }
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Accompagnements")
-        sheet.append([title for _field, title in MEDIATION_COLUMNS])
-        for session in MediationSession.objects.order_by("date", "pk").iterator(chunk_size=2000):
-            row = []
-            for field, _title in MEDIATION_COLUMNS:
-                value = getattr(session, field)
-                if field in ("themes", "equipment"):
-                    value = ", ".join(str(labels[field].get(v, v)) for v in value)
-                elif field in labels:
-                    value = str(labels[field].get(value, value))
-                elif field == "first_time":
-                    value = "oui" if value else "non"
-                row.append(neutralise(value) if isinstance(value, str) else value)
-            sheet.append(row)
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="declic-numerique.xlsx"'
-        workbook.save(response)
-        return response
-
-
 class FeedbackView(View):
     """After the event: the participant rates it (1–5) and comments, from the link of the e-mail."""
 
@@ -283,47 +222,3 @@ class FeedbackView(View):
             return self.get(request, token, form=form, status=400)
         services.feedback_save(registration=registration, rating=int(form.cleaned_data["rating"]), comment=form.cleaned_data["comment"])
         return render(request, "events/feedback.html", {"done": True, "registration": registration})
-
-
-class MediationStatsView(StaffRequiredMixin, View):
-    """DOMAIN.md §2 statistics: totals, new beneficiaries, and every breakdown of the national record."""
-
-    def get(self, request):
-        from django.db.models import Case, CharField, F, Func, Value, When
-
-        sessions = MediationSession.objects.all()
-        period = request.GET.get("year", "")
-        if period.isdigit():
-            sessions = sessions.filter(date__year=int(period))
-        totals = sessions.aggregate(count=Count("pk"), participants=Sum("participants"), minutes=Sum("duration_min"))
-
-        def breakdown(field, labels):
-            return [(labels.get(row[field], row[field] or "—"), row["n"]) for row in sessions.values(field).annotate(n=Count("pk")).order_by("-n")]
-
-        buckets = sessions.annotate(bucket=Case(
-            When(duration_min__lt=30, then=Value("< 30 min")), When(duration_min__lt=60, then=Value("30–60 min")),
-            When(duration_min__lt=120, then=Value("60–120 min")), default=Value("120 min +"), output_field=CharField(),
-        )).values("bucket").annotate(n=Count("pk")).order_by("bucket")
-        themes = (
-            sessions.annotate(theme=Func(F("themes"), function="unnest", output_field=CharField()))
-            .values("theme").annotate(n=Count("pk")).order_by("-n")
-        )
-        equipment = (
-            sessions.annotate(item=Func(F("equipment"), function="unnest", output_field=CharField()))
-            .values("item").annotate(n=Count("pk")).order_by("-n")
-        )
-        theme_labels, equipment_labels = dict(MediationSession.THEMES), dict(MediationSession.EQUIPMENT)
-        tables = [
-            (_("By theme"), [(theme_labels.get(r["theme"], r["theme"]), r["n"]) for r in themes]),
-            (_("By duration"), [(r["bucket"], r["n"]) for r in buckets]),
-            (_("By kind"), breakdown("kind", dict(MediationSession.Kind.choices))),
-            (_("By place"), breakdown("place", dict(MediationSession.Place.choices))),
-            (_("By equipment"), [(equipment_labels.get(r["item"], r["item"]), r["n"]) for r in equipment]),
-            (_("By gender"), breakdown("gender", dict(MediationSession.Gender.choices))),
-            (_("By age band"), breakdown("age_band", dict(MediationSession.AgeBand.choices))),
-            (_("By status"), breakdown("social_status", dict(MediationSession.SocialStatus.choices))),
-            (_("By commune"), breakdown("commune", {})[:20]),
-        ]
-        return render(request, "events/mediation_stats.html", {
-            "totals": totals, "first_time": sessions.filter(first_time=True).count(), "tables": tables, "year": period,
-        })

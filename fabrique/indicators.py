@@ -1,10 +1,9 @@
 """Impact indicators of the Fabrique de Territoire (DOMAIN.md §1): FAB-1 to FAB-4, and its projects for PRJ-1/PRJ-2."""
 
-import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Lower, Trim
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,22 +30,19 @@ def fab1_rows(start, end):
     return User.objects.filter(Exists(enrolled)).values("id", "last_name", "first_name").order_by("last_name", "first_name", "id")
 
 
-def _validated_on(kind):
-    return Subquery(
-        Deliverable.objects.filter(enrolment=OuterRef("pk"), kind=kind, status=Deliverable.Status.VALIDATED).values("validated_on")[:1],
-        output_field=DateField(),
-    )
+REQUIRED = (DeliverableKind.VALUE_PROPOSITION, DeliverableKind.BUSINESS_PLAN)
 
 
 def fab2_rows(start, end):
-    # Graduation date = the later of the two required validations; both must exist.
+    # One pass over the validated required deliverables, grouped per enrolment: both must be
+    # validated (two rows), and the graduation date is the later validation.
     return (
-        Enrolment.objects.annotate(vp=_validated_on(DeliverableKind.VALUE_PROPOSITION), bp=_validated_on(DeliverableKind.BUSINESS_PLAN))
-        .filter(vp__isnull=False, bp__isnull=False)
-        .annotate(graduated_on=Greatest("vp", "bp"))
-        .filter(graduated_on__gte=start, graduated_on__lt=end)
-        .values("id", "project_name", "graduated_on", cohort_name=F("cohort__name"), holder_last_name=F("holder__last_name"))
-        .order_by("graduated_on", "id")
+        Deliverable.objects.filter(kind__in=REQUIRED, status=Deliverable.Status.VALIDATED)
+        .values("enrolment", project_name=F("enrolment__project_name"), cohort_name=F("enrolment__cohort__name"),
+                holder_last_name=F("enrolment__holder__last_name"))
+        .annotate(validated=Count("pk"), graduated_on=Max("validated_on"))
+        .filter(validated=len(REQUIRED), graduated_on__gte=start, graduated_on__lt=end)
+        .order_by("graduated_on", "enrolment")
     )
 
 

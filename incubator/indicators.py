@@ -7,7 +7,7 @@ name) counts once.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, F, OuterRef, Subquery
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 

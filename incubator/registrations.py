@@ -1,6 +1,7 @@
 """What `incubator` contributes to the shared registries."""
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quai.registry import NavLink, PersonData, Seeder, register_member_link, register_person_data, register_seeder
@@ -13,34 +14,54 @@ def _my_projects(user):
     return Project.objects.filter(Q(team=user) | Q(coach=user))
 
 
-def _export(user) -> dict:
-    from incubator.models import Project
+def _show_incubator_link(user):
+    """Team members and coaches, applicants, and every member while a call is open (a QuerySet, non-empty
+    when the link applies: the navigation answers all links in one query)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists
 
+    from incubator.models import Call
+
+    return get_user_model().objects.filter(pk=user.pk).filter(
+        Q(incubated_projects__isnull=False) | Q(coached_projects__isnull=False)
+        | Q(incubator_applications__isnull=False) | Exists(Call.objects.open_on(timezone.localdate()))
+    )
+
+
+def _export(user) -> dict:
+    from incubator.models import Application, Project, TeamMember
+
+    roles = dict(TeamMember.objects.filter(member=user).values_list("project_id", "role"))
     projects = Project.objects.filter(Q(team=user) | Q(coach=user)).distinct().order_by("pk")
     return {
         "projects": [
             {
                 "id": project.pk,
                 "name": project.name,
-                "role": "coach" if project.coach_id == user.pk else "team",
+                "role": roles.get(project.pk, "coach"),
                 "status": project.status,
                 "incubation_start": project.incubation_start.isoformat(),
                 "incubation_end": project.incubation_end.isoformat() if project.incubation_end else None,
             }
             for project in projects
-        ]
+        ],
+        "applications": [
+            {"id": a.pk, "call": a.call.title, "project_name": a.project_name, "summary": a.summary,
+             "answers": a.answers, "status": a.status}
+            for a in Application.objects.filter(applicant=user).select_related("call").order_by("pk")
+        ],
     }
 
 
 def _erase(user) -> None:
     # The project belongs to its team and the counts (PRJ-1/2, INC-1) must survive: the person
     # leaves the team; notes written as coach stay (they are about the project, not about them).
-    from incubator.models import MentoringSession, Project
+    from incubator.models import Application, MentoringSession, Project, TeamMember
 
-    for project in Project.objects.filter(team=user):
-        project.team.remove(user)
+    TeamMember.objects.filter(member=user).delete()
     Project.objects.filter(coach=user).update(coach=None)
     MentoringSession.objects.filter(coach=user).update(coach=None)
+    Application.objects.filter(applicant=user).update(project_name="—", summary="", answers=[])
 
 
 def _summary(user) -> dict:
@@ -54,7 +75,7 @@ def _seed(*, scale, rng, stdout):
 
 
 register_member_link(
-    NavLink(label=_("My projects"), url_name="incubator:my_projects", order=40, visible_if=_my_projects)
+    NavLink(label=_("Incubator"), url_name="incubator:my_projects", order=40, visible_if=_show_incubator_link)
 )
 register_staff_section(NavLink(label=_("Incubator"), url_name="incubator:staff_projects", order=40))
 register_person_data(
@@ -77,3 +98,13 @@ from quai.registry import register_indicator, register_project_source  # noqa: E
 for _indicator in _indicators.INDICATORS:
     register_indicator(_indicator)
 register_project_source(_indicators.SOURCE)
+
+def _register_home_panels() -> None:
+    from incubator.home import project_panel
+    from quai.registry import HomePanel, register_home_panel
+
+    register_home_panel(HomePanel(name="incubator.project", template="incubator/home_panel.html", context=project_panel,
+                                  order=16))
+
+
+_register_home_panels()

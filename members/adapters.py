@@ -10,6 +10,15 @@ from quai.throttling import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        # Staff land on their back-office home once the second factor is done (a `next` still wins:
+        # allauth only asks the adapter when there is none).
+        if request.user.is_authenticated and request.user.is_staff:
+            from django.urls import reverse
+
+            return reverse("staff_home")
+        return super().get_login_redirect_url(request)
+
     def get_client_ip(self, request) -> str:
         # The same address as the API throttles (QUAI_NUM_PROXIES decides which X-Forwarded-For
         # entry is trusted); allauth's rate limits per "ip" count on it.

@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import ApiToken, User
+from members.models import ApiToken, HelloAssoRate, MembershipType, User
 from members.selectors import account_change_allowed
 from members.services import require_account_change_allowed
 
@@ -68,7 +68,21 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "expires_at"]
+    list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "expires_at", "staff_powers"]
     search_fields = ["name", "user__email"]
-    readonly_fields = ["key_prefix", "created_at", "last_used_at"]
+    readonly_fields = ["key_prefix", "created_at", "last_used_at", "staff_powers"]
     raw_id_fields = ["user"]
+
+
+@admin.register(MembershipType)
+class MembershipTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "amount_eur", "duration_months", "season_start_month", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+
+@admin.register(HelloAssoRate)
+class HelloAssoRateAdmin(admin.ModelAdmin):
+    """The HelloAsso rate → membership type mapping the member import remembers (editable here)."""
+
+    list_display = ["name", "membership_type", "updated_at"]
+    search_fields = ["name"]

@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from members.models import ApiToken
+from quai.second_factor import demote
 
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -32,7 +33,10 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         # that a busy integration does not write on every call.
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_PRECISION).update(last_used_at=now)
-        return (token.user, token)
+        user = token.user
+        if (user.is_staff or user.is_superuser) and not token.staff_powers:
+            user = demote(user)  # minted before this account joined the staff: a member's token
+        return (user, token)
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

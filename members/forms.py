@@ -77,4 +77,32 @@ class MemberFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file (spreadsheet or HelloAsso export)"))
+    file = forms.FileField(label=_("CSV file (HelloAsso “adhésions” export or spreadsheet)"))
+
+
+class RateMappingForm(forms.Form):
+    """One choice per HelloAsso rate of the file: the membership type its members get."""
+
+    ORIGIN_HELP = {
+        "remembered": _("Chosen at a previous import."),
+        "guessed": _("Proposed from the name or the amount: check it."),
+        "chosen": _("Your choice."),
+        "none": _("Choose the membership type for this rate."),
+    }
+
+    def __init__(self, *args, rates, **kwargs):
+        from members.models import MembershipType
+
+        super().__init__(*args, **kwargs)
+        types = MembershipType.objects.filter(is_active=True)
+        self.keys = {}  # field name → rate key (a key has spaces: no use in an HTML id)
+        for number, choice in enumerate(rates, start=1):
+            self.keys[f"rate_{number}"] = choice.key
+            self.fields[f"rate_{number}"] = forms.ModelChoiceField(
+                label=_("Rate “%(rate)s” (%(count)s line(s))") % {"rate": choice.name, "count": choice.lines},
+                queryset=types, required=False, initial=choice.type_id, help_text=self.ORIGIN_HELP[choice.origin],
+                empty_label=_("— choose a membership type —"),
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {self.keys[name]: value.pk for name, value in self.cleaned_data.items() if value is not None}

@@ -129,6 +129,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     # A forgotten token stops working on its own (QUAI_API_TOKEN_DAYS, 90 days by default).
     expires_at = models.DateTimeField(_("expires at"), default=token_default_expiry)
+    # Staff powers only for a token minted by a staff account after its second factor (or by an
+    # operator): a member's token does not become a staff token when the member joins the staff.
+    staff_powers = models.BooleanField(_("staff powers"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -143,12 +146,15 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user: User, name: str, days: int | None = None) -> tuple["ApiToken", str]:
         """Create a token valid `days` days (default QUAI_API_TOKEN_DAYS); returns (token, key).
-        The key is shown once and never stored in clear."""
+        The key is shown once and never stored in clear. `user` is the account as its powers
+        stand now: a staff session without its second factor is a member (quai.second_factor)
+        and may not mint one at all (members.views)."""
         key = "quai_" + secrets.token_urlsafe(32)
         now = timezone.now()
         token = cls.objects.create(
             user=user, name=name, key_prefix=key[:10], key_hash=_hash_key(key),
             created_at=now, expires_at=now + timedelta(days=days or token_lifetime_days()),
+            staff_powers=user.is_staff or user.is_superuser,
         )
         return token, key
 
@@ -214,14 +220,27 @@ class MembershipType(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
-    # 0 = the calendar year of the payment; otherwise N months from the start.
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=0, help_text=_("0 = calendar year"))
+    # 0 = the season in which the membership starts (see members.periods); otherwise N months from the start.
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), default=0, help_text=_("0 = the season (see “season starts in”); otherwise N months from the start")
+    )
+    # 1 = the calendar year; 9 = a September–August season, as many associations count their year.
+    season_start_month = models.PositiveSmallIntegerField(
+        _("season starts in (month)"), default=1, help_text=_("1 = calendar year (January–December); 9 = September–August")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("membership type")
         verbose_name_plural = _("membership types")
         ordering = ["amount_eur"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(season_start_month__gte=1, season_start_month__lte=12),
+                name="membershiptype_season_month_valid",
+                violation_error_message=_("The season starts in a month from 1 to 12."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.amount_eur} €)"
@@ -253,6 +272,9 @@ class Membership(models.Model):
     amount_paid = models.DecimalField(_("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    # Where the payment was read from: "helloasso" when the member import read it from an export,
+    # with the order's "Référence commande" as payment_reference.
+    source = models.CharField(_("imported from"), max_length=12, choices=[("helloasso", "HelloAsso")], blank=True, default="")
     # Empty while a renewal requested by the member waits for staff to confirm the payment.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -275,6 +297,12 @@ class Membership(models.Model):
                 name="membership_dates_ordered",
                 violation_error_message=_("The membership must end after it starts."),
             ),
+            # Re-importing a HelloAsso export changes nothing: one membership per order and member
+            # (a family order pays for several members, one line each).
+            models.UniqueConstraint(
+                fields=["member", "payment_reference"], condition=models.Q(source="helloasso"),
+                name="membership_helloasso_order_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,3 +316,30 @@ class Membership(models.Model):
         if day < self.starts_on:
             return "upcoming"
         return "expiring" if (self.ends_on - day).days <= 30 else "active"
+
+
+class HelloAssoRate(models.Model):
+    """A HelloAsso campaign rate ("Tarif") and the membership type staff chose for it in an import's
+    dry run; remembered so the next import of the campaign proposes it."""
+
+    name = models.CharField(_("HelloAsso rate"), max_length=200)
+    # search_text(name): the export's spelling may vary in case and accents between campaigns.
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    membership_type = models.ForeignKey(MembershipType, on_delete=models.CASCADE, related_name="helloasso_rates", verbose_name=_("membership type"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("HelloAsso rate")
+        verbose_name_plural = _("HelloAsso rates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.membership_type.name}"
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join(search_text(name or "").split())
+
+    def save(self, *args, **kwargs):
+        self.key = self.key_for(self.name)
+        super().save(*args, **kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
+from members.periods import membership_next_start, membership_period
 from members.selectors import account_change_allowed, membership_renewal_allowed
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError
@@ -24,19 +24,9 @@ def profile_for(user: User) -> Profile:
     return profile
 
 
-def membership_period(type_: MembershipType, start: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Calendar-year memberships end on 31 December; others last N months (minus a day)."""
-    if type_.duration_months == 0:
-        return start, datetime.date(start.year, 12, 31)
-    month = start.month - 1 + type_.duration_months
-    year, month = start.year + month // 12, month % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return start, datetime.date(year, month, day) - datetime.timedelta(days=1)
-
-
 def _next_start(member: User, today: datetime.date) -> datetime.date:
     current = member.memberships.filter(paid_on__isnull=False, ends_on__gte=today).order_by("-ends_on").first()
-    return current.ends_on + datetime.timedelta(days=1) if current else today
+    return membership_next_start(current_end=current.ends_on if current else None, day=today)
 
 
 def membership_record_payment(
@@ -48,7 +38,7 @@ def membership_record_payment(
     today = timezone.localdate()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
-        start, end = membership_period(type, starts_on or _next_start(member, today))
+        start, end = membership_period(type=type, start=starts_on or _next_start(member, today))
         membership = Membership.objects.create(
             member=member, type=type, starts_on=start, ends_on=end, amount_paid=amount if amount is not None else type.amount_eur,
             payment_method=method, payment_reference=reference.strip(), paid_on=paid_on or today,
@@ -62,7 +52,7 @@ def membership_renew_request(*, member: User, type: MembershipType) -> Membershi
     """The member asks to renew from their account page; staff confirm when the payment arrives."""
     if not membership_renewal_allowed(member):
         raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
-    start, end = membership_period(type, _next_start(member, timezone.localdate()))
+    start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
     return Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
 
 

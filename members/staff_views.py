@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from members import importer, selectors, services
-from members.forms import ImportForm, MemberFilterForm, PaymentForm
+from members.forms import ImportForm, MemberFilterForm, PaymentForm, RateMappingForm
+from quai import xlsx
 from quai.errors import DomainError
 from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
@@ -38,36 +40,34 @@ class MemberListView(StaffRequiredMixin, View):
 
 
 class MemberExportView(StaffRequiredMixin, View):
-    COLUMNS = ["email", "first_name", "last_name", "organisation", "commune", "membership_type", "membership_end", "date_joined"]
+    """The filtered member list as XLSX (typed cells, see quai.xlsx) or CSV (`;`, UTF-8 with BOM)."""
+
+    def columns(self):
+        return [
+            xlsx.Column(_("E-mail")), xlsx.Column(_("First name")), xlsx.Column(_("Last name")), xlsx.Column(_("Organisation")),
+            xlsx.Column(_("Commune")), xlsx.Column(_("Membership type")), xlsx.Column(_("Membership until"), xlsx.DATE),
+            xlsx.Column(_("Joined"), xlsx.DATE),
+        ]
 
     def rows(self, queryset):
         for user in queryset.iterator(chunk_size=2000):
             profile = getattr(user, "profile", None)
             yield [user.email, user.first_name, user.last_name, getattr(profile, "organisation", ""), getattr(profile, "commune", ""),
-                   user.membership_type or "", user.membership_end.isoformat() if user.membership_end else "", user.date_joined.date().isoformat()]
+                   user.membership_type or "", user.membership_end, timezone.localtime(user.date_joined).date()]
 
     def get(self, request, fmt):
         _form, queryset = _filtered(request)
-        header = [_("E-mail"), _("First name"), _("Last name"), _("Organisation"), _("Commune"), _("Membership type"), _("Membership until"), _("Joined")]
+        columns = self.columns()
         if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet(_("Members"))
-            sheet.append(header)
-            for row in self.rows(queryset):
-                sheet.append([neutralise(cell) for cell in row])
-            response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = 'attachment; filename="adherents.xlsx"'
-            workbook.save(response)
-            return response
+            return xlsx.xlsx_response(xlsx.Sheet(_("Members"), columns, self.rows(queryset)), filename="adherents.xlsx")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="adherents.csv"'
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
-        writer.writerow(header)
+        writer.writerow([column.title for column in columns])
         for row in self.rows(queryset):
-            writer.writerow([neutralise(cell) for cell in row])
+            # A CSV has no cell types: the apostrophe is the only defence against formulas there.
+            writer.writerow([neutralise(cell.isoformat() if hasattr(cell, "isoformat") else cell) for cell in row])
         return response
 
 
@@ -116,33 +116,54 @@ class EraseMemberView(StaffRequiredMixin, View):
 
 
 class ImportView(StaffRequiredMixin, View):
-    """Upload → dry run (line-by-line report, nothing written) → confirm (all or nothing)."""
+    """Upload → dry run (line by line: what will happen and why; nothing written) → staff confirm
+    the rate mapping, optionally choose to leave rejected lines out → import."""
+
+    template_name = "members/staff_import.html"
 
     def get(self, request):
-        return render(request, "members/staff_import.html", {"form": ImportForm()})
+        return render(request, self.template_name, {"form": ImportForm()})
 
     def post(self, request):
-        if "content" in request.POST:  # confirmation of a dry run
-            try:
-                data = base64.b64decode(request.POST["content"])
-                counts = importer.import_apply(data, by=request.user)
-            except (DomainError, ValueError) as error:
-                messages.error(request, str(getattr(error, "message", error)))
-                return redirect("members:staff_import")
-            messages.success(request, _("Import done: %(create)s created, %(update)s updated, %(unchanged)s unchanged.") % counts)
-            return redirect("members:staff_list")
+        if "content" in request.POST:  # a dry run being checked again or confirmed
+            return self.confirm(request)
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, "members/staff_import.html", {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form}, status=400)
         limit = settings.QUAI_IMPORT_MAX_BYTES
         data = form.cleaned_data["file"].read(limit + 1)  # bounded: a huge upload is never read whole
         try:
             plan = importer.import_plan(data)
         except DomainError as error:
             form.add_error("file", str(error.message))
-            return render(request, "members/staff_import.html", {"form": form}, status=400)
-        return render(request, "members/staff_import.html", {
-            "form": ImportForm(), "plan": plan, "content": base64.b64encode(data).decode() if plan.can_apply else "",
-        })
+            return render(request, self.template_name, {"form": form}, status=400)
+        return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates))
 
+    def confirm(self, request):
+        try:
+            data = base64.b64decode(request.POST["content"], validate=True)
+            plan = importer.import_plan(data)
+        except (DomainError, ValueError) as error:
+            messages.error(request, str(getattr(error, "message", error)))
+            return redirect("members:staff_import")
+        rate_form = RateMappingForm(request.POST, rates=plan.rates)
+        if not rate_form.is_valid():
+            return self.dry_run(request, data, plan, rate_form, status=400)
+        rates = rate_form.mapping()
+        if request.POST.get("action") != "apply":
+            plan = importer.import_plan(data, rates=rates)
+            return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates))
+        try:
+            counts = importer.import_apply(data, by=request.user, rates=rates, skip_rejected=request.POST.get("skip_rejected") == "1")
+        except DomainError as error:
+            plan = importer.import_plan(data, rates=rates)
+            return self.dry_run(request, data, plan, RateMappingForm(rates=plan.rates), error=str(error.message), status=400)
+        messages.success(request, _("Import done — created: %(create)s, updated: %(update)s, unchanged: %(unchanged)s, orders skipped: "
+                                    "%(skip)s, lines left out: %(reject)s, memberships recorded: %(memberships)s.") % counts)
+        return redirect("members:staff_list")
 
+    def dry_run(self, request, data, plan, rate_form, *, error="", status=200):
+        return render(request, self.template_name, {
+            "form": ImportForm(), "plan": plan, "rate_form": rate_form, "error": error,
+            "content": base64.b64encode(data).decode(),
+        }, status=status)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,9 +72,6 @@ class Period:
         if self.kind == "year":
             return str(self.start.year)
         return f"{date_format(self.start, 'SHORT_DATE_FORMAT')} – {date_format(self.last_day, 'SHORT_DATE_FORMAT')}"
-
-
-PERIOD_KINDS = (("day", _("Day")), ("month", _("Month")), ("year", _("Year")), ("all", _("Since the start")))
 
 
 def period_of(kind: str, day: datetime.date) -> Period:
@@ -208,7 +205,6 @@ class Indicator:
     # Figures reported apart, never merged into the figure (anonymous walk-ins, excused absences…).
     details: tuple[Detail, ...] = ()
     order: int = 100
-    extra: dict = field(default_factory=dict)
 
     def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
         return (programme_start(), end) if self.cumulative else (start, end)
@@ -299,8 +295,10 @@ def snapshots_write(rows: list[tuple]) -> int:
         return 0
     values = [(*row[:5], json.dumps(row[5], sort_keys=True), *row[6:]) for row in rows]
     with connection.cursor() as cursor:
-        execute_values(cursor.cursor, UPSERT_SQL, values, template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)", page_size=500)
-        return cursor.cursor.rowcount if len(values) <= 500 else -1
+        # One statement for all the rows (an indicator's periods: a hundred or so), so rowcount is exact.
+        execute_values(cursor.cursor, UPSERT_SQL, values, template="(%s, %s, %s, %s, %s, %s::jsonb, %s, %s)",
+                       page_size=len(values))
+        return cursor.cursor.rowcount
 
 
 def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | None = None,

@@ -6,13 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from quai.errors import DomainError
 from quai.impact import period_validate
 from quai.models import Funder
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from quai.widgets import DateInput
 
 
 class PeriodForm(forms.Form):

@@ -33,7 +33,10 @@ def seed_impact(*, scale: int, rng, stdout) -> None:
                       "indicator_codes": codes, "targets": targets,
                       "comments": "Bilan qualitatif à compléter par l’équipe avant l’envoi au financeur."},
         )
-    if not IndicatorSnapshot.objects.exists():
+    if scale > 1:
+        # Benchmark volumes: the snapshot is measured by benchmarks/test_impact.py, not paid here.
+        stdout.write("impact: run `manage.py compute_impact` to compute the snapshots")
+    elif not IndicatorSnapshot.objects.exists():
         from quai.impact import compute_snapshots
 
         count = compute_snapshots()

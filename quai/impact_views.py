@@ -2,7 +2,9 @@
 report (printable, XLSX) and the public impact page. Thin: reads come from quai.impact."""
 
 import csv
-import io
+import datetime
+from decimal import Decimal
+from itertools import chain, islice
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,15 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from quai import impact
+from quai import impact, xlsx
 from quai.charts import bar_chart, format_number
 from quai.exports import neutralise
 from quai.impact_forms import FunderReportForm, PeriodForm
 from quai.models import FinancedAction, ImpactRun, IndicatorSetting
 from quai.permissions import StaffRequiredMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _indicator_or_404(code: str) -> impact.Indicator:
     indicator = impact.indicator_by_code(code)
@@ -79,7 +78,7 @@ class IndicatorView(StaffRequiredMixin, View):
             title=_("%(label)s, month by month") % {"label": indicator.label}, unit=indicator.unit,
             points=[(_month_label(row["period_start"]), row["value"]) for row in months],
             target=indicator.target if indicator.target is not None and not indicator.target_per_year else None,
-            width=640, height=240,
+            width=400, height=220,
         )
         query = f"start={period.start.isoformat()}&end={period.last_day.isoformat()}"
         return render(request, "quai/impact_indicator.html", {
@@ -119,9 +118,8 @@ class IndicatorExportView(StaffRequiredMixin, View):
         if fmt == "csv":
             return _csv_response(indicator, rows, name)
         if fmt == "xlsx":
-            workbook = _new_workbook()
-            _rows_sheet(workbook, indicator, period, rows)
-            return _xlsx_response(workbook, name)
+            return xlsx.xlsx_response(_figures_sheet([indicator], period), _definitions_sheet([indicator]),
+                                      _rows_sheet(indicator, rows), filename=f"{name}.xlsx")
         raise Http404
 
 
@@ -143,61 +141,52 @@ def _csv_response(indicator, rows, name):
     return response
 
 
-def _new_workbook():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
-
-
-def _header(sheet, headings) -> None:
-    from openpyxl.styles import Font
-
-    sheet.append([str(heading) for heading in headings])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-
-
-def _typed(value):
-    value = impact.cell_value(value)
-    return neutralise(value) if isinstance(value, str) else value
+def _kind(values) -> str:
+    """The spreadsheet type of a drill-down column, from its first values."""
+    for value in values:
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, datetime.datetime):
+            return xlsx.DATETIME
+        if isinstance(value, datetime.date):
+            return xlsx.DATE
+        if isinstance(value, int):
+            return xlsx.INTEGER
+        if isinstance(value, (Decimal, float)):
+            return xlsx.NUMBER
+        return xlsx.TEXT
+    return xlsx.TEXT
 
 
-def _rows_sheet(workbook, indicator, period, rows):
-    sheet = workbook.create_sheet(indicator.code)
-    value = indicator.value(period.start, period.end)
-    sheet.append([str(indicator.label)])
-    sheet.append([_("Period"), period.start, period.last_day])
-    sheet.append([_("Value"), float(value) if value is not None else _("no data"), str(indicator.unit_label)])
-    sheet.append([])
-    _header(sheet, [label for _key, label in indicator.columns])
-    sheet.freeze_panes = f"A{sheet.max_row + 1}"
-    for row in rows:
-        sheet.append([_typed(row.get(key)) for key, _label in indicator.columns])
-    for column in sheet.columns:
-        for cell in column:
-            if hasattr(cell.value, "year"):
-                cell.number_format = "dd/mm/yyyy hh:mm" if hasattr(cell.value, "hour") else "dd/mm/yyyy"
-    return sheet
+def _plain(value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
-def _definitions_sheet(workbook, selected):
-    sheet = workbook.create_sheet(_("Definitions"), 0)
-    _header(sheet, [_("Code"), _("Indicator"), _("Definition"), _("Version"), _("Unit"), _("Target")])
-    sheet.freeze_panes = "A2"
-    for indicator in selected:
-        sheet.append([indicator.code, str(indicator.label), str(indicator.definition), indicator.definition_version,
-                      str(indicator.unit_label), float(indicator.target) if indicator.target is not None else None])
-    return sheet
+def _rows_sheet(indicator, rows) -> xlsx.Sheet:
+    """The drill-down rows, one typed column per column of the indicator (streamed)."""
+    keys = [key for key, _label in indicator.columns]
+    iterator = iter(rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows)
+    sample = list(islice(iterator, 200))
+    columns = [xlsx.Column(str(label), _kind(row.get(key) for row in sample)) for key, label in indicator.columns]
+    return xlsx.Sheet(indicator.code, columns, ([_plain(row.get(key)) for key in keys] for row in chain(sample, iterator)))
 
 
-def _xlsx_response(workbook, name):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+def _figures_sheet(indicators_, period) -> xlsx.Sheet:
+    columns = [xlsx.Column(_("Code")), xlsx.Column(_("Indicator")), xlsx.Column(_("From"), xlsx.DATE), xlsx.Column(_("To"), xlsx.DATE),
+               xlsx.Column(_("Value"), xlsx.NUMBER), xlsx.Column(_("Unit")), xlsx.Column(_("Target"), xlsx.NUMBER)]
+    rows = [[indicator.code, str(indicator.label), period.start, period.last_day, indicator.value(period.start, period.end),
+             str(indicator.unit_label), indicator.target_for(period)] for indicator in indicators_]
+    return xlsx.Sheet(_("Figures"), columns, rows)
+
+
+def _definitions_sheet(indicators_) -> xlsx.Sheet:
+    columns = [xlsx.Column(_("Code")), xlsx.Column(_("Indicator")), xlsx.Column(_("Definition")),
+               xlsx.Column(_("Version"), xlsx.INTEGER), xlsx.Column(_("Unit")), xlsx.Column(_("Target"), xlsx.NUMBER)]
+    rows = [[indicator.code, str(indicator.label), str(indicator.definition), indicator.definition_version,
+             str(indicator.unit_label), indicator.target] for indicator in indicators_]
+    return xlsx.Sheet(_("Definitions"), columns, rows)
 
 
 def funder_report(funder, period) -> list[dict]:
@@ -238,32 +227,27 @@ class FunderReportView(StaffRequiredMixin, View):
         })
 
     def xlsx(self, funder, period, sections):
-        workbook = _new_workbook()
+        from django.utils.text import slugify
+
         used = []
         for section in sections:
             for line in section["lines"]:
                 if line["indicator"] not in used:
                     used.append(line["indicator"])
-        summary = workbook.create_sheet(_("Actions"))
-        _header(summary, [_("Funder"), _("Action"), _("From"), _("To"), _("Code"), _("Indicator"), _("Target"), _("Result"),
-                          _("Comments")])
-        summary.freeze_panes = "A2"
-        for section in sections:
-            action = section["action"]
-            for line in section["lines"]:
-                summary.append([action.funder.name, action.title, period.start, period.last_day, line["indicator"].code,
-                                str(line["indicator"].label), line["target"],
-                                float(line["value"]) if line["value"] is not None else None, neutralise(action.comments)])
-        for row in summary.iter_rows(min_row=2, min_col=3, max_col=4):
-            for cell in row:
-                cell.number_format = "dd/mm/yyyy"
-        _definitions_sheet(workbook, used)
-        for indicator in used:
-            _rows_sheet(workbook, indicator, period, indicator.drilldown(period.start, period.end))
+        columns = [xlsx.Column(_("Funder")), xlsx.Column(_("Action")), xlsx.Column(_("From"), xlsx.DATE),
+                   xlsx.Column(_("To"), xlsx.DATE), xlsx.Column(_("Code")), xlsx.Column(_("Indicator")),
+                   xlsx.Column(_("Target"), xlsx.NUMBER), xlsx.Column(_("Result"), xlsx.NUMBER), xlsx.Column(_("Comments"))]
+        rows = [
+            [section["action"].funder.name, section["action"].title, period.start, period.last_day, line["indicator"].code,
+             str(line["indicator"].label), line["target"], line["value"], section["action"].comments]
+            for section in sections for line in section["lines"]
+        ]
         name = f"rapport-{(funder.name if funder else 'financeurs')[:40]}-{period.start.isoformat()}-{period.last_day.isoformat()}"
-        from django.utils.text import slugify
-
-        return _xlsx_response(workbook, slugify(name))
+        return xlsx.xlsx_response(
+            xlsx.Sheet(_("Actions"), columns, rows), _definitions_sheet(used),
+            *[_rows_sheet(indicator, indicator.drilldown(period.start, period.end)) for indicator in used],
+            filename=f"{slugify(name)}.xlsx",
+        )
 
 
 class PublicImpactView(View):

@@ -7,6 +7,7 @@ insecure default.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -196,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
     "events-reminders": {"task": "events.tasks.send_event_reminders", "schedule": crontab(hour=17, minute=15)},
     "fabrique-reminders": {"task": "fabrique.tasks.fabrique_reminders", "schedule": crontab(hour=8, minute=0)},
     "impact-snapshots": {"task": "quai.tasks.compute_impact", "schedule": crontab(hour=2, minute=30)},
+    "incubator-kpi-reminders": {"task": "incubator.tasks.incubator_kpi_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
@@ -296,6 +298,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Le Quai des possibles <bonjo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 QUAI_SITE_URL = env_str("QUAI_SITE_URL", "http://127.0.0.1:8000")
 QUAI_SITE_NAME = env_str("QUAI_SITE_NAME", "Le Quai des possibles")
+# The domain in iCal UIDs ("booking-12@quai.example.org"). Calendar apps recognise an event by its
+# UID, so this must never change once feeds are subscribed: set it once per deployment. Unset, it
+# is the host of QUAI_SITE_URL (never the host a request happens to arrive on).
+QUAI_ICAL_DOMAIN = env_str("QUAI_ICAL_DOMAIN", urlsplit(QUAI_SITE_URL).hostname or "quai.invalid")
 
 # --- REST API ----------------------------------------------------------------------------------
 # Reverse proxies in front of Quai that append the client's address to X-Forwarded-For (0: Quai
@@ -334,7 +340,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "status" with different choices: each gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "incubator.models.Project.Status",
+        "ApplicationStatusEnum": "incubator.models.Application.Status",
+        "BookingStatusEnum": "coworking.models.Booking.Status",
+        "EventStatusEnum": "events.models.Event.Status",
+        "RegistrationStatusEnum": "events.models.Registration.Status",
+        # Déclic's national code lists appear under Quai's names and the national ones: one enum each.
+        **{f"Declic{name}Enum": f"events.declic.choices.{name}" for name in (
+            "ActivityType", "PlaceType", "Equipment", "Theme", "Autonomy", "WorkshopLevel", "Redirection", "Gender", "AgeBand",
+            "SocialStatus",
+        )},
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------

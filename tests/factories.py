@@ -39,4 +39,6 @@ class StaffFactory(UserFactory):
         if create and extracted is not False and settings.QUAI_STAFF_MFA_REQUIRED:
             from allauth.mfa.totp.internal.auth import TOTP
 
-            TOTP.activate(self, "JBSWY3DPEHPK3PXP")
+            from tests.auth import STAFF_TOTP_SECRET
+
+            TOTP.activate(self, STAFF_TOTP_SECRET)

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.auth import STAFF_TOTP_SECRET  # the secret StaffFactory gives every staff account
+
 CHROMIUM = os.environ.get("QUAI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 REQUIRED = os.environ.get("QUAI_REQUIRE_BROWSER") == "1"
 PHONE = {"width": 390, "height": 844}
-STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # the secret StaffFactory gives every staff account
 
 
 def _missing(what: str):

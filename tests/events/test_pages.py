@@ -67,13 +67,3 @@ def test_public_ics_feeds(client):
     body = client.get(reverse("events:agenda_ics")).content.decode()
     assert "Café ESS" in body and "SEQUENCE:0" in body
     assert "BEGIN:VEVENT" in client.get(reverse("events:ics", args=[event.pk])).content.decode()
-
-
-def test_mediation_quick_log(client, staff):
-    client.force_login(staff)
-    response = client.post(reverse("events:mediation_log"), {"date": "2026-11-20", "duration_min": 30, "kind": "individual", "participants": 1,
-                                                            "place": "on_site", "themes": ["email"], "age_band": "70p", "gender": "f", "social_status": "retired"})
-    assert response.status_code == 302
-    response = client.post(reverse("events:mediation_log"), {"date": "2026-11-20", "duration_min": 30})
-    assert response.status_code == 400
-    assert client.get(reverse("events:mediation_stats")).status_code == 200

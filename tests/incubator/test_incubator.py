@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
 
 
-@pytest.fixture
-def coach(db):
-    return UserFactory(email="coach@example.org")
-
-
-@pytest.fixture
-def project(member, coach):
-    return ProjectFactory(name="La Recyclerie", team=[member], coach=coach, fte_at_entry=Decimal("1"))
-
-
 def test_founder_reports_figures_and_it_is_audited(project, member):
     report = services.kpi_report_add(project=project, by=member, reported_on=TODAY, fte=Decimal("2.5"))
     assert report.fte == Decimal("2.5")
@@ -106,7 +96,7 @@ def test_staff_list_keeps_a_constant_number_of_queries(client, staff):
             assert client.get(reverse("incubator:staff_projects")).status_code == 200
         return len(ctx.captured_queries)
 
-    count_queries()  # warm-up: the first back-office page of a session checks the staff TOTP once
+    count_queries()  # warm-up: the first page of a session fills the per-process caches
     for _ in range(3):
         ProjectFactory(team=[UserFactory(), UserFactory()])
     few = count_queries()

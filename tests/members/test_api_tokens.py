@@ -101,8 +101,23 @@ def test_staff_mint_a_token_after_the_second_factor_and_it_has_staff_powers(clie
     response = client.post(reverse("members:token_create"), {"name": "Compta"})
     assert response.status_code == 200
     key = response.context["new_key"]
-    assert ApiToken.objects.get(user=staff).name == "Compta"
+    token = ApiToken.objects.get(user=staff)
+    assert (token.name, token.staff_powers) == ("Compta", True)
     assert api_with(key).get("/api/v1/members/").status_code == 200
+
+
+def test_a_members_token_does_not_become_a_staff_token_when_the_member_joins_the_staff(member):
+    token, key = ApiToken.issue(user=member, name="sync")
+    assert token.staff_powers is False
+    member.is_staff = True
+    member.save()
+    client = api_with(key)
+    assert client.get("/api/v1/members/").status_code == 403
+    assert client.get("/api/v1/me/").json()["is_staff"] is False
+    # Saving through that token keeps the account's roles.
+    assert client.patch("/api/v1/me/", {"first_name": "Maëlle"}, format="json").status_code == 200
+    member.refresh_from_db()
+    assert (member.first_name, member.is_staff) == ("Maëlle", True)
 
 
 def test_the_command_mints_a_token_for_operators_with_optional_days(member, capsys):
@@ -111,6 +126,13 @@ def test_the_command_mints_a_token_for_operators_with_optional_days(member, caps
     token = ApiToken.objects.get(user=member)
     assert (token.name, token.expires_at - token.created_at) == ("import", datetime.timedelta(days=3))
     assert api_with(key).get("/api/v1/me/").status_code == 200
+
+
+def test_the_command_mints_a_staff_token_for_a_staff_account(staff, capsys):
+    call_command("create_api_token", staff.email)
+    key = capsys.readouterr().out.strip()
+    assert ApiToken.objects.get(user=staff).staff_powers is True
+    assert api_with(key).get("/api/v1/members/").status_code == 200
 
 
 def test_the_command_refuses_a_senseless_lifetime(member):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from members import selectors, services
+from members.periods import membership_period
 from members.models import Membership
 from quai.models import AuditLog, OutboxMessage
 from tests.factories import UserFactory
@@ -15,11 +16,49 @@ from tests.members.factories import MembershipFactory, MembershipTypeFactory
 pytestmark = pytest.mark.django_db
 
 
+def time_machine_today(day):
+    """timezone.localdate() answers `day` inside the block (members.services reads it from there)."""
+    from unittest import mock
+
+    return mock.patch("members.services.timezone.localdate", return_value=day)
+
+
 def test_periods_calendar_year_and_months():
     year = MembershipTypeFactory(duration_months=0)
-    assert services.membership_period(year, datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2026, 12, 31))
+    assert membership_period(type=year, start=datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2026, 12, 31))
     months = MembershipTypeFactory(kind="reduced", name="Solidaire", duration_months=12)
-    assert services.membership_period(months, datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2027, 3, 4))
+    assert membership_period(type=months, start=datetime.date(2026, 3, 5)) == (datetime.date(2026, 3, 5), datetime.date(2027, 3, 4))
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (datetime.date(2026, 9, 1), datetime.date(2027, 8, 31)),
+        (datetime.date(2026, 12, 15), datetime.date(2027, 8, 31)),
+        (datetime.date(2027, 3, 5), datetime.date(2027, 8, 31)),
+        (datetime.date(2027, 8, 31), datetime.date(2027, 8, 31)),
+    ],
+)
+def test_a_september_to_august_season_ends_on_31_august(start, end):
+    season = MembershipTypeFactory(duration_months=0, season_start_month=9)
+    assert membership_period(type=season, start=start) == (start, end)
+
+
+def test_season_month_is_checked_by_the_database():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipTypeFactory(season_start_month=13)
+
+
+def test_payment_and_renewal_follow_the_season_of_the_type(member, staff):
+    season = MembershipTypeFactory(duration_months=0, season_start_month=9)
+    first = services.membership_record_payment(member=member, type=season, by=staff, method="cash", starts_on=datetime.date(2026, 10, 2))
+    assert (first.starts_on, first.ends_on) == (datetime.date(2026, 10, 2), datetime.date(2027, 8, 31))
+    # Paid early, in June: the renewal starts when the running season ends and covers the next one.
+    with time_machine_today(datetime.date(2027, 6, 20)):
+        renewal = services.membership_renew_request(member=member, type=season)
+    assert (renewal.starts_on, renewal.ends_on) == (datetime.date(2027, 9, 1), datetime.date(2028, 8, 31))
 
 
 def test_staff_records_a_payment_audited_and_status_derives_from_dates(member, staff):

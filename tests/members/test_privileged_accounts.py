@@ -135,3 +135,13 @@ def test_a_superuser_may_change_a_colleague_in_the_admin(client, superuser, coll
     assert client.post(f"/admin/members/user/{colleague.pk}/change/", data).status_code == 302
     colleague.refresh_from_db()
     assert (colleague.last_name, colleague.is_staff) == ("Durand", True)
+
+
+def test_admin_staff_still_add_an_account_without_any_role(client, staff):
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "add_user", "change_user"]))
+    client.force_login(User.objects.get(pk=staff.pk))
+    assert client.get("/admin/members/user/add/").status_code == 200
+    response = client.post("/admin/members/user/add/", {"email": "nouveau@example.org", "password1": "n3w-pass-phrase!", "password2": "n3w-pass-phrase!", "usable_password": "true"})
+    assert response.status_code == 302
+    created = User.objects.get(email="nouveau@example.org")
+    assert (created.is_staff, created.is_superuser) == (False, False)

@@ -18,13 +18,13 @@ from coworking.models import Booking
 from coworking.services import booking_create
 from members.models import User
 from quai.second_factor import demote
-from tests.auth import login_staff_with_second_factor, login_without_second_factor
+from tests.auth import STAFF_TOTP_SECRET, login_staff_with_second_factor, login_without_second_factor
 from tests.coworking.factories import SubscriptionFactory
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_SECRET = "JBSWY3DPEHPK3PXP"  # the TOTP secret StaffFactory gives every staff account
+STAFF_SECRET = STAFF_TOTP_SECRET
 
 
 def totp_code(secret: str = STAFF_SECRET) -> str:
@@ -59,7 +59,7 @@ def morning():
 
     from django.utils import timezone
 
-    from coworking.services import PARIS, local_dt
+    from coworking.time import PARIS, local_dt
 
     day = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=7)
     return local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))
@@ -128,6 +128,7 @@ def test_totp_code_at_login_gives_staff_powers_everywhere(client, staff, member,
     login_with_password(client, staff)
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert response.status_code == 302
+    assert response["Location"] == "/staff/"  # staff land on their home
     assert logged_in_user_id(client) == str(staff.pk)
     assert client.get("/staff/").status_code == 200
     assert client.get("/admin/").status_code == 200

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from coworking.models import Booking, Closure, OpeningHours, Resource
-from coworking.services import local_dt
-from events.models import Event, MediationSession, Registration
+from coworking.time import local_dt
+from events.declic.services import AnonymousCount, ParticipantData
+from events.models import Event, Registration
 from events.services import person_key_for
 from fabrique import services as fabrique_services
 from fabrique.models import Attendance, Deliverable, DeliverableKind, Outcome, Session
@@ -19,6 +20,7 @@ from members.models import Membership, MembershipType
 from quai.impact import indicator_by_code, indicators
 from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
 from tests.events.factories import EventFactory
+from tests.events.factories_declic import individual, workshop
 from tests.factories import UserFactory
 from tests.fabrique.factories import make_cohort
 from tests.incubator.factories import ProjectFactory
@@ -168,8 +170,10 @@ def test_trn1_is_training_hours_times_attendees():
 # --- PRJ-1 / PRJ-2 / INC-1 -----------------------------------------------------------------------------
 
 def test_prj1_counts_a_project_both_incubated_and_in_the_fabrique_once(staff):
-    ProjectFactory(name="Vélos Solidaires", incubation_start=datetime.date(2024, 9, 1), incubation_end=datetime.date(2025, 9, 1))
-    ProjectFactory(name="Ancien projet", incubation_start=datetime.date(2022, 1, 1), incubation_end=datetime.date(2023, 1, 1))
+    ProjectFactory(name="Vélos Solidaires", status="graduated", incubation_start=datetime.date(2024, 9, 1),
+                   incubation_end=datetime.date(2025, 9, 1))
+    ProjectFactory(name="Ancien projet", status="graduated", incubation_start=datetime.date(2022, 1, 1),
+                   incubation_end=datetime.date(2023, 1, 1))
     cohort = make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6))
     fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name=" vélos solidaires")
     fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="La Serre de Marly")
@@ -179,9 +183,10 @@ def test_prj1_counts_a_project_both_incubated_and_in_the_fabrique_once(staff):
 
 
 def test_prj2_counts_created_projects_with_evidence_and_opened_tiers_lieux_cumulatively(staff):
-    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_evidence="SIRET 123")
+    ProjectFactory(name="Créé", created_on=datetime.date(2023, 5, 1), creation_kind="legal", creation_evidence="SIRET 123")
     ProjectFactory(name="Pas encore")
-    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_evidence="Première facture")
+    ProjectFactory(name="Plus tard", created_on=datetime.date(2026, 2, 1), creation_kind="first_revenue",
+                   creation_evidence="Première facture")
     cohort = make_cohort(staff, year=2024, start=datetime.date(2024, 1, 8))
     enrolment = fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="Le Hangar")
     Outcome.objects.create(enrolment=enrolment, name="Le Hangar", commune="Poissy", opened_on=datetime.date(2025, 4, 1))
@@ -328,13 +333,16 @@ def test_fab4_is_present_over_expected_with_excused_shown_apart(staff, cohort_20
 # --- NUM-1 / NUM-2 -----------------------------------------------------------------------------------------
 
 def test_num1_counts_one_accompaniment_per_participant_and_num2_the_first_visits():
-    MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
-    MediationSession.objects.create(date=datetime.date(2025, 4, 2), themes=["email"], kind="collective", participants=8)
-    MediationSession.objects.create(date=datetime.date(2024, 4, 2), themes=["email"], first_time=True)
+    first_visit = ParticipantData(first_time=True)
+    individual(date=datetime.date(2025, 4, 1), participant=first_visit)
+    group = workshop(date=datetime.date(2025, 4, 2), participants=[first_visit, ParticipantData()], anonymous=AnonymousCount(total=6))
+    individual(date=datetime.date(2024, 4, 2), participant=first_visit)
 
     assert figure("NUM-1") == 9
     assert indicator_by_code("NUM-1").detail_values(*Y2025) == {"individual": 1, "collective": 8}
-    assert figure("NUM-2") == 1
+    assert [(row["activity_id"], row["position"]) for row in rows("NUM-1")][1:] == [(group.pk, n) for n in range(1, 9)]
+    assert figure("NUM-2") == 2
+    assert [row["kind"] for row in rows("NUM-2")] == ["individuel", "collectif"]
 
 
 # --- Snapshots -----------------------------------------------------------------------------------------

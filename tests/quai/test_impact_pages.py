@@ -3,18 +3,16 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.models import Event, Registration
 from quai.impact import compute_snapshots
 from quai.models import FinancedAction, Funder, ImpactRun, IndicatorSetting, IndicatorSnapshot
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +151,15 @@ def test_drilldown_exports_csv_and_typed_xlsx(staff_client):
     assert sorted(line[0] for line in lines[1:]) == ["g2-0@example.org", "g2-1@example.org"]
 
     response = staff_client.get(reverse("impact_export", args=["ESS-1", "xlsx"]), query)
-    sheet = load_workbook(io.BytesIO(response.content))["ESS-1"]
-    assert sheet["B3"].value == 2  # the figure, a number
-    assert sheet.freeze_panes == "A6"
-    assert isinstance(sheet["B6"].value, datetime.datetime) and sheet["B6"].value == datetime.datetime(2025, 3, 3, 18, 0)
-    assert sheet["C6"].value == 1
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Chiffres", "Définitions", "ESS-1"]
+    figures = workbook["Chiffres"]
+    assert [cell.value for cell in figures[2]] == ["ESS-1", "Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)",
+                                                  datetime.datetime(2025, 1, 1), datetime.datetime(2025, 12, 31), 2, "personnes", 10000]
+    sheet = workbook["ESS-1"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == datetime.datetime(2025, 3, 3, 18, 0) and sheet["B2"].number_format == "DD/MM/YYYY HH:MM"
+    assert sheet["C2"].value == 1 and sheet.max_row == 3
 
 
 def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_client):
@@ -177,11 +179,11 @@ def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_cl
     assert "3\xa0000" in html and "Cafés ESS mensuels." in html and "Cerfa 15059" in html
 
     workbook = load_workbook(io.BytesIO(staff_client.get(reverse("impact_report_export", args=["xlsx"]), query).content))
-    assert workbook.sheetnames == ["Définitions", "Actions", "ESS-1", "ESS-2"]
+    assert workbook.sheetnames == ["Actions", "Définitions", "ESS-1", "ESS-2"]
     actions = workbook["Actions"]
     assert [cell.value for cell in actions[2]][4:8] == ["ESS-1", "Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)", 3000, 4]
     assert actions["C2"].value == datetime.datetime(2025, 1, 1) and actions.freeze_panes == "A2"
-    assert workbook["ESS-2"]["B3"].value == 4
+    assert workbook["ESS-2"].max_row == 1 + 4
 
 
 def test_funder_report_refuses_dates_before_the_programme(staff_client):
@@ -202,3 +204,34 @@ def test_public_impact_page_shows_only_the_indicators_staff_opted_in(client):
     assert "Personnes sensibilisées à l’économie sociale et solidaire" in html
     assert "<strong>5</strong> / 10\xa0000" in html and "Comment on compte" in html
     assert "Adhérents actifs" not in html
+
+
+@pytest.mark.parametrize("code", ["ESS-1", "ESS-2", "EVT-1", "EVT-3", "EVT-4", "EVT-5", "TRN-1", "PRJ-1", "PRJ-2", "INC-1", "MEM-1",
+                                  "COW-1", "COW-2", "FAB-1", "FAB-2", "FAB-3", "FAB-4", "NUM-1", "NUM-2"])
+def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code):
+    from openpyxl import load_workbook
+
+    from events.models import MediationSession
+    from fabrique import services as fabrique_services
+    from incubator.models import KpiReport
+    from tests.factories import UserFactory
+    from tests.fabrique.factories import make_cohort
+    from tests.incubator.factories import ProjectFactory
+
+    ess_attendance(2, day=datetime.date(2025, 3, 3))
+    project = ProjectFactory(name="Vélos", incubation_start=datetime.date(2025, 1, 1), created_on=datetime.date(2025, 2, 1),
+                             creation_kind="legal", creation_evidence="SIRET")
+    KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
+    fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
+    MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
+    query = {"start": "2025-01-01", "end": "2025-12-31"}
+
+    page = staff_client.get(reverse("impact_indicator", args=[code]), query)
+    csv_response = staff_client.get(reverse("impact_export", args=[code, "csv"]), query)
+    xlsx = staff_client.get(reverse("impact_export", args=[code, "xlsx"]), query)
+    api = staff_client.get(f"/api/v1/impact/{code}/rows/", {"from": "2025-01-01", "to": "2025-12-31"})
+
+    assert (page.status_code, csv_response.status_code, xlsx.status_code, api.status_code) == (200, 200, 200, 200)
+    lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + api.json()["count"]
+    assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]

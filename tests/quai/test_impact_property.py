@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from coworking.models import Booking
-from coworking.services import local_dt
-from events.models import Event, MediationSession, Registration
+from coworking.time import local_dt
+from events.declic.services import AnonymousCount, ParticipantData, mediation_activity_create
+from events.models import Event, Registration
 from fabrique.models import Cohort, Deliverable, DeliverableKind, Enrolment, Outcome
 from incubator.models import KpiReport, Project
 from members.models import Membership, MembershipType, User
@@ -62,7 +63,7 @@ class FigureEqualsDrilldown(TestCase):
         enrolments=st.lists(st.tuples(names, st.integers(0, 1), st.one_of(st.none(), day), st.one_of(st.none(), day)), max_size=4),
         reports=st.lists(st.tuples(st.integers(0, 3), day, st.integers(0, 8)), max_size=6),
         bookings=st.lists(st.tuples(st.integers(0, 7), day, st.booleans()), max_size=8, unique_by=lambda b: b[1]),
-        sessions=st.lists(st.tuples(day, st.sampled_from(["individual", "collective"]), st.integers(1, 9), st.booleans()), max_size=6),
+        sessions=st.lists(st.tuples(day, st.sampled_from(["individuel", "collectif"]), st.integers(1, 9), st.booleans()), max_size=6),
         period=st.tuples(day, st.integers(1, 400)),
     )
     def test_every_figure_equals_its_drilldown(self, events, registrations, memberships, projects, enrolments, reports,
@@ -90,7 +91,10 @@ class FigureEqualsDrilldown(TestCase):
                                       paid_on=d(offset) if paid else None)
         made_projects = [
             Project.objects.create(name=name, incubation_start=d(offset), incubation_end=d(offset + length) if length is not None else None,
-                                   created_on=d(created) if created is not None else None, creation_evidence="SIRET" if created is not None else "")
+                                   status="active" if length is None else "graduated",
+                                   created_on=d(created) if created is not None else None,
+                                   creation_kind="legal" if created is not None else "",
+                                   creation_evidence="SIRET" if created is not None else "")
             for name, offset, length, created in projects
         ]
         for project_index, offset, fte in reports:
@@ -114,7 +118,11 @@ class FigureEqualsDrilldown(TestCase):
             Booking.objects.create(resource=desk, member=people[person],
                                    span=(local_dt(d(offset), datetime.time(9)), local_dt(d(offset), datetime.time(18 if full_day else 13))))
         for offset, kind_, participants, first in sessions:
-            MediationSession.objects.create(date=d(offset), kind=kind_, participants=participants, first_time=first, themes=["email"])
+            # One known participant (new or not); a workshop's others are counted without details.
+            mediation_activity_create(
+                by=None, type=kind_, date=d(offset), duree=60, thematiques=["email"], participants=[ParticipantData(first_time=first)],
+                anonymous=AnonymousCount(total=participants - 1) if kind_ == "collectif" else None,
+            )
 
         start = d(period[0])
         end = start + datetime.timedelta(days=period[1])

@@ -11,9 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--commit", action="store_true", help="write (all or nothing)")
+        parser.add_argument("--commit", action="store_true", help="write (refused while a line is rejected, unless --valid-lines-only)")
+        parser.add_argument("--valid-lines-only", action="store_true", help="with --commit: import the valid lines, leave rejected ones out")
 
-    def handle(self, *args, file, commit, **options):
+    def handle(self, *args, file, commit, valid_lines_only, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -21,10 +22,11 @@ class Command(BaseCommand):
         try:
             plan = importer.import_plan(data)
             for line in plan.lines:
-                self.stdout.write(f"line {line.number}: {line.action} {line.email} {line.reason}".rstrip())
+                why = line.reason or "; ".join(line.details)
+                self.stdout.write(f"line {line.number}: {line.action} {line.email} {why}".rstrip())
             self.stdout.write(", ".join(f"{k}: {v}" for k, v in plan.counts.items()))
             if commit:
-                counts = importer.import_apply(data, by=None)
+                counts = importer.import_apply(data, by=None, skip_rejected=valid_lines_only)
                 self.stdout.write(self.style.SUCCESS(f"imported: {counts}"))
         except DomainError as error:
             raise CommandError(str(error.message)) from error
