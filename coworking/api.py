@@ -1,5 +1,4 @@
-import datetime
-
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +17,7 @@ from coworking.serializers import (
     SiteSerializer,
 )
 from quai.errors import DomainError
+from quai.inputs import parse_date, parse_int, shift_date
 
 
 def _resource_or_400(resource_id) -> Resource:
@@ -61,19 +61,22 @@ class AvailabilityView(APIView):
 
     def get(self, request):
         errors = {}
-        site_param = request.query_params.get("site", "")
-        layout = selectors.site_layout(pk=int(site_param)) if site_param.isdigit() else None
+        try:
+            layout = selectors.site_layout(pk=parse_int(request.query_params.get("site", ""), min_value=1))
+        except ValidationError:
+            layout = None
         if layout is None:
             errors["site"] = [_("Give the id of an active site.")]
         try:
-            day = datetime.date.fromisoformat(request.query_params.get("date", ""))
-        except ValueError:
-            errors["date"] = [_("Give a date as YYYY-MM-DD.")]
+            day = parse_date(request.query_params.get("date", ""))
+            shift_date(day, days=1)  # the grid's day ends at the next midnight
+        except ValidationError as error:
+            errors["date"] = [str(m) for m in error.messages]
         kind = request.query_params.get("kind", "desk")
         if kind not in ("desk", "room"):
             errors["kind"] = [_("kind is desk or room.")]
         if errors:
-            return Response({"detail": next(iter(errors.values()))[0], "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": next(iter(errors.values()))[0], "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         site = layout.site
         grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=request.query_params.get("zone", ""))
         # Built by hand (same shape as AvailabilitySerializer, which documents it): this is the hot
@@ -147,7 +150,7 @@ class BookingDetailView(generics.RetrieveAPIView):
         )
         return Response(BookingSerializer(booking).data)
 
-    @extend_schema(responses=BookingSerializer)
+    @extend_schema(responses={200: BookingSerializer})
     def delete(self, request, pk):
         cancelled = services.booking_cancel(booking=self.get_object(), by=request.user)
         return Response(BookingSerializer(cancelled.booking).data)

@@ -4,15 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coworking.models import Resource
+from quai import inputs
 from quai.widgets import DateInput
 
 
 class BookSlotForm(forms.Form):
     """One click on a free cell of the grid: the resource and the slot, as the grid wrote them."""
 
-    resource = forms.ModelChoiceField(queryset=Resource.objects.filter(is_active=True), label=_("Resource"))
-    start = forms.DateTimeField(label=_("Start"))
-    end = forms.DateTimeField(label=_("End"))
+    resource = inputs.ModelChoiceField(queryset=Resource.objects.filter(is_active=True), label=_("Resource"))
+    # The grid writes ISO-8601 with the offset: a time without one is refused, never guessed.
+    start = inputs.AwareDateTimeField(label=_("Start"))
+    end = inputs.AwareDateTimeField(label=_("End"))
 
     def __init__(self, data=None, *args, **kwargs):
         # The grid sends the clicked cell as one value, slot="<resource>|<start>|<end>" (one form for
@@ -26,13 +28,13 @@ class BookSlotForm(forms.Form):
 
 
 class RecurringForm(forms.Form):
-    resource = forms.ModelChoiceField(
+    resource = inputs.ModelChoiceField(
         queryset=Resource.objects.filter(is_active=True, kind__in=["room", "booth"]), label=_("Room")
     )
-    date = forms.DateField(label=_("First date"), widget=DateInput())
+    date = inputs.DateField(label=_("First date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    weeks = forms.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
+    weeks = inputs.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
 
     def clean(self):
         data = super().clean()
@@ -42,8 +44,8 @@ class RecurringForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = inputs.DateField(label=_("From"), widget=DateInput())
+    end = inputs.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -58,7 +60,7 @@ class PeriodForm(forms.Form):
 class MoveForm(forms.Form):
     SLOTS = [("am", _("Morning")), ("pm", _("Afternoon")), ("day", _("Full day"))]
 
-    date = forms.DateField(label=_("New date"), widget=DateInput())
+    date = inputs.DateField(label=_("New date"), widget=DateInput())
     slot = forms.ChoiceField(label=_("Slot (desks)"), choices=SLOTS, required=False)
     start_time = forms.TimeField(label=_("From (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     end_time = forms.TimeField(label=_("To (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.indexes import GistIndex
 from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coworking.time import PARIS
+from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
 
 class Site(models.Model):
@@ -85,8 +87,8 @@ class Closure(models.Model):
     """Days the site is closed (public holidays, summer break...), inclusive."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="closures", verbose_name=_("site"))
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to (inclusive)"))
+    start_date = models.DateField(_("from"), validators=[validate_date_range])
+    end_date = models.DateField(_("to (inclusive)"), validators=[validate_date_range])
     reason = models.CharField(_("reason"), max_length=150, blank=True)
 
     class Meta:
@@ -160,13 +162,29 @@ class Plan(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
     # Credits granted per subscription (day pass 1, 10-day pass 10, part-time N days a month);
     # empty = unlimited desk access (full-time, resident, incubated).
-    credits = models.DecimalField(_("credits (days)"), max_digits=5, decimal_places=1, null=True, blank=True)
-    monthly_price_eur = models.DecimalField(_("price (€)"), max_digits=7, decimal_places=2, default=0)
+    credits = models.DecimalField(
+        _("credits (days)"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    monthly_price_eur = models.DecimalField(
+        _("price (€)"), max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["monthly_price_eur"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_price_eur__gte=0),
+                name="plan_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(credits__isnull=True) | Q(credits__gte=0),
+                name="plan_credits_not_negative",
+                violation_error_message=_("The credits cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -177,8 +195,8 @@ class Subscription(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coworking_subscriptions", verbose_name=_("member")
     )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("plan"))
-    starts_on = models.DateField(_("valid from"))
-    ends_on = models.DateField(_("valid until (inclusive)"))
+    starts_on = models.DateField(_("valid from"), validators=[validate_date_range])
+    ends_on = models.DateField(_("valid until (inclusive)"), validators=[validate_date_range])
     # Empty for unlimited plans. Never negative: checked here and decremented under a row lock.
     credits_remaining = models.DecimalField(_("credits left"), max_digits=5, decimal_places=1, null=True, blank=True)
 
@@ -192,6 +210,11 @@ class Subscription(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="subscription_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(starts_on__gte=DATE_MIN) & Q(ends_on__lte=DATE_MAX),
+                name="subscription_dates_in_range",
+                violation_error_message=_("Give dates between 2000 and 2100."),
+            ),
             models.CheckConstraint(
                 condition=Q(credits_remaining__isnull=True) | Q(credits_remaining__gte=0),
                 name="subscription_credits_never_negative",

@@ -1,35 +1,11 @@
-import datetime
-
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coworking.models import Booking, Resource, Site
+from quai import inputs
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
-class StrictDateTimeField(serializers.Field):
-    """ISO-8601 with an explicit offset: a time without a time zone is refused, never guessed."""
-
-    default_error_messages = {
-        "invalid": _("Give a date and time in ISO-8601, e.g. 2026-12-01T09:00:00+01:00."),
-        "naive": _("The time zone is missing: give times like 2026-12-01T09:00:00+01:00."),
-    }
-
-    def to_internal_value(self, value):
-        if not isinstance(value, str):
-            self.fail("invalid")
-        try:
-            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            self.fail("invalid")
-        if parsed.tzinfo is None:
-            self.fail("naive")
-        return parsed
-
-    def to_representation(self, value):
-        return value.isoformat()
+# ISO-8601 with an explicit offset, within the years Quai handles (quai.inputs).
+StrictDateTimeField = inputs.SerializerAwareDateTimeField
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -60,13 +36,13 @@ class BookingSerializer(serializers.ModelSerializer):
 
 
 class BookingInputSerializer(serializers.Serializer):
-    resource = serializers.IntegerField()
+    resource = inputs.SerializerIntegerField(min_value=1)
     start = StrictDateTimeField()
     end = StrictDateTimeField()
 
 
 class BookingMoveSerializer(serializers.Serializer):
-    resource = serializers.IntegerField(required=False)
+    resource = inputs.SerializerIntegerField(required=False, min_value=1)
     start = StrictDateTimeField()
     end = StrictDateTimeField()
 

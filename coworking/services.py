@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
@@ -23,7 +25,8 @@ from coworking.layout import layout_changed
 from coworking.models import Booking, Closure, OpeningHours, Resource, Site, Subscription
 from coworking.time import PARIS, desk_slots, local_dt
 from quai.audit import audit_log
-from quai.errors import ConflictError, DomainError
+from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
+from quai.inputs import check_datetime
 from quai.outbox import outbox_enqueue
 
 HALF_DAY = Decimal("0.5")
@@ -38,12 +41,14 @@ DEFAULT_SITE = {
 
 def site_ensure_default() -> tuple[Site, bool]:
     """Create the deployment's first site (open Monday–Friday 8:30–19:00) if it does not exist yet."""
-    site, created = Site.objects.get_or_create(slug=DEFAULT_SITE["slug"], defaults=DEFAULT_SITE)
+    with transaction.atomic():  # a site is never left without its opening hours
+        site, created = Site.objects.get_or_create(slug=DEFAULT_SITE["slug"], defaults=DEFAULT_SITE)
+        if created:
+            OpeningHours.objects.bulk_create(
+                OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
+                for day in range(5)
+            )
     if created:
-        OpeningHours.objects.bulk_create(
-            OpeningHours(site=site, weekday=day, opens=datetime.time(8, 30), closes=datetime.time(19, 0))
-            for day in range(5)
-        )
         layout_changed()  # bulk_create sends no signal
     return site, created
 
@@ -61,6 +66,10 @@ def _validate_span(*, resource: Resource, starts_at, ends_at, now, enforce_windo
         raise DomainError(
             _("The time zone is missing: give times like 2026-12-01T09:00:00+01:00."), field="start", code="timezone"
         )
+    try:
+        check_datetime(starts_at), check_datetime(ends_at)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="start", code="date_range")
     if ends_at <= starts_at:
         raise DomainError(_("The end must be after the start."), field="end", code="end_before_start")
     if not resource.is_active or not resource.site.is_active:
@@ -146,7 +155,7 @@ def booking_create(*, member, resource: Resource, starts_at, ends_at, now=None, 
     now = now or timezone.now()
     _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
     if resource.assigned_to_id and resource.assigned_to_id != member.pk:
-        raise DomainError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
+        raise NotAllowedError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
     day = starts_at.astimezone(PARIS).date()
     with transaction.atomic():
         subscription = _subscription_for_update(member, day)
@@ -217,7 +226,7 @@ def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | N
     resource = resource or booking.resource
     _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
     if booking.member_id and resource.assigned_to_id and resource.assigned_to_id != booking.member_id:
-        raise DomainError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
+        raise NotAllowedError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.CONFIRMED:
@@ -297,12 +306,18 @@ def booking_series_preview(*, member, resource: Resource, starts_at, ends_at, we
 
 
 def booking_series_create(*, member, resource: Resource, starts_at, ends_at, weeks: int, now=None) -> list[Booking]:
-    """Book every occurrence that is free (those with a problem in the preview are skipped)."""
-    series = uuid.uuid4()
+    """Book every occurrence that is free (those with a problem in the preview are skipped).
+
+    One transaction: an occurrence taken in the meantime is skipped (its savepoint rolls back),
+    anything unexpected leaves no half-booked series."""
+    occurrences = booking_series_preview(member=member, resource=resource, starts_at=starts_at, ends_at=ends_at, weeks=weeks, now=now)
+    with transaction.atomic():
+        return _book_occurrences(member=member, resource=resource, occurrences=occurrences, now=now, series=uuid.uuid4())
+
+
+def _book_occurrences(*, member, resource, occurrences, now, series) -> list[Booking]:
     created = []
-    for occurrence in booking_series_preview(
-        member=member, resource=resource, starts_at=starts_at, ends_at=ends_at, weeks=weeks, now=now
-    ):
+    for occurrence in occurrences:
         if occurrence["problem"] is None:
             try:
                 created.append(

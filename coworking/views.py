@@ -1,8 +1,9 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,16 +17,31 @@ from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
 from coworking.models import CalendarFeed, Site
 from coworking.time import PARIS, desk_slots, local_dt
+from quai.errors import DomainError, InvalidInput
 from quai.ical import calendar_response
-from quai.errors import DomainError
+from quai.inputs import paginate, parse_date, shift_date
 from quai.permissions import StaffRequiredMixin
 
 
 def _parse_day(value) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    """?date=YYYY-MM-DD (today when absent); a bad or out-of-range date is a 400 naming `date`.
+
+    Bounded a day inside the handled years: the grid links to the day before and the day after.
+    """
+    if not value:
         return timezone.localdate(timezone.now(), PARIS)
+    try:
+        day = parse_date(value)
+        shift_date(day, days=-1), shift_date(day, days=1)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="date")
+    return day
+
+
+def _parse_kind(value) -> str:
+    if value in (None, "", "desk", "room"):
+        return value or "desk"
+    raise InvalidInput(_("Choose desks or rooms."), field="kind")
 
 
 def _layout(request) -> selectors.SiteLayout:
@@ -49,7 +65,7 @@ class GridView(LoginRequiredMixin, View):
     def get(self, request, *, feedback=None, status=200):
         layout = _layout(request)
         day = _parse_day(request.GET.get("date") or request.POST.get("date"))
-        kind = "room" if (request.GET.get("kind") or request.POST.get("kind")) == "room" else "desk"
+        kind = _parse_kind(request.GET.get("kind") or request.POST.get("kind"))
         zone = request.GET.get("zone") or request.POST.get("zone") or ""
         grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=zone)
         context = {
@@ -103,12 +119,21 @@ class MyBookingsView(LoginRequiredMixin, View):
             self.template_name,
             {
                 # Twenty at a time: a resident books every day, the list must not grow with them.
-                "page": Paginator(selectors.bookings_for_member(request.user), 20).get_page(request.GET.get("page")),
+                "page": paginate(request, selectors.bookings_for_member(request.user), 20),
                 "today": today,
                 "subscription": selectors.subscription_current(request.user, today),
-                "feed_url": request.build_absolute_uri(reverse("coworking:ical", args=[feed.token])) if feed else None,
+                **_feed_links(request, feed),
             },
         )
+
+
+def _feed_links(request, feed) -> dict:
+    if feed is None:
+        return {"feed_url": None}
+    url = request.build_absolute_uri(reverse("coworking:ical", args=[feed.token]))
+    # Apple Calendar subscribes on a webcal:// link; Google takes one in its "cid" parameter.
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {"feed_url": url, "feed_webcal": webcal, "feed_name": f"{settings.QUAI_SITE_NAME} — {_('My bookings')}"}
 
 
 class BookingCancelView(LoginRequiredMixin, View):
@@ -203,10 +228,24 @@ class RecurringView(LoginRequiredMixin, View):
 
 
 class CalendarFeedResetView(LoginRequiredMixin, View):
+    """Create the calendar link, or replace it after a confirmation: replacing breaks every
+    calendar subscribed to the old link."""
+
+    def get(self, request):
+        if not CalendarFeed.objects.filter(member=request.user).exists():
+            return redirect("coworking:my_bookings")
+        return render(request, "coworking/feed_reset_confirm.html")
+
     def post(self, request):
+        exists = CalendarFeed.objects.filter(member=request.user).exists()
+        if exists and request.POST.get("confirm") != "yes":
+            return render(request, "coworking/feed_reset_confirm.html", status=400)
         services.calendar_feed_reset(member=request.user)
-        messages.success(request, _("Your calendar link has been (re)created; any older link no longer works."))
-        return redirect("coworking:my_bookings")
+        if exists:
+            messages.success(request, _("Your calendar link has been replaced: the old one no longer works. Add the new one to your calendar."))
+        else:
+            messages.success(request, _("Your calendar link is ready: add it to your calendar below."))
+        return redirect(reverse("coworking:my_bookings") + "#feed-heading")
 
 
 @cache_control(private=True, no_store=True)  # personal data fetched without a session (quai.middleware)
@@ -239,4 +278,5 @@ class StaffOccupancyView(StaffRequiredMixin, View):
         if form.is_valid():
             rows = selectors.occupancy(site=site, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
             coworkers = selectors.active_coworkers(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
-        return render(request, self.template_name, {"site": site, "form": form, "rows": rows, "coworkers": coworkers})
+        return render(request, self.template_name, {"site": site, "form": form, "rows": rows, "coworkers": coworkers},
+                      status=200 if form.is_valid() else 400)

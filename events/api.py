@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events import selectors, services
+from events.forms import AgendaFilterForm
 from events.models import Event
 from events.serializers import (
     AttendanceSerializer,
@@ -31,8 +32,8 @@ class EventListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Event.objects.none()
-        params = self.request.query_params
-        return selectors.agenda(user=self.request.user, kind=params.get("kind", ""), theme=params.get("theme", ""), month=params.get("month", ""))
+        # The agenda page's filter form: same rules, and a bad value is a 400 naming the filter.
+        return selectors.agenda(user=self.request.user, **AgendaFilterForm(self.request.query_params or None).filters())
 
     def perform_create(self, serializer):
         event = Event(**serializer.validated_data)
@@ -92,13 +93,13 @@ class RegistrationDetailView(APIView):
     def get(self, request, pk):
         return Response(RegistrationSerializer(selectors.registration_get_for_user(request.user, pk)).data)
 
-    @extend_schema(responses=RegistrationSerializer)
+    @extend_schema(responses={200: RegistrationSerializer})
     def delete(self, request, pk):
         registration = services.registration_cancel(registration=selectors.registration_get_for_user(request.user, pk), by=request.user)
         return Response(RegistrationSerializer(registration).data)
 
 
-@extend_schema(tags=["events"], request=AttendanceSerializer, responses=RegistrationSerializer)
+@extend_schema(tags=["events"], request=AttendanceSerializer, responses={200: RegistrationSerializer, 201: RegistrationSerializer})
 class AttendanceView(APIView):
     permission_classes = [IsStaff]
 

@@ -1,11 +1,19 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
+
+# The handled years as instants, for the CHECK constraints on timestamps (quai.inputs).
+EARLIEST = datetime.datetime.combine(DATE_MIN, datetime.time.min, tzinfo=datetime.timezone.utc)
+LATEST = datetime.datetime.combine(DATE_MAX, datetime.time.max, tzinfo=datetime.timezone.utc)
 
 
 # "Seats taken": confirmed registrations, walk-ins left out (people at the door, not seats sold:
@@ -51,8 +59,8 @@ class Event(models.Model):
     description = models.TextField(_("description (Markdown)"), blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     themes = ArrayField(models.CharField(max_length=60), verbose_name=_("themes"), default=list, blank=True)
-    starts_at = models.DateTimeField(_("start"))
-    ends_at = models.DateTimeField(_("end"))
+    starts_at = models.DateTimeField(_("start"), validators=[validate_date_range])
+    ends_at = models.DateTimeField(_("end"), validators=[validate_date_range])
     site = models.ForeignKey("coworking.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL)
     room = models.ForeignKey(
         "coworking.Resource", verbose_name=_("room"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -62,9 +70,12 @@ class Event(models.Model):
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     is_public = models.BooleanField(_("public"), default=True, help_text=_("Public events accept guests; others are for members only."))
-    price = models.CharField(_("price (informational)"), max_length=60, blank=True)
-    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
-    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    price = models.CharField(
+        _("price (informational)"), max_length=60, blank=True,
+        validators=[RegexValidator(r"^\s*-\s*[0-9]", inverse_match=True, message=_("The price cannot be negative."))],
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True, validators=[validate_date_range])
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True, validators=[validate_date_range])
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(_("self-cancellation until (hours before)"), default=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCal SEQUENCE, bumped on change
@@ -92,6 +103,21 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__gte=1), name="event_capacity_positive",
                 violation_error_message=_("Capacity must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST) & Q(ends_at__lte=LATEST), name="event_dates_in_range",
+                violation_error_message=_("Give dates between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True) | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_window_ordered",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+            # The price is free text ("5 €", "gratuit", "prix libre"), but never a negative amount.
+            models.CheckConstraint(
+                condition=~Q(price__regex=r"^\s*-\s*[0-9]"), name="event_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
             ),
         ]
 

@@ -42,6 +42,24 @@ def event_get_for_user(user, pk: int) -> Event:
     return get_object_or_404(Event.objects.visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
 
 
+def registration_of_visitor(event: Event, *, member, guest_registration_pk=None) -> Registration | None:
+    """The visitor's active registration for this event: a member's own, or the one a guest made
+    from this browser (its id kept in their session)."""
+    queryset = event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("member")
+    if member is not None and member.is_authenticated:
+        return queryset.filter(member=member).first()
+    if guest_registration_pk:
+        return queryset.filter(pk=guest_registration_pk, member__isnull=True).first()
+    return None
+
+
+def waitlist_position(registration: Registration) -> int:
+    """1 for the first person waiting: the order in which freed seats are given (services._promote)."""
+    return Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITLISTED,
+    ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)).count() + 1
+
+
 def registration_get_for_user(user, pk: int) -> Registration:
     """A member's own registration, or any for staff; anything else is a 404."""
     return get_object_or_404(Registration.objects.visible_to(user).select_related("event", "member"), pk=pk)
@@ -56,6 +74,18 @@ def door_list(event: Event, *, search: str = ""):
             | Q(member__last_name__icontains=search) | Q(guest_email__icontains=search) | Q(member__email__icontains=search)
         )
     return queryset.order_by("status", "member__last_name", "guest_name", "pk")
+
+
+def door_counts(event: Event) -> dict:
+    """The door list counters, in one query: present (walk-ins included), expected (confirmed seats),
+    walk-ins, and people waiting."""
+    active = ~Q(status=Registration.Status.CANCELLED)
+    return event.registrations.aggregate(
+        present=Count("pk", filter=active & Q(attended=True)),
+        expected=Count("pk", filter=Q(status=Registration.Status.CONFIRMED, walk_in=False)),
+        walk_ins=Count("pk", filter=active & Q(walk_in=True)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
 
 
 def ess1_unique_people(*, until) -> int:
@@ -85,4 +115,31 @@ def registrations_for_member(member):
         .exclude(status="cancelled")
         .select_related("event__site")
         .order_by("event__starts_at")
+    )
+
+
+def rooms_free_between(*, starts_at=None, ends_at=None, keep_booking_id: int | None = None):
+    """Rooms and booths that can host an event: active, on an active site, and — when the times are
+    known — with no confirmed coworking booking overlapping them (the event's own booking aside)."""
+    from coworking.models import Booking, Resource
+
+    rooms = Resource.objects.filter(
+        kind__in=[Resource.Kind.ROOM, Resource.Kind.BOOTH], is_active=True, site__is_active=True,
+    ).select_related("site").order_by("site__name", "position", "name")
+    if starts_at and ends_at and starts_at < ends_at:
+        taken = Booking.objects.active().overlapping(starts_at, ends_at)
+        if keep_booking_id:
+            taken = taken.exclude(pk=keep_booking_id)
+        rooms = rooms.exclude(pk__in=taken.values("resource_id"))
+    return rooms
+
+
+def staff_events(*, now=None):
+    """The staff list: upcoming events whatever their status (drafts first to catch the eye), with seat counts."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(ends_at__gte=now - datetime.timedelta(days=1))
+        .select_related("site", "room")
+        .with_seats_taken()
+        .order_by("starts_at", "pk")
     )

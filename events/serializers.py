@@ -3,9 +3,10 @@ from rest_framework import serializers
 
 from events.markdown import render_markdown
 from events.models import Event, Registration
+from quai import inputs
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(inputs.ModelSerializer):
     description_html = serializers.SerializerMethodField()
     confirmed_count = serializers.SerializerMethodField()
 
@@ -17,8 +18,8 @@ class EventSerializer(serializers.ModelSerializer):
             "cancellation_cutoff_hours", "status",
         ]
 
-    start = serializers.DateTimeField(source="starts_at")
-    end = serializers.DateTimeField(source="ends_at")
+    start = inputs.SerializerAwareDateTimeField(source="starts_at")
+    end = inputs.SerializerAwareDateTimeField(source="ends_at")
 
     def get_description_html(self, event) -> str:
         return render_markdown(event.description)
@@ -32,12 +33,16 @@ class EventSerializer(serializers.ModelSerializer):
         end = data.get("ends_at", getattr(self.instance, "ends_at", None))
         if start and end and end <= start:
             raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        opens = data.get("registration_opens_at", getattr(self.instance, "registration_opens_at", None))
+        closes = data.get("registration_closes_at", getattr(self.instance, "registration_closes_at", None))
+        if opens and closes and closes <= opens:
+            raise serializers.ValidationError({"registration_closes_at": [_("Registration must close after it opens.")]})
         return data
 
 
 class GuestRegistrationSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    name = inputs.SerializerTextField(max_length=150, required=False, allow_blank=True)
+    email = inputs.SerializerEmailField(required=False, allow_blank=True)
     # Like the form: a guest agrees that we keep their name and e-mail (GDPR), or is not registered.
     consent = serializers.BooleanField(
         required=False, default=False,
@@ -61,4 +66,4 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 class AttendanceSerializer(serializers.Serializer):
     present = serializers.BooleanField()
-    nonce = serializers.CharField(max_length=64)
+    nonce = inputs.SerializerTextField(max_length=64)

@@ -162,19 +162,29 @@ def event_save(*, event: Event, by, changed: bool = True) -> Event:
 
     if event.ends_at <= event.starts_at:
         raise DomainError(_("The end must be after the start."), field="end")
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise DomainError(_("Registration must close after it opens."), field="registration_closes_at")
     with transaction.atomic():
         if event.pk:
             Event.objects.select_for_update().get(pk=event.pk)
             event.sequence += 1 if changed else 0
         if event.room_id and event.status != Event.Status.CANCELLED:
-            if event.room_booking_id and event.room_booking.resource_id == event.room_id:
-                coworking.room_reservation_move(booking_id=event.room_booking_id, starts_at=event.starts_at, ends_at=event.ends_at)
-            else:
-                if event.room_booking_id:
-                    coworking.room_reservation_release(booking_id=event.room_booking_id)
-                event.room_booking = coworking.room_reserve_for(
-                    resource_id=event.room_id, starts_at=event.starts_at, ends_at=event.ends_at, label=event.title, reserved_by=by
-                )
+            try:
+                if event.room_booking_id and event.room_booking.resource_id == event.room_id:
+                    coworking.room_reservation_move(booking_id=event.room_booking_id, starts_at=event.starts_at, ends_at=event.ends_at)
+                else:
+                    if event.room_booking_id:
+                        coworking.room_reservation_release(booking_id=event.room_booking_id)
+                    event.room_booking = coworking.room_reserve_for(
+                        resource_id=event.room_id, starts_at=event.starts_at, ends_at=event.ends_at, label=event.title, reserved_by=by
+                    )
+            except ConflictError as error:
+                # Lost the race to a booking made between our check and our insert (the exclusion
+                # constraint refused it): the same answer as a room already taken, on the room field.
+                if error.field is not None:
+                    raise
+                raise ConflictError(_("The room is already booked at that time."), field="room", code=error.code) from error
             event.site_id = event.room.site_id
         elif event.room_booking_id:
             coworking.room_reservation_release(booking_id=event.room_booking_id)
@@ -184,6 +194,99 @@ def event_save(*, event: Event, by, changed: bool = True) -> Event:
         event.save()
         _promote(event)
     return event
+
+
+EVENT_FIELDS = ("title", "kind", "themes", "description", "starts_at", "ends_at", "capacity", "is_public", "price", "room")
+
+
+def _clean_themes(themes) -> list[str]:
+    seen = []
+    for theme in themes or []:
+        theme = theme.strip()[:60]
+        if theme and theme.lower() not in [t.lower() for t in seen]:
+            seen.append(theme)
+    return seen
+
+
+def event_create(
+    *, by, title: str, kind: str, starts_at, ends_at, capacity: int, themes=(), description: str = "",
+    is_public: bool = True, price: str = "", room=None,
+) -> Event:
+    """Staff create an event from the product: a draft (invisible to members) until published.
+    Its room, if any, is reserved in coworking in the same transaction."""
+    if not title.strip():
+        raise DomainError(_("Give the event a title."), field="title")
+    if capacity is None or capacity < 1:
+        raise DomainError(_("Capacity must be at least 1."), field="capacity")
+    event = Event(
+        title=title.strip(), kind=kind, themes=_clean_themes(themes), description=description, starts_at=starts_at,
+        ends_at=ends_at, capacity=capacity, is_public=is_public, price=price.strip(), room=room, status=Event.Status.DRAFT,
+    )
+    with transaction.atomic():
+        event = event_save(event=event, by=by)
+        audit_log(actor=by, action="events.event_created", target=event, data={"title": event.title})
+    return event
+
+
+def event_update(*, event: Event, by, **changes) -> Event:
+    """Staff edit an event: the room booking follows the new times (or the new room), people already
+    registered keep their seats (extra capacity goes to the waiting list)."""
+    unknown = set(changes) - set(EVENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown event fields: {sorted(unknown)}")
+    if "title" in changes and not changes["title"].strip():
+        raise DomainError(_("Give the event a title."), field="title")
+    if "capacity" in changes and (changes["capacity"] is None or changes["capacity"] < 1):
+        raise DomainError(_("Capacity must be at least 1."), field="capacity")
+    if "themes" in changes:
+        changes["themes"] = _clean_themes(changes["themes"])
+    with transaction.atomic():
+        event = Event.objects.select_for_update(of=("self",)).select_related("room_booking").get(pk=event.pk)
+        changed = sorted(name for name, value in changes.items() if getattr(event, name) != value)
+        for name, value in changes.items():
+            setattr(event, name, value)
+        event = event_save(event=event, by=by, changed=bool(changed))
+        audit_log(actor=by, action="events.event_updated", target=event, data={"fields": changed})
+    return event
+
+
+def event_publish(*, event: Event, by) -> Event:
+    """A draft becomes visible in the agenda and open for registration."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status == Event.Status.CANCELLED:
+            raise ConflictError(_("A cancelled event cannot be published."), code="cancelled")
+        if event.status == Event.Status.PUBLISHED:
+            raise ConflictError(_("This event is already published."), code="already_published")
+        event.status = Event.Status.PUBLISHED
+        event.sequence += 1
+        event.save(update_fields=["status", "sequence", "updated_at"])
+        audit_log(actor=by, action="events.event_published", target=event)
+    return event
+
+
+def event_duplicate(*, event: Event, by, starts_at=None) -> tuple[Event, bool]:
+    """Copy an event to a new draft, a week later unless another start is given (same times of day
+    and length). Returns the copy and whether its room could be kept: when the room is taken at the
+    new date the copy is made without one, for staff to choose another."""
+    source = Event.objects.get(pk=event.pk)
+    if starts_at is None:
+        starts_at = source.starts_at + datetime.timedelta(days=7)
+    ends_at = starts_at + (source.ends_at - source.starts_at)
+    fields = {name: getattr(source, name) for name in EVENT_FIELDS if name not in ("starts_at", "ends_at", "room")}
+    fields["themes"] = list(source.themes)
+    room_kept = True
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                copy = event_create(by=by, starts_at=starts_at, ends_at=ends_at, room=source.room, **fields)
+        except ConflictError:
+            if source.room_id is None:
+                raise
+            room_kept = False
+            copy = event_create(by=by, starts_at=starts_at, ends_at=ends_at, room=None, **fields)
+        audit_log(actor=by, action="events.event_duplicated", target=copy, data={"from": source.pk})
+    return copy, room_kept
 
 
 def event_cancel(*, event: Event, by) -> Event:

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import api_view, parser_classes
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fabrique import selectors, services
@@ -41,9 +41,9 @@ class EnrolmentViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
 
-@extend_schema(tags=["fabrique"], request=SubmissionCreateSerializer, responses=SubmissionSerializer)
+@extend_schema(tags=["fabrique"], request=SubmissionCreateSerializer, responses={201: SubmissionSerializer})
 @api_view(["POST"])
-@parser_classes([MultiPartParser, FormParser, JSONParser])
+@parser_classes([MultiPartParser])  # the one API write that carries a file
 def submission_create(request, pk):
     """The holder submits a new version (multipart `file` and/or `text`)."""
     deliverable = selectors.deliverable_get_for_user(request.user, pk)
@@ -55,7 +55,7 @@ def submission_create(request, pk):
     return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["fabrique"], request=ReviewCreateSerializer, responses=ReviewSerializer)
+@extend_schema(tags=["fabrique"], request=ReviewCreateSerializer, responses={201: ReviewSerializer})
 @api_view(["POST"])
 def submission_review(request, pk):
     """The coach (or staff) reviews a submission: changes_requested or validated, with feedback."""

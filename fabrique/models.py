@@ -1,11 +1,19 @@
 """Fabrique de Territoire: yearly cohorts of project holders, 6 months from idea to business plan."""
 
+import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
+
+# The handled years as instants, for the CHECK constraints on timestamps (quai.inputs).
+EARLIEST = datetime.datetime.combine(DATE_MIN, datetime.time.min, tzinfo=datetime.timezone.utc)
+LATEST = datetime.datetime.combine(DATE_MAX, datetime.time.max, tzinfo=datetime.timezone.utc)
 
 User = settings.AUTH_USER_MODEL
 
@@ -42,9 +50,11 @@ class Cohort(models.Model):
     """A promotion: about 8 project holders for 6 months."""
 
     name = models.CharField(_("name"), max_length=120)
-    year = models.PositiveSmallIntegerField(_("year"))
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(DATE_MIN.year), MaxValueValidator(DATE_MAX.year)]
+    )
+    start = models.DateField(_("start"), validators=[validate_date_range])
+    end = models.DateField(_("end"), validators=[validate_date_range])
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=8)
     applications_open = models.BooleanField(_("applications open"), default=False)
     # Graduation needs this share of the collective sessions attended (DOMAIN.md §3: 75 %, configurable).
@@ -63,6 +73,10 @@ class Cohort(models.Model):
                                    violation_error_message=_("The capacity must be at least 1.")),
             models.CheckConstraint(condition=Q(attendance_threshold__lte=100), name="fabrique_threshold_percent",
                                    violation_error_message=_("The attendance threshold is a percentage (0–100).")),
+            models.CheckConstraint(condition=Q(start__gte=DATE_MIN) & Q(end__lte=DATE_MAX) & Q(year__gte=DATE_MIN.year)
+                                   & Q(year__lte=DATE_MAX.year),
+                                   name="fabrique_cohort_dates_in_range",
+                                   violation_error_message=_("Give dates between 2000 and 2100.")),
         ]
 
     def __str__(self) -> str:
@@ -202,8 +216,8 @@ class Session(models.Model):
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions",
                                verbose_name=_("module"))
     title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_date_range])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_date_range])
     location = models.CharField(_("place"), max_length=200, blank=True)
     # The room booked through coworking (coworking.Booking id), if any.
     room_booking_id = models.PositiveIntegerField(_("room booking"), null=True, blank=True)
@@ -216,6 +230,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="fabrique_session_dates_ordered",
                                    violation_error_message=_("The end must be after the start.")),
+            models.CheckConstraint(condition=Q(starts_at__gte=EARLIEST) & Q(ends_at__lte=LATEST), name="fabrique_session_dates_in_range",
+                                   violation_error_message=_("Give dates between 2000 and 2100.")),
             models.CheckConstraint(
                 condition=(Q(kind="collective") & Q(enrolment__isnull=True)) | (Q(kind="one_to_one") & Q(enrolment__isnull=False)),
                 name="fabrique_session_kind_holder",
@@ -334,10 +350,14 @@ class Outcome(models.Model):
     enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("enrolment"))
     name = models.CharField(_("name of the tiers-lieu"), max_length=200)
     commune = models.CharField(_("commune"), max_length=120)
-    opened_on = models.DateField(_("opened on"))
+    opened_on = models.DateField(_("opened on"), validators=[validate_date_range])
     evidence = models.CharField(_("evidence"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["-opened_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opened_on__gte=DATE_MIN, opened_on__lte=DATE_MAX), name="fabrique_outcome_date_in_range",
+                                   violation_error_message=_("Give a date between 2000 and 2100.")),
+        ]

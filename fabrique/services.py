@@ -13,7 +13,7 @@ from fabrique.models import (
     Module, Outcome, Review, Session, Submission,
 )
 from quai.audit import audit_log
-from quai.errors import ConflictError, DomainError
+from quai.errors import ConflictError, DomainError, NotAllowedError
 from quai.outbox import outbox_enqueue
 
 
@@ -27,20 +27,22 @@ def _month_end(start: datetime.date, month: int) -> datetime.date:
 def cohort_create(*, by, name: str, year: int, start, end, capacity: int = 8) -> Cohort:
     """Staff create a cohort; its curriculum is copied from the default (DOMAIN.md §3), editable afterwards."""
     if not by.is_staff:
-        raise DomainError(_("Only staff can create a cohort."))
+        raise NotAllowedError(_("Only staff can create a cohort."))
     if end <= start:
         raise DomainError(_("The end must be after the start."), field="end")
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the cohort, its curriculum and the audit row, or nothing
             cohort = Cohort.objects.create(name=name, year=year, start=start, end=end, capacity=capacity)
-    except IntegrityError:
-        raise ConflictError(_("There is already a cohort for this year."), field="year")
-    Module.objects.bulk_create(
-        Module(cohort=cohort, month=month, title=title, deliverable_kind=kind, deliverable_title=deliverable_title,
-               required_for_graduation=required)
-        for month, title, kind, deliverable_title, required in DEFAULT_CURRICULUM
-    )
-    audit_log(actor=by, action="fabrique.cohort_created", target=cohort, data={"year": year})
+            Module.objects.bulk_create(
+                Module(cohort=cohort, month=month, title=title, deliverable_kind=kind, deliverable_title=deliverable_title,
+                       required_for_graduation=required)
+                for month, title, kind, deliverable_title, required in DEFAULT_CURRICULUM
+            )
+            audit_log(actor=by, action="fabrique.cohort_created", target=cohort, data={"year": year})
+    except IntegrityError as error:
+        if "fabrique_one_cohort_per_year" in str(error):
+            raise ConflictError(_("There is already a cohort for this year."), field="year") from error
+        raise
     return cohort
 
 
@@ -58,7 +60,7 @@ def application_submit(*, cohort: Cohort, holder, commune: str, project: str, mo
 
 def application_score(*, application: Application, by, score: int, comment: str = "") -> ApplicationScore:
     if not by.is_staff:
-        raise DomainError(_("Only the committee (staff) can score applications."))
+        raise NotAllowedError(_("Only the committee (staff) can score applications."))
     if not 1 <= score <= 5:
         raise DomainError(_("The score must be between 1 and 5."), field="score")
     row, _created = ApplicationScore.objects.update_or_create(
@@ -70,7 +72,7 @@ def application_score(*, application: Application, by, score: int, comment: str 
 def application_decide(*, application: Application, by, status: str, coach=None, project_name: str = "") -> Enrolment | None:
     """The committee's decision; a selected holder is enrolled (within capacity) with their coach."""
     if not by.is_staff:
-        raise DomainError(_("Only the committee (staff) can decide."))
+        raise NotAllowedError(_("Only the committee (staff) can decide."))
     if status not in Application.Status.values or status == Application.Status.SUBMITTED:
         raise DomainError(_("Unknown decision."), field="status")
     with transaction.atomic():
@@ -91,18 +93,20 @@ def application_decide(*, application: Application, by, status: str, coach=None,
 def enrol(*, cohort: Cohort, holder, coach=None, project_name: str, commune: str = "", application=None) -> Enrolment:
     """Enrol a holder: their deliverables are created from the cohort's curriculum, due at the end of each month."""
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the enrolment and its deliverables, or nothing
             enrolment = Enrolment.objects.create(cohort=cohort, holder=holder, coach=coach, project_name=project_name,
                                                  commune=commune, application=application)
-    except IntegrityError:
-        raise ConflictError(_("This holder is already enrolled in this cohort."))
-    Deliverable.objects.bulk_create(
-        Deliverable(enrolment=enrolment, kind=module.deliverable_kind,
-                    title=module.deliverable_title or str(DeliverableKind(module.deliverable_kind).label),
-                    due_on=min(_month_end(cohort.start, module.month), cohort.end),
-                    required_for_graduation=module.required_for_graduation)
-        for module in cohort.modules.exclude(deliverable_kind="")
-    )
+            Deliverable.objects.bulk_create(
+                Deliverable(enrolment=enrolment, kind=module.deliverable_kind,
+                            title=module.deliverable_title or str(DeliverableKind(module.deliverable_kind).label),
+                            due_on=min(_month_end(cohort.start, module.month), cohort.end),
+                            required_for_graduation=module.required_for_graduation)
+                for module in cohort.modules.exclude(deliverable_kind="")
+            )
+    except IntegrityError as error:
+        if "fabrique_one_enrolment_per_cohort" in str(error):
+            raise ConflictError(_("This holder is already enrolled in this cohort.")) from error
+        raise
     return enrolment
 
 
@@ -110,7 +114,8 @@ def submission_create(*, deliverable: Deliverable, by, text: str = "", upload=No
     """The holder submits a new version (file or text). Nothing is stored when the file is refused."""
     refusal = selectors.submission_create_refusal(by, deliverable)
     if refusal:
-        raise DomainError(refusal)
+        # Not the holder: not allowed; anything else: a rule of the deliverable.
+        raise (NotAllowedError if deliverable.enrolment.holder_id != by.pk else DomainError)(refusal)
     text = (text or "").strip()
     if upload is None and not text:
         raise DomainError(_("Attach a file or write a text."), field="file")
@@ -147,7 +152,7 @@ def submission_review(*, submission: Submission, by, decision: str, feedback: st
     deliverable = submission.deliverable
     enrolment = deliverable.enrolment
     if not selectors.user_can_coach(by, enrolment):
-        raise DomainError(selectors.REVIEW_NOT_COACH)
+        raise NotAllowedError(selectors.REVIEW_NOT_COACH)
     if decision not in Review.Decision.values:
         raise DomainError(_("Unknown decision."), field="decision")
     feedback = (feedback or "").strip()
@@ -197,7 +202,7 @@ def attendance_record(*, session: Session, by, statuses: dict) -> int:
     """The coach (or staff) takes attendance: {enrolment_id: status}. Re-taking it updates the rows."""
     enrolments = {e.pk: e for e in selectors.session_enrolments(session)}
     if not (by.is_staff or any(e.coach_id == by.pk for e in enrolments.values())):
-        raise DomainError(_("Only the cohort's coaches or staff can take attendance."))
+        raise NotAllowedError(_("Only the cohort's coaches or staff can take attendance."))
     count = 0
     with transaction.atomic():
         for enrolment_id, status in statuses.items():
@@ -214,7 +219,7 @@ def attendance_record(*, session: Session, by, statuses: dict) -> int:
 def session_create(*, cohort: Cohort, by, title: str, starts_at, ends_at, kind=Session.Kind.COLLECTIVE, enrolment=None,
                    module=None, location: str = "", room_id: int | None = None) -> Session:
     if not (by.is_staff or (enrolment is not None and enrolment.coach_id == by.pk)):
-        raise DomainError(_("Only staff (or the holder's coach for one-to-one sessions) can plan a session."))
+        raise NotAllowedError(_("Only staff (or the holder's coach for one-to-one sessions) can plan a session."))
     if ends_at <= starts_at:
         raise DomainError(_("The end must be after the start."), field="ends_at")
     with transaction.atomic():
@@ -248,7 +253,7 @@ def session_reschedule(*, session: Session, by, starts_at, ends_at) -> Session:
     from coworking.services import room_reservation_move
 
     if not by.is_staff:
-        raise DomainError(_("Only staff can move a session."))
+        raise NotAllowedError(_("Only staff can move a session."))
     if ends_at <= starts_at:
         raise DomainError(_("The end must be after the start."), field="ends_at")
     with transaction.atomic():
@@ -265,7 +270,7 @@ def session_cancel(*, session: Session, by) -> None:
     from coworking.services import room_reservation_release
 
     if not by.is_staff:
-        raise DomainError(_("Only staff can cancel a session."))
+        raise NotAllowedError(_("Only staff can cancel a session."))
     with transaction.atomic():
         if session.room_booking_id:
             room_reservation_release(booking_id=session.room_booking_id)
@@ -275,11 +280,12 @@ def session_cancel(*, session: Session, by) -> None:
 
 def outcome_record(*, enrolment: Enrolment, by, name: str, commune: str, opened_on, evidence: str = "") -> Outcome:
     if not by.is_staff:
-        raise DomainError(_("Only staff can record an outcome."))
-    outcome, _created = Outcome.objects.update_or_create(
-        enrolment=enrolment, defaults={"name": name.strip(), "commune": commune.strip(), "opened_on": opened_on,
-                                       "evidence": evidence.strip()})
-    audit_log(actor=by, action="fabrique.outcome_recorded", target=enrolment, data={"opened_on": str(opened_on)})
+        raise NotAllowedError(_("Only staff can record an outcome."))
+    with transaction.atomic():
+        outcome, _created = Outcome.objects.update_or_create(
+            enrolment=enrolment, defaults={"name": name.strip(), "commune": commune.strip(), "opened_on": opened_on,
+                                           "evidence": evidence.strip()})
+        audit_log(actor=by, action="fabrique.outcome_recorded", target=enrolment, data={"opened_on": str(opened_on)})
     return outcome
 
 

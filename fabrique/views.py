@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,11 +11,14 @@ from django.views import View
 from fabrique import selectors, services
 from fabrique.forms import ApplicationForm, CohortForm, ModuleFormSet, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
 from fabrique.models import Application, Attendance, Cohort, Enrolment, Session
-from quai.errors import DomainError
+from quai.errors import DomainError, NotAllowedError
+from quai.inputs import clean_text, parse_int
 from quai.permissions import StaffRequiredMixin
 
 
 def _form_error(form, error: DomainError):
+    if isinstance(error, NotAllowedError):
+        raise error  # not something to correct in the form: the 403 page, with the reason
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
@@ -142,13 +147,13 @@ class AttendanceView(LoginRequiredMixin, View):
         session = selectors.session_get_for_coach(request.user, pk)
         statuses = {}
         for key, value in request.POST.items():
-            if key.startswith("e-") and key[2:].isdigit():
+            if key.startswith("e-") and key[2:].isascii() and key[2:].isdigit():
                 statuses[int(key[2:])] = value
         try:
             count = services.attendance_record(session=session, by=request.user, statuses=statuses)
         except DomainError as error:
             messages.error(request, str(error.message))
-            return self.get(request, pk, status=400)
+            return self.get(request, pk, status=error.status_code)
         messages.success(request, _("Attendance saved (%(count)s holders).") % {"count": count})
         return redirect("fabrique:attendance", pk=pk)
 
@@ -245,19 +250,23 @@ class StaffApplicationView(StaffRequiredMixin, View):
         application = get_object_or_404(Application.objects.select_related("cohort", "holder"), pk=pk)
         try:
             if "score" in request.POST:
-                services.application_score(application=application, by=request.user, score=int(request.POST["score"] or 0),
-                                           comment=request.POST.get("comment", ""))
+                services.application_score(application=application, by=request.user,
+                                           score=parse_int(request.POST["score"], min_value=1, max_value=5),
+                                           comment=clean_text(request.POST.get("comment", ""), multiline=True))
                 messages.success(request, _("Score recorded."))
             else:
                 coach = None
                 if request.POST.get("coach"):
-                    coach = get_object_or_404(get_user_model(), pk=request.POST["coach"])
+                    coach = get_object_or_404(get_user_model(), pk=parse_int(request.POST["coach"], min_value=1))
                 services.application_decide(application=application, by=request.user, status=request.POST.get("status", ""),
                                             coach=coach)
                 messages.success(request, _("Decision recorded."))
-        except (DomainError, ValueError) as error:
-            messages.error(request, str(getattr(error, "message", error)))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
             return self.get(request, pk, status=400)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return self.get(request, pk, status=error.status_code)
         return redirect("fabrique:staff_application", pk=pk)
 
 
@@ -290,7 +299,8 @@ class StaffCurriculumView(StaffRequiredMixin, View):
         cohort = get_object_or_404(Cohort, pk=pk)
         formset = ModuleFormSet(request.POST, queryset=cohort.modules.all())
         if formset.is_valid():
-            formset.save()
+            with transaction.atomic():  # every month or none (two months swapped collide on the way)
+                formset.save()
             messages.success(request, _("Curriculum saved."))
             return redirect("fabrique:staff_cohort", pk=pk)
         return self.get(request, pk, formset=formset, status=400)

@@ -6,9 +6,14 @@ from incubator.models import (
 
 
 class TeamMemberInline(admin.TabularInline):
+    """Read-only here: the team and the status change on the project page, through the services, so that
+    founders get (and lose) the incubated coworking plan."""
+
     model = TeamMember
     extra = 0
-    raw_id_fields = ["member"]
+    max_num = 0
+    can_delete = False
+    readonly_fields = ["member", "role"]
 
 
 class MilestoneInline(admin.TabularInline):
@@ -28,6 +33,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["status", "stage", "creation_kind"]
     search_fields = ["name", "sector"]
     raw_id_fields = ["coach", "application"]
+    readonly_fields = ["status", "incubation_end"]
     inlines = [TeamMemberInline, MilestoneInline, KpiReportInline]
 
 

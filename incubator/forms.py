@@ -6,8 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from incubator.models import FTE_MAX, Application, Project
+from incubator.models import FTE_MAX, Application, Project, TeamMember
 from quai.widgets import DateInput
 
 
@@ -50,7 +51,7 @@ class MentoringSessionForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    due_on = forms.DateField(label=pgettext_lazy("milestone", "Due on"), required=False, widget=DateInput())
 
 
 class ApplicationForm(forms.Form):
@@ -100,6 +101,10 @@ class DecisionForm(forms.Form):
     # By e-mail rather than a list of every member: a coach is any member account.
     coach = forms.EmailField(label=_("Coach's e-mail (if accepted)"), required=False)
     start = forms.DateField(label=_("Start of incubation (if accepted)"), required=False, widget=DateInput())
+    fte_at_entry = forms.DecimalField(label=_("Jobs at entry, in FTE (if accepted)"), required=False, min_value=Decimal("0"),
+                                      max_value=Decimal(FTE_MAX), max_digits=6, decimal_places=2,
+                                      help_text=_("The base of the jobs created (INC-1): founders included."),
+                                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1", "min": "0"}))
 
     def clean_coach(self):
         email = self.cleaned_data["coach"]
@@ -154,3 +159,14 @@ class CallForm(forms.Form):
 
     def clean_questions(self):
         return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+
+class TeamMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Member's e-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices)
+
+    def clean_email(self):
+        member = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"], is_active=True).first()
+        if member is None:
+            raise forms.ValidationError(_("No member has this e-mail address."))
+        return member

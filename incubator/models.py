@@ -49,7 +49,7 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """A call for applications: open from `opens_on` to `closes_on` (inclusive), with its questions and rubric."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("incubator", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on (inclusive)"))
@@ -132,9 +132,9 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Reviews are counted per round: staff may open a second round (after a waiting list, say).
     review_round = models.PositiveSmallIntegerField(_("review round"), default=1)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("incubator application", "submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("incubator application", "decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("incubator application", "created at"), auto_now_add=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -145,7 +145,8 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "applicant"], name="incubator_one_application_per_call",
                                     violation_error_message=_("You have already applied to this call.")),
-            models.CheckConstraint(condition=Q(status="draft") | Q(submitted_at__isnull=False),
+            # A withdrawn draft was never sent: it keeps no submission date.
+            models.CheckConstraint(condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                                    name="incubator_application_submitted_has_date",
                                    violation_error_message=_("A submitted application has a submission date.")),
             models.CheckConstraint(condition=Q(review_round__gte=1), name="incubator_application_round_positive"),
@@ -160,7 +161,7 @@ class Review(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews",
                                     verbose_name=_("application"))
-    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer"))
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("incubator review", "reviewer"))
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     comment = models.TextField(_("comment"), blank=True)
     # Σ(score × weight) ÷ Σ weight, on 0–5, stored when the review is written (the rubric is fixed by then).
@@ -168,8 +169,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
+        verbose_name = pgettext_lazy("incubator review", "review")
+        verbose_name_plural = pgettext_lazy("incubator review", "reviews")
         ordering = ["application", "round", "created_at"]
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer", "round"], name="incubator_one_review_per_round",
@@ -180,7 +181,7 @@ class Review(models.Model):
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=pgettext_lazy("incubator review", "review"))
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion"))
     score = models.PositiveSmallIntegerField(_("score (0–5)"))
 
@@ -218,8 +219,8 @@ class Project(models.Model):
         LAUNCHED = "launched", _("Launched")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        GRADUATED = "graduated", _("Graduated")
+        ACTIVE = "active", pgettext_lazy("incubated project", "Active")
+        GRADUATED = "graduated", pgettext_lazy("incubated project", "Graduated")
         STOPPED = "stopped", _("Stopped")
 
     class CreationKind(models.TextChoices):
@@ -234,7 +235,7 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     incubation_start = models.DateField(_("start of incubation"))
     incubation_end = models.DateField(_("end of incubation"), null=True, blank=True)
-    coach = models.ForeignKey(User, verbose_name=_("coach"), null=True, blank=True, on_delete=models.SET_NULL,
+    coach = models.ForeignKey(User, verbose_name=pgettext_lazy("incubator", "coach"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="coached_projects")
     team = models.ManyToManyField(User, through="TeamMember", verbose_name=_("team"), related_name="incubated_projects")
     application = models.OneToOneField(Application, null=True, blank=True, on_delete=models.SET_NULL,
@@ -274,6 +275,7 @@ class Project(models.Model):
                 name="project_fte_at_entry_range",
                 violation_error_message=_("Jobs (FTE) must be between 0 and 1000."),
             ),
+            # incubation_end is the actual end (PRJ-1 counts the incubation up to it): an active project has none.
             models.CheckConstraint(
                 condition=Q(status="active", incubation_end__isnull=True) | ~Q(status="active"),
                 name="project_active_has_no_end",
@@ -292,7 +294,7 @@ class TeamMember(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project"))
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="incubator_memberships",
-                               verbose_name=_("member"))
+                               verbose_name=pgettext_lazy("incubator team", "member"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FOUNDER)
 
     class Meta:
@@ -312,7 +314,7 @@ class TeamMember(models.Model):
 class MentoringSession(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("project"))
     coach = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("coach"))
+                              verbose_name=pgettext_lazy("incubator", "coach"))
     date = models.DateField(_("date"), default=timezone.localdate)
     duration_min = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     # Seen by the coach, the team and staff only (never by another project's founders).
@@ -336,8 +338,8 @@ class MentoringSession(models.Model):
 
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
-    title = models.CharField(_("title"), max_length=200)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    title = models.CharField(pgettext_lazy("incubator", "title"), max_length=200)
+    due_on = models.DateField(pgettext_lazy("milestone", "due on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("ticked by"))

@@ -99,6 +99,7 @@ for _indicator in _indicators.INDICATORS:
     register_indicator(_indicator)
 register_project_source(_indicators.SOURCE)
 
+
 def _register_home_panels() -> None:
     from incubator.home import project_panel
     from quai.registry import HomePanel, register_home_panel

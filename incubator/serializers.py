@@ -1,9 +1,10 @@
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from incubator.models import FTE_MAX, Application, Call, Criterion, KpiReport, MentoringSession, Milestone, Project
+from incubator.models import (
+    FTE_MAX, Application, Call, Criterion, KpiReport, MentoringSession, Milestone, Project, TeamMember,
+)
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -80,13 +81,19 @@ class SessionSerializer(serializers.ModelSerializer):
         return (session.coach.get_full_name() or session.coach.email) if session.coach else None
 
 
-class TeamMemberOutput(serializers.Serializer):
-    name = serializers.CharField()
-    role = serializers.CharField()
+class TeamMemberSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role"]
+
+    def get_name(self, membership) -> str:
+        return membership.member.get_full_name() or membership.member.email
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    team = serializers.SerializerMethodField()
+    team = TeamMemberSerializer(source="memberships", many=True, read_only=True)
     coach = serializers.SerializerMethodField()
 
     class Meta:
@@ -95,10 +102,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "id", "name", "sector", "summary", "stage", "status", "incubation_start", "incubation_end",
             "coach", "team", "fte_at_entry", "created_on", "creation_kind", "creation_evidence",
         ]
-
-    @extend_schema_field(TeamMemberOutput(many=True))
-    def get_team(self, project) -> list[dict]:
-        return [{"name": m.member.get_full_name() or m.member.email, "role": m.role} for m in project.memberships.all()]
 
     def get_coach(self, project) -> str | None:
         return (project.coach.get_full_name() or project.coach.email) if project.coach else None

@@ -160,8 +160,7 @@ def application_withdraw(*, application: Application, by) -> Application:
         if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
             raise ConflictError(_("This application can no longer be withdrawn."), code="not_withdrawable")
         application.status = Application.Status.WITHDRAWN
-        application.submitted_at = application.submitted_at or timezone.now()
-        application.save(update_fields=["status", "submitted_at"])
+        application.save(update_fields=["status"])
         audit_log(actor=by, action="incubator.application_withdrawn", target=application)
     return application
 
@@ -213,15 +212,17 @@ def application_review_round_open(*, application: Application, by) -> Applicatio
 
 
 def application_decide(*, application: Application, by, decision: str, coach=None,
-                       start: datetime.date | None = None) -> Project | None:
+                       start: datetime.date | None = None, fte_at_entry=Decimal("0")) -> Project | None:
     """Staff decide (accepted, waitlisted, rejected); the applicant is told by e-mail after commit.
 
-    An accepted application becomes a project: the applicant is its founder, from `start` (default today).
+    An accepted application becomes a project: the applicant is its founder, from `start` (default today),
+    with the jobs it already had (`fte_at_entry`, the base of INC-1).
     """
     _require_staff(by, _("Only staff can decide on applications."))
     if decision not in Application.DECISIONS:
         raise DomainError(_("Unknown decision."), field="decision")
     start = check_date(start or timezone.localdate(), field="start")
+    fte_at_entry = check_fte(fte_at_entry if fte_at_entry is not None else Decimal("0"), field="fte_at_entry")
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
         if application.status not in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
@@ -232,7 +233,8 @@ def application_decide(*, application: Application, by, decision: str, coach=Non
         project = None
         if decision == Application.Status.ACCEPTED:
             project = Project.objects.create(name=application.project_name, summary=application.summary,
-                                             incubation_start=start, coach=coach, application=application)
+                                             incubation_start=start, coach=coach, application=application,
+                                             fte_at_entry=fte_at_entry)
             TeamMember.objects.create(project=project, member=application.applicant, role=TeamMember.Role.FOUNDER)
             _sync_incubated_plan(project=project, on=start)
         audit_log(actor=by, action="incubator.application_decided", target=application,
@@ -311,6 +313,17 @@ def project_set_status(*, project: Project, by, status: str, end=None) -> Projec
         project.save(update_fields=["status", "incubation_end"])
         _sync_incubated_plan(project=project, on=project.incubation_end or timezone.localdate())
         audit_log(actor=by, action="incubator.status_changed", target=project, data={"from": previous, "to": status})
+    return project
+
+
+def project_update(*, project: Project, by, status: str, stage: str, end=None) -> Project:
+    """Staff change the stage and the status together: both or neither."""
+    _require_staff(by, _("Only staff can change a project's status."))
+    with transaction.atomic():
+        if stage != project.stage:
+            project = project_set_stage(project=project, by=by, stage=stage)
+        if status != project.status or (end is not None and end != project.incubation_end):
+            project = project_set_status(project=project, by=by, status=status, end=end)
     return project
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.generic import TemplateView
 from incubator import selectors, services
 from incubator.forms import (
     ApplicationForm, CallForm, CreationForm, DecisionForm, KpiReportForm, MentoringSessionForm, MilestoneForm,
-    ProjectStatusForm, ReviewForm,
+    ProjectStatusForm, ReviewForm, TeamMemberForm,
 )
 from incubator.models import Application, Project
 from quai.errors import DomainError
@@ -121,6 +122,7 @@ class ProjectDetailView(LoginRequiredMixin, View):
             "session_form": forms.get("session_form") or (MentoringSessionForm() if can_coach else None),
             "status_form": forms.get("status_form") or (ProjectStatusForm(initial={
                 "status": project.status, "stage": project.stage, "end": project.incubation_end}) if user.is_staff else None),
+            "team_form": forms.get("team_form") or (TeamMemberForm() if user.is_staff else None),
             "creation_form": forms.get("creation_form") or (CreationForm(initial={
                 "created_on": project.created_on, "creation_kind": project.creation_kind,
                 "creation_evidence": project.creation_evidence}) if can_coach else None),
@@ -178,11 +180,30 @@ class ProjectStatusView(_ProjectFormView):
     success_message = property(lambda self: _("Project updated."))
 
     def run(self, request, project, data):
-        if not request.user.is_staff:
-            raise services.NotAllowed(_("Only staff can change a project's status."))
-        services.project_set_stage(project=project, by=request.user, stage=data["stage"])
-        if data["status"] != project.status or (data["end"] and data["end"] != project.incubation_end):
-            services.project_set_status(project=project, by=request.user, status=data["status"], end=data["end"])
+        services.project_update(project=project, by=request.user, status=data["status"], stage=data["stage"],
+                                end=data["end"])
+
+
+class TeamMemberAddView(_ProjectFormView):
+    form_class, form_name = TeamMemberForm, "team_form"
+    success_message = property(lambda self: _("Team member added."))
+
+    def run(self, request, project, data):
+        services.team_member_add(project=project, by=request.user, member=data["email"], role=data["role"])
+
+
+class TeamMemberRemoveView(LoginRequiredMixin, View):
+    def post(self, request, pk, member_pk):
+        project = selectors.project_get_for_user(request.user, pk)
+        membership = next((m for m in project.memberships.all() if m.member_id == member_pk), None)
+        if membership is None:
+            raise Http404
+        try:
+            services.team_member_remove(project=project, by=request.user, member=membership.member)
+        except services.NotAllowed:
+            raise PermissionDenied
+        messages.success(request, _("Team member removed."))
+        return redirect("incubator:project", pk=project.pk)
 
 
 class CreationRecordView(_ProjectFormView):
@@ -281,7 +302,8 @@ class StaffApplicationView(StaffRequiredMixin, View):
             if form.is_valid():
                 status = _apply_service(form, lambda: services.application_decide(
                     application=application, by=request.user, decision=form.cleaned_data["decision"],
-                    coach=form.cleaned_data["coach"], start=form.cleaned_data["start"]))
+                    coach=form.cleaned_data["coach"], start=form.cleaned_data["start"],
+                    fte_at_entry=form.cleaned_data["fte_at_entry"]))
                 if status is None:
                     messages.success(request, _("Decision recorded; the applicant is told by e-mail."))
                     return redirect("incubator:staff_application", pk=application.pk)

@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import ApiToken, HelloAssoRate, MembershipType, User
+from members.models import ApiToken, HelloAssoRate, MembershipType, PaymentInstructions, User
 from members.selectors import account_change_allowed
 from members.services import require_account_change_allowed
 
@@ -86,3 +86,20 @@ class HelloAssoRateAdmin(admin.ModelAdmin):
 
     list_display = ["name", "membership_type", "updated_at"]
     search_fields = ["name"]
+
+
+@admin.register(PaymentInstructions)
+class PaymentInstructionsAdmin(admin.ModelAdmin):
+    """One row: how members pay (HelloAsso, transfer, desk), shown when they renew."""
+
+    fieldsets = (
+        (_("Online"), {"fields": ("helloasso_url",)}),
+        (_("Bank transfer"), {"fields": ("transfer_holder", "transfer_iban", "transfer_bic", "transfer_reference_prefix")}),
+        (_("At the desk"), {"fields": ("desk_details",)}),
+    )
+
+    def has_add_permission(self, request):
+        return not PaymentInstructions.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

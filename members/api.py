@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members import selectors, services
+from members.forms import MemberFilterForm
 from members.models import Membership, User
 from members.serializers import MembershipSerializer, MemberSerializer, MeSerializer
 from quai.permissions import IsStaff
@@ -39,10 +40,8 @@ class MemberListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.member_list(search=params.get("q", ""), status=params.get("status", ""), type_id=params.get("type", ""),
-                                     joined_from=params.get("joined_from") or None, joined_to=params.get("joined_to") or None,
-                                     order=params.get("order", "name"))
+        # The page's filter form: the same rules, and a bad value is a 400 naming the filter.
+        return selectors.member_list(**MemberFilterForm(self.request.query_params or None).filters())
 
 
 @extend_schema(tags=["members"])

@@ -2,14 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from quai import inputs
 from quai.widgets import DateInput
 
 
 class SignupForm(forms.Form):
     """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): the name comes before the e-mail."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = inputs.TextField(label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = inputs.TextField(label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
 
     def signup(self, request, user) -> None:
         # allauth's adapter already copied first_name/last_name onto the user (save_user).
@@ -17,7 +18,7 @@ class SignupForm(forms.Form):
 
 
 class ApiTokenCreateForm(forms.Form):
-    name = forms.CharField(
+    name = inputs.TextField(
         label=_("Token name"),
         max_length=100,
     )
@@ -31,24 +32,38 @@ class ApiTokenCreateForm(forms.Form):
         }
 
 
-class AccountForm(forms.ModelForm):
-    class Meta:
+class AccountForm(inputs.ModelForm):
+    class Meta(inputs.ModelForm.Meta):
         model = User
         fields = ["first_name", "last_name", "language"]
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    commune = forms.CharField(label=_("Commune"), max_length=100, required=False)
-    organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
-    skills = forms.CharField(label=_("Skills"), max_length=300, required=False, help_text=_("Comma-separated, e.g. “comptabilité, graphisme”."))
-    interests = forms.CharField(label=_("Interests"), max_length=300, required=False)
-    bio = forms.CharField(label=_("Short bio"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # First and last names are edited with the language (AccountForm), once on the page.
+    phone = inputs.TextField(label=_("Phone"), max_length=30, required=False)
+    commune = inputs.TextField(label=_("Commune"), max_length=100, required=False)
+    organisation = inputs.TextField(label=_("Organisation"), max_length=150, required=False)
+    skills = inputs.TextField(label=_("Skills"), max_length=300, required=False, help_text=_("Comma-separated, e.g. “comptabilité, graphisme”."))
+    interests = inputs.TextField(label=_("Interests"), max_length=300, required=False)
+    bio = inputs.MultilineTextField(label=_("Short bio"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     directory = forms.BooleanField(label=_("Show me in the members' directory (name, organisation, skills, bio)"), required=False)
     newsletter = forms.BooleanField(label=_("I want to receive the newsletter"), required=False)
     image_rights = forms.BooleanField(label=_("I agree to appear in photos of the association"), required=False)
+
+    CONSENTS = ("directory", "newsletter", "image_rights")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The consents are shown in the page's "privacy" section, outside the <form> element of
+        # the profile: the HTML `form` attribute still sends them with it.
+        for name in self.CONSENTS:
+            self.fields[name].widget.attrs["form"] = "profile-form"
+
+    def about_fields(self):
+        return [self[name] for name in self.fields if name not in self.CONSENTS]
+
+    def consent_fields(self):
+        return [self[name] for name in self.CONSENTS]
 
 
 class PaymentForm(forms.Form):
@@ -56,24 +71,52 @@ class PaymentForm(forms.Form):
 
     type = forms.ModelChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True))
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=_Membership.PaymentMethod.choices)
-    payment_reference = forms.CharField(label=_("Reference (cheque number, transfer…)"), max_length=100, required=False)
+    payment_reference = inputs.TextField(label=_("Reference (cheque number, transfer…)"), max_length=100, required=False)
+
+
+class MembershipTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        from django.template.defaultfilters import floatformat
+
+        return f"{obj.name} — {floatformat(obj.amount_eur, '2g')}\u00a0€"
 
 
 class RenewForm(forms.Form):
     from members.models import MembershipType as _Type
 
-    type = forms.ModelChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True))
+    type = MembershipTypeChoiceField(label=_("Membership type"), queryset=_Type.objects.filter(is_active=True), empty_label=None)
+
+
+class ContactForm(forms.Form):
+    """A message relayed by e-mail to a member of the directory (their address is never shown)."""
+
+    message = inputs.MultilineTextField(
+        label=_("Your message"), min_length=10, max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Sent by e-mail with your name; the reply comes to your own address."),
+    )
 
 
 class MemberFilterForm(forms.Form):
     STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")), ("none", _("Never a member"))]
     ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
-    q = forms.CharField(label=_("Search (name, e-mail, organisation)"), required=False)
+    q = inputs.TextField(label=_("Search (name, e-mail, organisation)"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS, required=False)
-    type = forms.IntegerField(label=_("Membership type"), required=False, widget=forms.HiddenInput)
-    joined_from = forms.DateField(label=_("Joined from"), required=False, widget=DateInput())
-    joined_to = forms.DateField(label=_("Joined until"), required=False, widget=DateInput())
+    type = inputs.IntegerField(label=_("Membership type"), required=False, min_value=1, widget=forms.HiddenInput)
+    joined_from = inputs.DateField(label=_("Joined from"), required=False, widget=DateInput())
+    joined_to = inputs.DateField(label=_("Joined until"), required=False, widget=DateInput())
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER, required=False)
+
+    def filters(self) -> dict:
+        """The selector's arguments; InvalidInput (400, per field) when a value is not valid."""
+        if self.is_bound and not self.is_valid():
+            from quai.errors import InvalidInput
+
+            raise InvalidInput.from_form_errors(self.errors)
+        data = self.cleaned_data if self.is_bound else {}
+        return {
+            "search": data.get("q") or "", "status": data.get("status") or "", "type_id": data.get("type") or "",
+            "joined_from": data.get("joined_from"), "joined_to": data.get("joined_to"), "order": data.get("order") or "name",
+        }
 
 
 class ImportForm(forms.Form):

@@ -34,8 +34,9 @@ from django.utils.translation import gettext as _
 
 from members.models import HelloAssoRate, Membership, MembershipType, Profile, User, normalize_email_address, search_text
 from members.periods import membership_next_start, membership_period
-from quai.errors import DomainError
+from quai.errors import DomainError, InvalidInput
 from quai.exports import looks_like_formula
+from quai.inputs import DATE_MAX, DATE_MIN, has_control_character
 
 HELLOASSO = "helloasso"
 PLAIN = "plain"
@@ -156,7 +157,7 @@ def _decode(data: bytes) -> str:
 
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
-_AMOUNT = re.compile(r"\d{1,6}(\.\d{1,2})?")
+_AMOUNT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")  # ASCII digits: "٣٠" is not an amount
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -186,17 +187,21 @@ def parse_order_datetime(text: str) -> datetime.datetime | None:
             naive = datetime.datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not DATE_MIN <= naive.date() <= DATE_MAX:
+            return None  # year 1 or 9999: converting it to UTC would overflow
         return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     return None
 
 
 def _parse_date(value: str):
+    """A payment date within the years Quai handles (quai.inputs), or None."""
     value = value.strip()[:10]
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return datetime.datetime.strptime(value, fmt).date()
+            day = datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return day if DATE_MIN <= day <= DATE_MAX else None
     return None
 
 
@@ -248,7 +253,13 @@ def _read(data: bytes) -> tuple[str, list[str], dict[str, int], list[tuple[int, 
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise DomainError(
+            _("Line %(line)s of the file cannot be read (%(reason)s): export it again as CSV.") % {"line": 1, "reason": str(error)[:80]},
+            field="file",
+        )
     normalised = [_normalise_header(name) for name in header]
     columns: dict[str, int] = {}
     if "reference commande" in normalised and "statut de la commande" in normalised:
@@ -265,7 +276,16 @@ def _read(data: bytes) -> tuple[str, list[str], dict[str, int], list[tuple[int, 
                     columns[target] = index
         if "email" not in columns:
             raise DomainError(_("No e-mail column found (expected a header such as “Email” or “Courriel”)."), field="file")
-    rows = [(number, row) for number, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    try:
+        rows = [(number, row) for number, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        # A cell over the csv module's field limit (131 072 characters) or a NUL byte: the whole
+        # file is refused, with the line, rather than a server error.
+        raise DomainError(
+            _("Line %(line)s of the file cannot be read (%(reason)s): export it again as CSV.")
+            % {"line": reader.line_num, "reason": str(error)[:80]},
+            field="file",
+        )
     return format_, header, columns, rows
 
 
@@ -362,6 +382,9 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
     except ValidationError:
         return _reject(line, _("invalid e-mail address “%(email)s”") % {"email": values.get("email", "")[:80]}
                        if values.get("email") else _("no e-mail address (neither the “Email” question nor the payer's)"))
+    control = next((k for k, v in values.items() if has_control_character(v)), None)
+    if control:
+        return _reject(line, _("the “%(column)s” cell holds invisible control characters") % {"column": headers.get(control, control)})
     formula = next((k for k in TEXT_FIELDS if looks_like_formula(values.get(k, ""))), None)
     if formula:
         return _reject(line, _("the “%(column)s” cell looks like a spreadsheet formula") % {"column": headers.get(formula, formula)})
@@ -399,7 +422,7 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
         if values.get("paid_on"):
             paid_on = _parse_date(values["paid_on"])
             if paid_on is None:
-                return _reject(line, _("date “%(date)s” is not a date (DD/MM/YYYY)") % {"date": values["paid_on"][:20]})
+                return _reject(line, _("date “%(date)s” is not a date between 2000 and 2100 (DD/MM/YYYY)") % {"date": values["paid_on"][:20]})
         type_ = plain_type
         amount_paid = amount if amount is not None else (type_.amount_eur if type_ else None)
         method = Membership.PaymentMethod.TRANSFER
@@ -428,7 +451,10 @@ def _plan_line(line: Line, *, format_, existing, held, seen, planned_ends, type_
         line.details.append(_("already a member on %(date)s") % {"date": formats.date_format(paid_on, "SHORT_DATE_FORMAT")})
         return
     current_end = max([m.ends_on for m in memberships] + ([planned_ends[line.email]] if planned_before else []), default=None)
-    start, end = membership_period(type=type_, start=membership_next_start(current_end=current_end, day=paid_on))
+    try:
+        start, end = membership_period(type=type_, start=membership_next_start(current_end=current_end, day=paid_on))
+    except InvalidInput as error:
+        return _reject(line, str(error.message))
     planned_ends[line.email] = end
     if line.action == "unchanged":
         line.action = "update"

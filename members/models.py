@@ -5,10 +5,13 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
 
 def normalize_email_address(email: str) -> str:
@@ -219,7 +222,7 @@ class MembershipType(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2)
+    amount_eur = models.DecimalField(_("amount (€)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
     # 0 = the season in which the membership starts (see members.periods); otherwise N months from the start.
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), default=0, help_text=_("0 = the season (see “season starts in”); otherwise N months from the start")
@@ -235,6 +238,11 @@ class MembershipType(models.Model):
         verbose_name_plural = _("membership types")
         ordering = ["amount_eur"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_eur__gte=0),
+                name="membershiptype_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(season_start_month__gte=1, season_start_month__lte=12),
                 name="membershiptype_season_month_valid",
@@ -267,16 +275,18 @@ class Membership(models.Model):
 
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member"))
     type = models.ForeignKey(MembershipType, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("type"))
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until (inclusive)"))
-    amount_paid = models.DecimalField(_("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    starts_on = models.DateField(_("from"), validators=[validate_date_range])
+    ends_on = models.DateField(_("until (inclusive)"), validators=[validate_date_range])
+    amount_paid = models.DecimalField(
+        _("amount paid (€)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     payment_method = models.CharField(_("payment method"), max_length=12, choices=PaymentMethod.choices, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     # Where the payment was read from: "helloasso" when the member import read it from an export,
     # with the order's "Référence commande" as payment_reference.
     source = models.CharField(_("imported from"), max_length=12, choices=[("helloasso", "HelloAsso")], blank=True, default="")
     # Empty while a renewal requested by the member waits for staff to confirm the payment.
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[validate_date_range])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
@@ -296,6 +306,26 @@ class Membership(models.Model):
                 condition=models.Q(starts_on__lte=models.F("ends_on")),
                 name="membership_dates_ordered",
                 violation_error_message=_("The membership must end after it starts."),
+            ),
+            # A membership starting in year 9999 made every later payment of the member overflow
+            # ("the day after it ends"): the dates stay within the years Quai handles.
+            models.CheckConstraint(
+                condition=models.Q(starts_on__gte=DATE_MIN) & models.Q(ends_on__lte=DATE_MAX)
+                & (models.Q(paid_on__isnull=True) | models.Q(paid_on__gte=DATE_MIN, paid_on__lte=DATE_MAX)),
+                name="membership_dates_in_range",
+                violation_error_message=_("Give dates between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__isnull=True) | models.Q(amount_paid__gte=0),
+                name="membership_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            # One renewal waiting for payment per member, whatever the path (two clicks, two tabs).
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(paid_on__isnull=True),
+                name="membership_one_pending_per_member",
+                violation_error_message=_("A renewal is already waiting for the team to confirm the payment."),
             ),
             # Re-importing a HelloAsso export changes nothing: one membership per order and member
             # (a family order pays for several members, one line each).
@@ -343,3 +373,49 @@ class HelloAssoRate(models.Model):
     def save(self, *args, **kwargs):
         self.key = self.key_for(self.name)
         super().save(*args, **kwargs)
+
+
+class PaymentInstructions(models.Model):
+    """How members pay their dues, shown with the amount when they renew (account page).
+    One row (pk=1, enforced by the database), edited by staff in the admin; an empty field hides
+    that way of paying."""
+
+    helloasso_url = models.URLField(_("HelloAsso campaign link"), blank=True, help_text=_("The membership campaign page, e.g. https://www.helloasso.com/associations/…/adhesions/…"))
+    transfer_holder = models.CharField(_("account holder"), max_length=150, blank=True)
+    transfer_iban = models.CharField(_("IBAN"), max_length=42, blank=True)
+    transfer_bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    transfer_reference_prefix = models.CharField(
+        _("transfer reference prefix"), max_length=20, default="ADH",
+        help_text=_("The member writes this prefix and their request number on the transfer, e.g. ADH-1234."),
+    )
+    desk_details = models.TextField(
+        _("paying at the desk"), blank=True,
+        help_text=_("Where and when members can pay in person (cash, cheque, card). Empty: not offered."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment instructions")
+        verbose_name_plural = _("payment instructions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="paymentinstructions_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("How to pay the membership"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "PaymentInstructions":
+        instructions, _created = cls.objects.get_or_create(pk=1)
+        return instructions
+
+    def transfer_reference(self, membership) -> str:
+        return f"{self.transfer_reference_prefix}-{membership.pk}"
+
+    @property
+    def offers_transfer(self) -> bool:
+        return bool(self.transfer_iban)

@@ -60,8 +60,16 @@ def seed_members(*, scale: int, rng, stdout) -> None:
     from django.utils import timezone
     from faker import Faker
 
-    from members.models import Membership, MembershipType, Profile, search_text
+    from members.models import Membership, MembershipType, PaymentInstructions, Profile, search_text
 
+    # Demo values (the IBAN is the standard French example, not a real account).
+    if not PaymentInstructions.objects.exists():
+        PaymentInstructions.objects.create(
+            helloasso_url="https://www.helloasso.com/associations/le-quai-des-possibles/adhesions/adhesion-annuelle",
+            transfer_holder="Association Le Quai des possibles", transfer_iban="FR76 3000 6000 0112 3456 7890 189",
+            transfer_bic="AGRIFRPP882", transfer_reference_prefix="ADH",
+            desk_details="À l'accueil du Quai, du mardi au samedi de 10 h à 18 h : espèces, chèque ou carte bancaire.",
+        )
     types = {
         kind: MembershipType.objects.get_or_create(kind=kind, defaults={"name": name, "amount_eur": Decimal(amount)})[0]
         for kind, name, amount in (

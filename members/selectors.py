@@ -1,7 +1,8 @@
 import datetime
+import re
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -84,12 +85,52 @@ def member_get_for_staff(pk: int) -> User:
     return get_object_or_404(User.objects.select_related("profile"), pk=pk)
 
 
+def directory_members():
+    """Members who opted in to the directory (the only people it shows, and the only ones one can write to)."""
+    return User.objects.filter(is_active=True, profile__directory_consent_at__isnull=False)
+
+
 def directory(*, skill: str = ""):
-    """Members who opted in to the directory: public fields only."""
-    queryset = User.objects.filter(is_active=True, profile__directory_consent_at__isnull=False).select_related("profile")
-    if skill:
-        queryset = queryset.filter(profile__search__contains=search_text(skill))
-    return queryset.order_by("last_name", "first_name")
+    """Members who opted in to the directory: public fields only. Each word searched matches the
+    start of a word (accents and case ignored): "vélo" finds "vélos" but not "développement"."""
+    queryset = directory_members().select_related("profile")
+    terms = search_text(skill).split()
+    if terms:
+        # The normalised column also holds the e-mail address, which the directory never shows:
+        # it is cut out before matching, so nobody can probe for someone's address.
+        queryset = queryset.annotate(
+            public_search=Func(F("profile__search"), Value(r"\S+@\S+"), Value(" "), Value("g"), function="regexp_replace",
+                               output_field=TextField())
+        )
+        for term in terms[:8]:
+            # \m is PostgreSQL's "start of a word"; re.escape keeps the term literal.
+            queryset = queryset.filter(public_search__regex=r"\m" + re.escape(term))
+    return queryset.order_by("last_name", "first_name", "pk")
+
+
+def directory_member_get(*, pk: int, viewer: User) -> User:
+    """A member one may write to from the directory: listed, active, and not oneself (404 otherwise)."""
+    return get_object_or_404(directory_members().select_related("profile").exclude(pk=viewer.pk), pk=pk)
+
+
+def member_renewal(user: User) -> dict:
+    """The account page's membership block: the current period, a request waiting for payment,
+    and how to pay it."""
+    from members.models import PaymentInstructions
+
+    today = timezone.localdate()
+    memberships = list(user.memberships.select_related("type").order_by("-ends_on"))
+    pending = next((m for m in memberships if m.paid_on is None), None)
+    current = next((m for m in memberships if m.paid_on is not None and m.ends_on >= today), None)
+    instructions = PaymentInstructions.current() if pending else None
+    return {
+        "memberships": [(m, m.status_on(today)) for m in memberships],
+        "current": current,
+        "current_status": current.status_on(today) if current else None,
+        "pending": pending,
+        "instructions": instructions,
+        "transfer_reference": instructions.transfer_reference(pending) if pending else "",
+    }
 
 
 def membership_renewal_allowed(member: User, *, memberships=None) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,9 @@ from members.models import Membership, MembershipType, Profile, User
 from members.periods import membership_next_start, membership_period
 from members.selectors import account_change_allowed, membership_renewal_allowed
 from quai.audit import audit_log
-from quai.errors import ConflictError, DomainError
+from quai.errors import ConflictError, DomainError, InvalidInput
+from quai.inputs import check_date, parse_amount
+from quai.models import AuditLog, OutboxMessage
 from quai.outbox import outbox_enqueue
 from quai.registry import registry
 
@@ -35,6 +37,11 @@ def membership_record_payment(
     """Staff record a payment: a membership from today (or from the end of the current one)."""
     if method not in Membership.PaymentMethod.values:
         raise DomainError(_("Choose a payment method."), field="payment_method")
+    try:
+        amount = parse_amount(amount) if amount is not None else None
+        paid_on = check_date(paid_on) if paid_on is not None else None
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="amount_paid" if error.code.startswith("amount") else "paid_on")
     today = timezone.localdate()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=member.pk)  # two clicks at once must not create two periods
@@ -45,15 +52,61 @@ def membership_record_payment(
         )
         audit_log(actor=by, action="members.payment_recorded", target=member,
                   data={"membership": membership.pk, "amount": str(membership.amount_paid), "method": method})
+        membership_receipt_enqueue(membership=membership)
     return membership
 
 
 def membership_renew_request(*, member: User, type: MembershipType) -> Membership:
-    """The member asks to renew from their account page; staff confirm when the payment arrives."""
+    """The member asks to renew from their account page; staff confirm when the payment arrives.
+
+    One pending renewal per member is the database's rule (membership_one_pending_per_member):
+    two requests at once both pass the friendly check below, the second insert is refused → 409.
+    """
+    if not type.is_active:
+        raise DomainError(_("This membership type is no longer offered: choose another one."), field="type")
+    already = ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."), code="pending_renewal")
     if not membership_renewal_allowed(member):
-        raise ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."))
+        raise already
     start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
-    return Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
+            audit_log(actor=member, action="members.renewal_requested", target=member, data={"membership": membership.pk})
+    except IntegrityError as error:
+        if "membership_one_pending_per_member" in str(error):
+            raise already from error
+        raise
+    return membership
+
+
+def membership_renew_cancel(*, member: User) -> None:
+    """The member withdraws a request not paid yet (wrong type chosen, paid another way…)."""
+    with transaction.atomic():
+        pending = Membership.objects.select_for_update().filter(member=member, paid_on__isnull=True).first()
+        if pending is None:
+            raise ConflictError(_("You have no renewal request waiting for payment."))
+        audit_log(actor=member, action="members.renewal_cancelled", target=member, data={"membership": pending.pk})
+        pending.delete()
+
+
+def membership_receipt_enqueue(*, membership: Membership) -> None:
+    """The receipt of a paid membership, once per membership (outbox key), inside the caller's transaction."""
+    from django.urls import reverse
+
+    from members.models import PaymentInstructions
+
+    member = membership.member
+    outbox_enqueue(
+        key=f"membership-receipt:{membership.pk}", to=member.email, user=member, template="members/receipt",
+        context={
+            "name": member.get_short_name(), "full_name": member.get_full_name() or member.email,
+            "type_name": membership.type.name, "starts_on": membership.starts_on, "ends_on": membership.ends_on,
+            "amount": membership.amount_paid, "method": membership.get_payment_method_display(),
+            "reference": membership.payment_reference, "paid_on": membership.paid_on, "number": membership.pk,
+            "holder": PaymentInstructions.current().transfer_holder or settings.QUAI_SITE_NAME,
+            "account_url": settings.QUAI_SITE_URL.rstrip("/") + reverse("members:account"),
+        },
+    )
 
 
 def membership_confirm_payment(*, membership: Membership, by, method: str, reference: str = "") -> Membership:
@@ -69,6 +122,7 @@ def membership_confirm_payment(*, membership: Membership, by, method: str, refer
         membership.amount_paid = membership.type.amount_eur
         membership.save()
         audit_log(actor=by, action="members.payment_recorded", target=membership.member, data={"membership": membership.pk})
+        membership_receipt_enqueue(membership=membership)
     return membership
 
 
@@ -222,9 +276,10 @@ def members_flag_inactive(*, months: int | None = None, today=None) -> int:
 def member_set_staff(*, user: User, is_staff: bool, by) -> User:
     if not by.is_superuser:
         raise PermissionDenied(_("Only an administrator can change roles."))
-    user.is_staff = is_staff
-    user.save(update_fields=["is_staff"])
-    audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
+    with transaction.atomic():
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+        audit_log(actor=by, action="members.role_changed", target=user, data={"is_staff": is_staff})
     return user
 
 
@@ -255,3 +310,55 @@ def profile_set_photo(*, user: User, upload) -> Profile:
     if old:
         profile.photo.storage.delete(old)
     return profile
+
+
+DIRECTORY_CONTACT_LIMIT = 5  # messages a member may send through the directory per 24 hours
+
+
+class ContactLimitReached(DomainError):
+    status_code = 429
+
+
+def directory_contact_send(*, sender: User, recipient: User, message: str) -> bool:
+    """Relay a message from one directory member to another by e-mail: the recipient sees the
+    sender's name and replies to the sender's address; the sender never sees the recipient's.
+    Both must be listed in the directory; at most DIRECTORY_CONTACT_LIMIT messages a day per
+    sender (spam through the platform would make members leave the directory).
+    Returns False when the very same message was already sent today (a double submit)."""
+    import hashlib
+
+    from django.urls import reverse
+
+    from members.models import Profile
+
+    message = message.strip()
+    if recipient.pk == sender.pk:
+        raise DomainError(_("You cannot write to yourself."))
+    if not Profile.objects.filter(user=sender, directory_consent_at__isnull=False).exists():
+        raise DomainError(_("Only members listed in the directory can write to other members: add yourself to it from your account."))
+    now = timezone.now()
+    with transaction.atomic():
+        # Locking the sender serialises their sends, so two tabs cannot both pass the count.
+        User.objects.select_for_update().get(pk=sender.pk)
+        if not Profile.objects.filter(user=recipient, user__is_active=True, directory_consent_at__isnull=False).exists():
+            raise DomainError(_("This member is no longer in the directory."))
+        sent_today = AuditLog.objects.filter(
+            actor=sender, action="members.directory_contact", created_at__gte=now - datetime.timedelta(days=1)
+        ).count()
+        digest = hashlib.sha256(f"{recipient.pk}:{message}".encode()).hexdigest()[:16]
+        key = f"directory-contact:{sender.pk}:{digest}:{timezone.localdate()}"
+        if OutboxMessage.objects.filter(key=key).exists():
+            return False
+        if sent_today >= DIRECTORY_CONTACT_LIMIT:
+            raise ContactLimitReached(
+                _("You have sent %(count)s messages in the last 24 hours, the most the directory allows. Try again tomorrow.")
+                % {"count": sent_today}
+            )
+        site = settings.QUAI_SITE_URL.rstrip("/")
+        outbox_enqueue(
+            key=key, to=recipient.email, user=recipient, template="members/directory_contact", reply_to=sender.email,
+            context={"sender": sender.get_full_name() or _("A member"), "recipient": recipient.get_short_name(), "message": message,
+                     "account_url": site + reverse("members:account") + "#privacy"},
+        )
+        audit_log(actor=sender, action="members.directory_contact", target=recipient)
+    return True

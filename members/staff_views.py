@@ -13,27 +13,32 @@ from django.views import View
 
 from members import importer, selectors, services
 from members.forms import ImportForm, MemberFilterForm, PaymentForm, RateMappingForm
+from members.models import PaymentInstructions
 from quai import xlsx
-from quai.errors import DomainError
+from quai.errors import DomainError, InvalidInput
+from quai.inputs import paginate
 from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
 from quai.registry import registry
 
 
 def _filtered(request):
+    """The filter form and the filtered members; InvalidInput (400, per field) on a bad filter value."""
     form = MemberFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.member_list(
-        search=data.get("q") or "", status=data.get("status") or "", type_id=data.get("type") or "",
-        joined_from=data.get("joined_from"), joined_to=data.get("joined_to"), order=data.get("order") or "name",
-    )
-    return form, queryset
+    return form, selectors.member_list(**form.filters())
 
 
 class MemberListView(StaffRequiredMixin, View):
     def get(self, request):
-        form, queryset = _filtered(request)
-        page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+        try:
+            form, queryset = _filtered(request)
+        except InvalidInput:
+            # The list with the filters' errors on their fields, and nothing listed: a filter that
+            # is not understood is never silently dropped.
+            form = MemberFilterForm(request.GET)
+            page = Paginator(selectors.member_list().none(), 50).get_page(1)
+            return render(request, "members/staff_list.html", {"form": form, "page": page, "query": ""}, status=400)
+        page = paginate(request, queryset, 50)
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "members/staff_list.html", {"form": form if form.is_bound else MemberFilterForm(), "page": page, "query": query.urlencode()})
@@ -83,6 +88,8 @@ class MemberDetailView(StaffRequiredMixin, View):
             "member": member, "memberships": member.memberships.select_related("type"),
             "payment_form": payment_form or PaymentForm(), "sections": sections,
             "pending_erasure": services.erasure_pending_reasons(member),
+            # The reference members write on a transfer for a pending renewal (PaymentInstructions.transfer_reference).
+            "transfer_prefix": PaymentInstructions.current().transfer_reference_prefix,
         }, status=status)
 
 

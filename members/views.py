@@ -7,21 +7,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from members import selectors, services
-from members.forms import AccountForm, ApiTokenCreateForm, ProfileForm, RenewForm
+from members.export import readable_export
+from members.forms import AccountForm, ApiTokenCreateForm, ContactForm, ProfileForm, RenewForm
 from members.models import ApiToken
 from quai.errors import DomainError
 from quai.second_factor import second_factor_pending
 
 
-def _profile_initial(user) -> dict:
-    profile = services.profile_for(user)
+def _profile(user):
+    # Read-only: showing the page writes nothing (the profile row is created when first saved).
+    from members.models import Profile
+
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def _profile_initial(user, profile) -> dict:
     return {
-        "first_name": user.first_name, "last_name": user.last_name, "phone": profile.phone, "commune": profile.commune,
+        "phone": profile.phone, "commune": profile.commune,
         "organisation": profile.organisation, "skills": profile.skills, "interests": profile.interests, "bio": profile.bio,
         "directory": profile.directory_consent_at is not None, "newsletter": profile.newsletter_consent_at is not None,
         "image_rights": profile.image_rights_consent_at is not None,
@@ -29,28 +36,35 @@ def _profile_initial(user) -> dict:
 
 
 class AccountView(LoginRequiredMixin, View):
-    """The member's own page: identity and consents, membership and renewal, data, API tokens."""
+    """The member's own page, in sections: profile, membership (and how to pay a renewal),
+    privacy and data, security, and API tokens for those who use them."""
 
     template_name = "members/account.html"
 
     def get(self, request, *, form=None, token_form=None, new_key=None, profile_form=None, renew_form=None, status=200):
         user = request.user
-        today = timezone.localdate()
-        memberships = list(user.memberships.select_related("type"))
+        tokens = list(ApiToken.objects.filter(user=user))
+        # Tokens are a developer's tool: shown to staff, to people who already hold one, or on request.
+        needs_second_factor = second_factor_pending(user)
+        show_developer = bool(tokens or user.is_staff or needs_second_factor or new_key or token_form or request.GET.get("developer") == "1")
+        renewal = selectors.member_renewal(user)
+        # Renewing usually means "the same again": the current type is proposed first.
+        last = renewal["current"] or next((m for m, _status in renewal["memberships"]), None)
+        profile = _profile(user)
         return render(
             request,
             self.template_name,
             {
                 "form": form or AccountForm(instance=user),
-                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user)),
-                "renew_form": renew_form or RenewForm(),
-                "memberships": [(m, m.status_on(today)) for m in memberships],
-                "renewal_allowed": selectors.membership_renewal_allowed(user, memberships=memberships),
+                "profile_form": profile_form or ProfileForm(initial=_profile_initial(user, profile)),
+                "renew_form": renew_form or RenewForm(initial={"type": last.type_id} if last else None),
+                "renewal": renewal,
+                "show_developer": show_developer,
                 "token_form": token_form or ApiTokenCreateForm(),
-                "tokens": ApiToken.objects.filter(user=user),
-                "token_needs_second_factor": second_factor_pending(user),
+                "tokens": tokens,
+                "token_needs_second_factor": needs_second_factor,
                 "new_key": new_key,
-                "profile": services.profile_for(user),
+                "profile": profile,
             },
             status=status,
         )
@@ -71,12 +85,17 @@ class ProfileUpdateView(LoginRequiredMixin, View):
             return AccountView().get(request, profile_form=form, status=400)
         data = dict(form.cleaned_data)
         consents = {name: data.pop(name) for name in ("directory", "newsletter", "image_rights")}
-        services.profile_update(user=request.user, consents=consents, **data)
+        services.profile_update(user=request.user, first_name=request.user.first_name, last_name=request.user.last_name,
+                                consents=consents, **data)
         messages.success(request, _("Your profile and consents have been saved."))
         return redirect("members:account")
 
 
 class RenewView(LoginRequiredMixin, View):
+    def get(self, request):
+        # Links elsewhere (the member home) lead here: the renewal lives in the account's membership section.
+        return redirect(reverse("members:account") + "#membership")
+
     def post(self, request):
         form = RenewForm(request.POST)
         if not form.is_valid():
@@ -86,25 +105,46 @@ class RenewView(LoginRequiredMixin, View):
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("Renewal requested: the team will confirm it when your payment is received."))
-        return redirect("members:account")
+            messages.success(request, _("Renewal requested: pay it one of the ways below; the team confirms it when your payment is received."))
+        return redirect(reverse("members:account") + "#membership")
+
+
+class RenewCancelView(LoginRequiredMixin, View):
+    def post(self, request):
+        try:
+            services.membership_renew_cancel(member=request.user)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Your renewal request has been withdrawn."))
+        return redirect(reverse("members:account") + "#membership")
 
 
 class ExportMyDataView(LoginRequiredMixin, View):
+    """GDPR: the member's data, readable (HTML, in sections) or as a JSON download."""
+
     def get(self, request):
         data = services.member_export(request.user)
-        if request.GET.get("format") == "html":
-            return render(request, "members/my_data.html", {"data": data, "pretty": json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)})
-        response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="mes-donnees-quai.json"'
-        return response
+        if request.GET.get("format") == "json":
+            response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="mes-donnees-quai.json"'
+            return response
+        return render(request, "members/my_data.html", {"sections": readable_export(data)})
 
 
 class EraseMeView(LoginRequiredMixin, View):
+    """Erasure asks first: a page says what goes and what stays, and the member confirms there."""
+
+    template_name = "members/erase_confirm.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"pending": services.erasure_pending_reasons(request.user),
+                                                    "profile": services.profile_for(request.user)})
+
     def post(self, request):
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Tick the box to confirm."))
-            return redirect("members:account")
+            return redirect("members:erase")
         if services.member_request_erasure(user=request.user):
             logout(request)
             messages.success(request, _("Your personal data has been erased. Goodbye!"))
@@ -143,8 +183,40 @@ class PhotoView(LoginRequiredMixin, View):
 
 class DirectoryView(LoginRequiredMixin, View):
     def get(self, request):
-        skill = request.GET.get("skill", "").strip()
-        return render(request, "members/directory.html", {"people": selectors.directory(skill=skill)[:200], "skill": skill})
+        skill = request.GET.get("skill", "").strip()[:100]
+        return render(request, "members/directory.html", {
+            "people": selectors.directory(skill=skill)[:200], "skill": skill,
+            "can_write": selectors.directory_members().filter(pk=request.user.pk).exists(),
+        })
+
+
+class DirectoryContactView(LoginRequiredMixin, View):
+    """Write to a directory member: the message is relayed by e-mail, the address never shown."""
+
+    template_name = "members/directory_contact.html"
+
+    def render_form(self, request, recipient, form, *, status=200):
+        can_write = selectors.directory_members().filter(pk=request.user.pk).exists()
+        return render(request, self.template_name, {"recipient": recipient, "form": form, "can_write": can_write,
+                                                    "limit": services.DIRECTORY_CONTACT_LIMIT}, status=status)
+
+    def get(self, request, pk):
+        recipient = selectors.directory_member_get(pk=pk, viewer=request.user)
+        return self.render_form(request, recipient, ContactForm())
+
+    def post(self, request, pk):
+        recipient = selectors.directory_member_get(pk=pk, viewer=request.user)
+        form = ContactForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, recipient, form, status=400)
+        try:
+            services.directory_contact_send(sender=request.user, recipient=recipient, message=form.cleaned_data["message"])
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+            return self.render_form(request, recipient, form, status=error.status_code)
+        messages.success(request, _("Your message has been sent to %(name)s. Their reply will come to your e-mail address.")
+                         % {"name": recipient.get_full_name()})
+        return redirect("members:directory")
 
 
 class ApiTokenCreateView(LoginRequiredMixin, View):
@@ -155,7 +227,7 @@ class ApiTokenCreateView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Confirm a code from your authenticator app before creating an API token."))
         form = ApiTokenCreateForm(request.POST)
         if not form.is_valid():
-            return AccountView().get(request, token_form=form)
+            return AccountView().get(request, token_form=form, status=400)
         _token, key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         return AccountView().get(request, new_key=key)

@@ -1,37 +1,75 @@
 """REST API conventions shared by every app under /api/v1/.
 
-One error format everywhere: {"detail": "<what went wrong>", "errors": {"<field>": ["..."]}}
-- 400 invalid input (serializer errors, DomainError, Django ValidationError),
-- 401/403 not authenticated / not allowed, 404 not found or not yours,
+One error format everywhere: {"detail": "<what went wrong>", "code": "<stable code>", "errors": {"<field>": ["..."]}}
+(documented once for every operation by quai.schema, as the `Error` component)
+- 400 invalid input (serializer errors, DomainError, Django ValidationError, a database CHECK
+  violation or out-of-range value, with the field: quai.dberrors),
+- 401/403 not authenticated / not allowed (NotAllowedError), 404 not found or not yours,
 - 409 conflict with the current state (ConflictError, lock timeout, database exclusion/unique
   violation that a service did not turn into a friendlier message).
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from psycopg2 import errorcodes
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from quai.dberrors import as_domain_error
 from quai.errors import DomainError
-
-logger = logging.getLogger(__name__)
-
+from quai.inputs import FilterSet
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """`?page=` (1, 2, ...) and `?page_size=` (1 to 200): anything else is a 400 naming the parameter.
+
+    DRF's own class quietly falls back to the default size on a bad `page_size` and answers 404 to
+    `page=0` or `page=abc`; a client then cannot tell its mistake from an empty result. A page
+    past the last one stays a 404 ("no such page"), as documented in the schema.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()
+
+    def _positive_int_param(self, request, name: str, maximum: int | None = None) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        # str.isdigit() accepts non-ASCII digits ("١", "²") that int() then reads or refuses.
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+            if maximum is None:
+                message = _("Give a page number: a whole number from 1.")
+            else:
+                message = _("Give a page size: a whole number from 1 to %(maximum)d.") % {"maximum": maximum}
+            raise exceptions.ValidationError({name: [message]})
+        return int(raw)
+
+    def get_page_size(self, request):
+        return self._positive_int_param(request, self.page_size_query_param, self.max_page_size) or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self._positive_int_param(request, self.page_query_param) or 1
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = str(_("A page number, from 1. A page past the last one is a 404."))
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = str(_("Results per page, from 1 to %(maximum)d (default %(default)d).")
+                                               % {"maximum": self.max_page_size, "default": self.page_size})
+        return parameters
 
 
-def _pgcode(exc: Exception) -> str | None:
-    cause = exc.__cause__ or exc
-    return getattr(cause, "pgcode", None)
+class FilterBackend(DjangoFilterBackend):
+    """`filterset_fields` build their filters with Quai's input rules; a bad value is a 400."""
+
+    filterset_base = FilterSet
 
 
 def _flatten(data) -> dict:
@@ -50,26 +88,13 @@ def _first_message(errors: dict) -> str:
 
 
 def exception_handler(exc, context):
+    if not isinstance(exc, DomainError):
+        exc = as_domain_error(exc) or exc
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc.message), "code": exc.code, "errors": exc.errors}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         errors = _flatten(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-        return Response({"detail": _first_message(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, OperationalError) and _pgcode(exc) in {errorcodes.LOCK_NOT_AVAILABLE, errorcodes.QUERY_CANCELED}:
-        return Response(
-            {"detail": _("This resource is busy right now; please try again in a moment."), "code": "busy", "errors": {}},
-            status=status.HTTP_409_CONFLICT,
-        )
-    if isinstance(exc, IntegrityError) and _pgcode(exc) in {
-        errorcodes.EXCLUSION_VIOLATION,
-        errorcodes.UNIQUE_VIOLATION,
-        errorcodes.SERIALIZATION_FAILURE,
-    }:
-        logger.info("api: integrity conflict mapped to 409", extra={"pgcode": _pgcode(exc)})
-        return Response(
-            {"detail": _("This conflicts with the current state; reload and try again."), "code": "conflict", "errors": {}},
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response({"detail": _first_message(errors), "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -80,11 +105,9 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(response.data)
-        response.data = {"detail": _first_message(errors), "errors": errors}
+        response.data = {"detail": _first_message(errors), "code": "invalid", "errors": errors}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = {"detail": str(detail), "errors": {}}
-        code = getattr(exc, "default_code", None)
-        if code:
-            response.data["code"] = getattr(getattr(exc, "detail", None), "code", code)
+        code = getattr(getattr(exc, "detail", None), "code", None) or getattr(exc, "default_code", None) or "error"
+        response.data = {"detail": str(detail), "code": str(code), "errors": {}}
     return response

@@ -108,3 +108,70 @@ class PrivateCacheControlMiddleware:
             if user is not None and user.is_authenticated:
                 response["Cache-Control"] = "private, no-store"
         return response
+
+
+class BadInputMiddleware:
+    """Bad input is a 400 that says what is wrong, never a 500 (quai.inputs, quai.dberrors).
+
+    - A control character (NUL included) in the path or the query string is refused before any
+      view runs: no view has a use for one, and PostgreSQL cannot store a NUL.
+    - NUL in a plain form post is refused too (form fields refuse the other control characters
+      with a message on the field, keeping what the person typed).
+    - A domain error a page did not catch, a database refusal (CHECK, lock timeout...) or a date
+      that overflows becomes the error page of its status: 400, 403 or 409 ("busy, try again").
+    API paths answer in the API's error envelope.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from quai.inputs import has_control_character
+
+        field = None
+        if has_control_character(request.path):
+            field = "path"
+        else:
+            for key, values in request.GET.lists():
+                if has_control_character(key) or any(has_control_character(value) for value in values):
+                    field = key if not has_control_character(key) else "query"
+                    break
+        if field is None and request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    field = key.replace("\x00", "")
+                    break
+        if field is not None:
+            from quai.errors import InvalidInput
+            from quai.inputs import MESSAGES
+
+            return self.render(request, InvalidInput(MESSAGES["control_character"], field=field, code="control_character"))
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from quai.dberrors import as_domain_error
+        from quai.errors import DomainError
+
+        error = exception if isinstance(exception, DomainError) else as_domain_error(exception)
+        if error is None:
+            return None
+        return self.render(request, error)
+
+    @staticmethod
+    def render(request, error):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(error.message), "code": error.code, "errors": error.errors}, status=error.status_code)
+        template = {400: "400.html", 409: "409.html"}.get(error.status_code, "error.html")
+        message = str(error.message)
+        # Other fields' errors, by parameter name; the one the heading message already says is not repeated.
+        errors = {
+            field: [m for m in messages if m != message]
+            for field, messages in error.errors.items() if field != "non_field_errors"
+        }
+        return render(request, template, {
+            "error": error, "message": message, "errors": {field: messages for field, messages in errors.items() if messages},
+            "busy": error.code == "busy", "retry_url": request.get_full_path() if request.method == "GET" else request.path,
+        }, status=error.status_code)

@@ -31,6 +31,9 @@ class OutboxMessage(models.Model):
         related_name="outbox_messages",
     )
     to = models.EmailField(_("to"), max_length=254)
+    # Set when a member writes to another through the platform: the reply goes to the sender,
+    # while the recipient's address stays unknown to them.
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True, default="")
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)

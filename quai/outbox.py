@@ -59,6 +59,7 @@ def outbox_enqueue(
     user=None,
     language: str | None = None,
     attachments: list[dict] | None = None,
+    reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
     """Write the message `key` (rendered from templates/emails/<template>*) once; deliver after commit.
 
@@ -77,6 +78,7 @@ def outbox_enqueue(
         body_html=body_html,
         user=user,
         attachments=attachments,
+        reply_to=reply_to,
     )
 
 
@@ -89,6 +91,7 @@ def outbox_enqueue_rendered(
     body_html: str = "",
     user=None,
     attachments: list[dict] | None = None,
+    reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
@@ -100,6 +103,7 @@ def outbox_enqueue_rendered(
                 "body_text": body_text,
                 "body_html": body_html,
                 "attachments": attachments or [],
+                "reply_to": reply_to,
             },
         )
     if created:
@@ -152,6 +156,7 @@ def outbox_deliver(message_id: int, *, now=None) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         headers={"X-Quai-Message-Key": message.key},
+        reply_to=[message.reply_to] if message.reply_to else None,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "quai.middleware.RequestLogMiddleware",
+    # Outermost but one: a database that went away under any view or middleware answers 503.
+    "quai.handlers.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quai.middleware.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -316,8 +319,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "quai.api.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["quai.api.FilterBackend"],
+    # Writes are JSON only: a view that receives a file declares MultiPartParser itself. Several
+    # parsers make the schema offer several identical request bodies, and generated clients then
+    # send each field twice.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "quai.schema.AutoSchema",  # documents the error envelope on every operation
     "EXCEPTION_HANDLER": "quai.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "quai.throttling.AnonRateThrottle",  # DRF's, counting per fixed window (one cache round trip)
@@ -332,7 +339,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quai API",
     "DESCRIPTION": "REST API of Quai, the platform of a tiers-lieu. Authenticate with a session or "
-    "with `Authorization: Token <key>`. Errors: `{\"detail\": ..., \"errors\": {field: [...]}}`.",
+    "with `Authorization: Token <key>`. Requests send JSON (multipart only where a file is uploaded). "
+    "Errors: `{\"detail\": ..., \"code\": ..., \"errors\": {field: [...]}}` (the `Error` component).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from quai import impact_api, impact_views, views
+from quai.schema_views import SchemaView
 
 DOMAIN_APPS = ["members", "coworking", "events", "incubator", "fabrique"]
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/impact/", impact_api.ImpactListView.as_view(), name="impact-api"),
     path("api/v1/impact/<str:code>/rows/", impact_api.ImpactRowsView.as_view(), name="impact-api-rows"),
@@ -38,6 +39,13 @@ if settings.QUAI_BENCH_ENDPOINTS:
         path("bench/floor/", views.bench_floor, name="bench_floor"),
         path("bench/page-floor/", views.bench_page_floor, name="bench_page_floor"),
     ]
+
+# Under /api/, errors Django answers itself keep the API's error envelope (quai/handlers.py);
+# elsewhere, the site's pages (the 400 page of quai.views.bad_request).
+handler400 = "quai.handlers.bad_request"
+handler403 = "quai.handlers.permission_denied"
+handler404 = "quai.handlers.page_not_found"
+handler500 = "quai.handlers.server_error"
 
 admin.site.site_header = settings.QUAI_SITE_NAME
 admin.site.site_title = "Quai"

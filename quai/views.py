@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from quai.models import AuditLog, OutboxMessage
@@ -149,3 +148,8 @@ def _heartbeat_card() -> dict:
         "label": _("Background worker"), "value": _("late") if late else _("running"),
         "detail": _("last heartbeat %(ago)s ago") % {"ago": timesince(beat)}, "url": "", "warning": late,
     }
+
+
+def bad_request(request, exception=None):
+    """handler400 (SuspiciousOperation, BadRequest, too many fields): the 400 page, with the site's layout."""
+    return render(request, "400.html", {"message": _("The request could not be read. Reload the page and try again.")}, status=400)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from events.declic import selectors, services
 from events.declic.models import MediationActivity
 from events.declic.serializers import ActiviteListSerializer, ActiviteSerializer, MediationSessionSerializer
+from quai import inputs
 from quai.api import PageNumberPagination as QuaiPagination
 from quai.errors import DomainError
 from quai.permissions import IsStaff
@@ -26,8 +27,8 @@ SERVICE_TO_API_FIELD = {
 
 
 class PeriodSerializer(serializers.Serializer):
-    du = serializers.DateField(required=False)
-    au = serializers.DateField(required=False)
+    du = inputs.SerializerDateField(required=False)
+    au = inputs.SerializerDateField(required=False)
 
     def validate(self, data):
         if data.get("du") and data.get("au") and data["au"] < data["du"]:

@@ -19,6 +19,7 @@ from events.declic.choices import (
 )
 from events.declic.models import MAX_DURATION_MIN
 from events.declic.services import AnonymousCount, ParticipantData
+from quai import inputs
 from quai.widgets import DateInput
 
 OTHER = "autre"
@@ -26,29 +27,29 @@ BLANK = [("", "—")]
 
 
 def _count_field(label):
-    return forms.IntegerField(label=label, min_value=0, max_value=999, required=False,
+    return inputs.IntegerField(label=label, min_value=0, max_value=999, required=False,
                               widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "count"}))
 
 
 class MediationActivityForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices, initial=ActivityType.INDIVIDUEL, widget=forms.RadioSelect)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    date = inputs.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     duree_preset = forms.ChoiceField(
         label=_("Duration"), initial="30", widget=forms.RadioSelect,
         choices=[(str(m), _("%(minutes)s min") % {"minutes": m}) for m in DURATION_PRESETS] + [(OTHER, _("Other"))],
     )
-    duree_custom = forms.IntegerField(label=_("Other duration (minutes)"), min_value=1, max_value=MAX_DURATION_MIN, required=False,
+    duree_custom = inputs.IntegerField(label=_("Other duration (minutes)"), min_value=1, max_value=MAX_DURATION_MIN, required=False,
                                       widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     thematiques = forms.MultipleChoiceField(label=_("Themes"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple,
                                             error_messages={"required": _("Choose at least one theme.")})
-    precisions_demarche = forms.CharField(label=_("Administrative procedure (if any)"), max_length=200, required=False)
+    precisions_demarche = inputs.TextField(label=_("Administrative procedure (if any)"), max_length=200, required=False)
     materiel = forms.MultipleChoiceField(label=_("Equipment used"), choices=Equipment.choices, widget=forms.CheckboxSelectMultiple, required=False)
     type_lieu = forms.ChoiceField(label=_("Place"), choices=PlaceType.choices, initial=PlaceType.LIEU_ACTIVITE)
-    lieu_commune = forms.CharField(label=_("Commune of the place (if not at our place)"), max_length=100, required=False)
+    lieu_commune = inputs.TextField(label=_("Commune of the place (if not at our place)"), max_length=100, required=False)
     lieu_code_postal = forms.RegexField(label=_("Postal code of the place"), regex=r"^\d{5}$", required=False,
                                         error_messages={"invalid": _("Enter a 5-digit postal code.")})
     autonomie = forms.ChoiceField(label=_("Autonomy (individual support)"), choices=BLANK + Autonomy.choices, required=False)
-    titre_atelier = forms.CharField(label=_("Workshop title"), max_length=150, required=False)
+    titre_atelier = inputs.TextField(label=_("Workshop title"), max_length=150, required=False)
     niveau_atelier = forms.ChoiceField(label=_("Workshop level"), choices=BLANK + WorkshopLevel.choices, required=False)
     oriente_vers_structure = forms.BooleanField(label=_("Redirected to another organisation"), required=False)
     structure_de_redirection = forms.ChoiceField(label=_("Organisation redirected to"), choices=BLANK + Redirection.choices, required=False)
@@ -56,13 +57,13 @@ class MediationActivityForm(forms.Form):
     genre = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NON_COMMUNIQUE)
     tranche_age = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.NON_COMMUNIQUE)
     statut_social = forms.ChoiceField(label=_("Status"), choices=SocialStatus.choices, initial=SocialStatus.NON_COMMUNIQUE)
-    commune = forms.CharField(label=_("Commune of the person"), max_length=100, required=False)
+    commune = inputs.TextField(label=_("Commune of the person"), max_length=100, required=False)
     code_postal = forms.RegexField(label=_("Postal code of the person"), regex=r"^\d{5}$", required=False,
                                    error_messages={"invalid": _("Enter a 5-digit postal code.")})
     first_time = forms.BooleanField(label=_("First accompaniment for this person"), required=False)
     # The people of a workshop, counted.
     anonymous_total = _count_field(_("Other participants, counted without details"))
-    notes = forms.CharField(label=_("Notes (staff only)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = inputs.MultilineTextField(label=_("Notes (staff only)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     COUNTED = (("genres", "genre", Gender), ("tranches_age", "age", AgeBand), ("statuts", "statut", SocialStatus))
 
@@ -128,7 +129,7 @@ class KnownParticipantForm(forms.Form):
     genre = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.NON_COMMUNIQUE)
     tranche_age = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.NON_COMMUNIQUE)
     statut_social = forms.ChoiceField(label=_("Status"), choices=SocialStatus.choices, initial=SocialStatus.NON_COMMUNIQUE)
-    commune = forms.CharField(label=_("Commune"), max_length=100, required=False)
+    commune = inputs.TextField(label=_("Commune"), max_length=100, required=False)
     code_postal = forms.RegexField(label=_("Postal code"), regex=r"^\d{5}$", required=False,
                                    error_messages={"invalid": _("Enter a 5-digit postal code.")})
     first_time = forms.BooleanField(label=_("First accompaniment for this person"), required=False)
@@ -145,8 +146,8 @@ def known_participants(formset) -> list[ParticipantData]:
 
 
 class StatisticsFilterForm(forms.Form):
-    du = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    au = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    du = inputs.DateField(label=_("From"), required=False, widget=DateInput())
+    au = inputs.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from events.declic.choices import (
 from events.declic.models import MAX_DURATION_MIN, MediationActivity
 from events.declic.selectors import beneficiary_counts
 from events.declic.services import AnonymousCount, ParticipantData
+from quai import inputs
 
 POSTAL_CODE = r"^(\d{5})?$"  # empty when unknown
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})?$"  # empty when unknown; Corsica: 2A…, 2B…
@@ -29,7 +30,7 @@ INSEE_CODE = r"^(\d{5}|2[AB]\d{3})?$"  # empty when unknown; Corsica: 2A…, 2B�
 
 def _counts(choices):
     return serializers.DictField(
-        child=serializers.IntegerField(min_value=0), required=False, default=dict,
+        child=inputs.SerializerIntegerField(min_value=0), required=False, default=dict,
         help_text=_("People per code (%(codes)s); the rest of the total is “non_communique”.") % {"codes": ", ".join(choices.values)},
     )
 
@@ -38,14 +39,14 @@ class ParticipantSerializer(serializers.Serializer):
     gender = serializers.ChoiceField(choices=Gender.choices, default=Gender.NON_COMMUNIQUE)
     age_band = serializers.ChoiceField(choices=AgeBand.choices, default=AgeBand.NON_COMMUNIQUE)
     social_status = serializers.ChoiceField(choices=SocialStatus.choices, default=SocialStatus.NON_COMMUNIQUE)
-    commune = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    commune = inputs.SerializerTextField(max_length=100, required=False, default="", allow_blank=True)
     postal_code = serializers.RegexField(POSTAL_CODE, required=False, default="", allow_blank=True)
     insee_code = serializers.RegexField(INSEE_CODE, required=False, default="", allow_blank=True)
     first_time = serializers.BooleanField(default=False)
 
 
 class AnonymousParticipantsSerializer(serializers.Serializer):
-    total = serializers.IntegerField(min_value=0)
+    total = inputs.SerializerIntegerField(min_value=0)
     gender = _counts(Gender)
     age_band = _counts(AgeBand)
     social_status = _counts(SocialStatus)
@@ -65,25 +66,25 @@ class MediationSessionSerializer(serializers.Serializer):
     """A Déclic activity with Quai's field names; participants are accompaniments (one row each)."""
 
     id = serializers.IntegerField(read_only=True)
-    date = serializers.DateField()
+    date = inputs.SerializerDateField()
     kind = serializers.ChoiceField(choices=ActivityType.choices)
-    duration_min = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MIN)
+    duration_min = inputs.SerializerIntegerField(min_value=1, max_value=MAX_DURATION_MIN)
     place = serializers.ChoiceField(choices=PlaceType.choices, default=PlaceType.LIEU_ACTIVITE)
-    commune = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
+    commune = inputs.SerializerTextField(max_length=100, required=False, default="", allow_blank=True,
                                     help_text=_("Commune of the place, when not at the place of activity."))
     postal_code = serializers.RegexField(POSTAL_CODE, required=False, default="", allow_blank=True)
     insee_code = serializers.RegexField(INSEE_CODE, required=False, default="", allow_blank=True)
     themes = serializers.ListField(child=serializers.ChoiceField(choices=Theme.choices), allow_empty=False)
     equipment = serializers.ListField(child=serializers.ChoiceField(choices=Equipment.choices), required=False, default=list)
     autonomy = serializers.ChoiceField(choices=Autonomy.choices, required=False, default="", allow_blank=True)
-    workshop_title = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    workshop_title = inputs.SerializerTextField(max_length=150, required=False, default="", allow_blank=True)
     workshop_level = serializers.ChoiceField(choices=WorkshopLevel.choices, required=False, default="", allow_blank=True)
     redirected = serializers.BooleanField(default=False)
     redirected_to = serializers.ChoiceField(choices=Redirection.choices, required=False, default="", allow_blank=True)
-    procedure_details = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    procedure_details = inputs.SerializerTextField(max_length=200, required=False, default="", allow_blank=True)
     participants = ParticipantSerializer(many=True, required=False, default=list)
     anonymous_participants = AnonymousParticipantsSerializer(required=False, default=None, allow_null=True)
-    notes = serializers.CharField(required=False, default="", allow_blank=True)
+    notes = inputs.SerializerMultilineTextField(required=False, default="", allow_blank=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -182,21 +183,21 @@ OPTIONAL_TEXT = ("lieu_code_postal", "lieu_commune", "lieu_code_insee", "autonom
 
 class ActiviteAttributesSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ActivityType.choices)
-    accompagnements = serializers.IntegerField(source="n_total")
-    date = serializers.DateField()
+    accompagnements = inputs.SerializerIntegerField(source="n_total")
+    date = inputs.SerializerDateField()
     duree = serializers.IntegerField()
     type_lieu = serializers.ChoiceField(choices=PlaceType.choices)
-    lieu_code_postal = serializers.CharField(allow_null=True)
-    lieu_commune = serializers.CharField(allow_null=True)
-    lieu_code_insee = serializers.CharField(allow_null=True)
+    lieu_code_postal = inputs.SerializerTextField(allow_null=True)
+    lieu_commune = inputs.SerializerTextField(allow_null=True)
+    lieu_code_insee = inputs.SerializerTextField(allow_null=True)
     autonomie = serializers.ChoiceField(choices=Autonomy.choices, allow_null=True)
     oriente_vers_structure = serializers.BooleanField()
     structure_de_redirection = serializers.ChoiceField(choices=Redirection.choices, allow_null=True)
     materiel = serializers.ListField(child=serializers.ChoiceField(choices=Equipment.choices))
     thematiques = serializers.ListField(child=serializers.ChoiceField(choices=Theme.choices))
-    tags = serializers.ListField(child=serializers.CharField(), default=list)
-    precisions_demarche = serializers.CharField(allow_null=True)
-    titre_atelier = serializers.CharField(allow_null=True)
+    tags = serializers.ListField(child=inputs.SerializerTextField(), default=list)
+    precisions_demarche = inputs.SerializerTextField(allow_null=True)
+    titre_atelier = inputs.SerializerTextField(allow_null=True)
     niveau_atelier = serializers.ChoiceField(choices=WorkshopLevel.choices, allow_null=True)
     beneficiaires = BeneficiairesSerializer(source="*")
     creation = serializers.DateTimeField(source="created_at")
@@ -219,8 +220,8 @@ class ActiviteAttributesSerializer(serializers.Serializer):
 class ActiviteSerializer(serializers.Serializer):
     """One national `activite` resource (JSON:API)."""
 
-    type = serializers.CharField(default="activite")
-    id = serializers.CharField()
+    type = inputs.SerializerTextField(default="activite")
+    id = inputs.SerializerTextField()
     attributes = ActiviteAttributesSerializer(source="*")
 
     def to_representation(self, activity):

@@ -24,11 +24,11 @@ def test_member_renews_and_edits_consent_on_a_phone(phone_page):
     page.get_by_text("Votre profil et vos consentements ont été enregistrés.").wait_for()
     user = User.objects.get(email="lucie@example.org")
     assert user.profile.directory_consent_at is not None and user.profile.skills == "jardinage, couture"
-    page.get_by_label("Type d’adhésion").select_option(index=1)
-    page.get_by_role("button", name="Renouveler mon adhésion").click()
+    page.get_by_label("Type d’adhésion").select_option(index=0)
+    page.get_by_role("button", name="Adhérer").click()
     page.get_by_text("Renouvellement demandé").wait_for()
     assert Membership.objects.get(member=user).paid_on is None
-    assert page.get_by_text("en attente du paiement").is_visible()
+    assert page.locator("#renewal").get_by_text("en attente du paiement").is_visible()
 
 
 HELLOASSO_SAMPLE = (

@@ -110,9 +110,36 @@ def test_ical_feed_is_private_and_revocable(client, coworker, desk, morning):
     assert "BEGIN:VEVENT" in body and "TZID=Europe/Paris" in body and "Poste A1" in body
     old = token
     client.force_login(coworker)
-    client.post(reverse("coworking:feed_reset"))
+    client.post(reverse("coworking:feed_reset"), {"confirm": "yes"})
     client.logout()
     assert client.get(reverse("coworking:ical", args=[old])).status_code == 404
+
+
+def test_calendar_feed_block_offers_copy_and_calendar_apps_and_replacing_asks_first(client, coworker):
+    client.force_login(coworker)
+    page = client.get(reverse("coworking:my_bookings")).content.decode()
+    assert "Créer mon lien d’agenda" in page and "webcal://" not in page
+    assert client.get(reverse("coworking:feed_reset")).status_code == 302  # nothing to replace yet
+    response = client.post(reverse("coworking:feed_reset"))
+    assert response.status_code == 302 and response["Location"] == "/coworking/bookings/#feed-heading"
+    token = coworker.coworking_feed.token
+    page = client.get(reverse("coworking:my_bookings")).content.decode()
+    url = f"http://testserver/coworking/calendar/{token}.ics"
+    assert f'value="{url}"' in page
+    assert 'data-copy-target="feed-url"' in page and "/static/quai/copy.js" in page
+    assert f'href="webcal://testserver/coworking/calendar/{token}.ics"' in page
+    assert f"https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Ftestserver%2Fcoworking%2Fcalendar%2F{token}.ics" in page
+    assert f"https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver%2Fcoworking%2Fcalendar%2F{token}.ics" in page
+    # Replacing: a link to a confirmation page; a bare POST changes nothing.
+    assert f'href="{reverse("coworking:feed_reset")}"' in page
+    confirm = client.get(reverse("coworking:feed_reset"))
+    assert confirm.status_code == 200 and "Oui, remplacer mon lien" in confirm.content.decode()
+    assert client.post(reverse("coworking:feed_reset")).status_code == 400
+    coworker.coworking_feed.refresh_from_db()
+    assert coworker.coworking_feed.token == token
+    assert client.post(reverse("coworking:feed_reset"), {"confirm": "yes"}).status_code == 302
+    coworker.coworking_feed.refresh_from_db()
+    assert coworker.coworking_feed.token != token
 
 
 def test_staff_pages_and_check_in_for_a_member(client, staff, coworker, desk):

@@ -126,7 +126,7 @@ def test_api_submit_multipart_then_review(api_client, enrolment, member, coach):
     body = response.json()
     assert body["version"] == 1 and body["original_name"] == "plan.docx"
     assert api_client.post(f"/api/v1/fabrique/submissions/{body['id']}/review/",
-                           {"decision": "validated", "feedback": "x"}).status_code == 400  # holder can't review
+                           {"decision": "validated", "feedback": "x"}).status_code == 403  # holder may not review
     api_client.force_authenticate(coach)
     response = api_client.post(f"/api/v1/fabrique/submissions/{body['id']}/review/",
                                {"decision": "validated", "feedback": "Solide"}, format="json")

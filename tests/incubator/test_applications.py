@@ -201,3 +201,26 @@ def test_failed_decision_sends_nothing(call, staff, monkeypatch):
     application.refresh_from_db()
     assert application.status == "submitted"
     assert not Project.objects.exists() and not OutboxMessage.objects.exists() and not AuditLog.objects.exists()
+
+
+def test_fte_at_entry_from_the_decision_is_the_base_of_inc1(call, staff):
+    from incubator.indicators import inc1_rows
+
+    application = ApplicationFactory(call=call, project_name="La Cantine")
+    project = services.application_decide(application=application, by=staff, decision="accepted",
+                                          fte_at_entry=Decimal("1.5"))
+    services.kpi_report_add(project=project, by=application.applicant, reported_on=timezone.localdate(), fte=Decimal("4"))
+    end = timezone.localdate() + datetime.timedelta(days=1)
+    assert [(r["name"], r["jobs_created"]) for r in inc1_rows(timezone.localdate(), end)] == [("La Cantine", Decimal("2.50"))]
+    with pytest.raises(DomainError) as error:
+        services.application_decide(application=ApplicationFactory(call=call), by=staff, decision="accepted",
+                                    fte_at_entry=Decimal("-1"))
+    assert error.value.field == "fte_at_entry"
+    assert Project.objects.count() == 1
+
+
+def test_a_withdrawn_draft_keeps_no_submission_date(call, member):
+    draft = _apply(call, member)
+    withdrawn = services.application_withdraw(application=draft, by=member)
+    withdrawn.refresh_from_db()
+    assert (withdrawn.status, withdrawn.submitted_at) == ("withdrawn", None)

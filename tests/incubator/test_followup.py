@@ -82,6 +82,8 @@ def test_database_refuses_reversed_incubation_dates_and_creation_without_evidenc
         Project.objects.filter(pk=project.pk).update(created_on=timezone.localdate(), creation_kind="legal")
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.filter(pk=project.pk).update(fte_at_entry=Decimal("-1"))
+    with pytest.raises(IntegrityError), transaction.atomic():  # an active project has no end yet
+        Project.objects.filter(pk=project.pk).update(incubation_end=timezone.localdate())
 
 
 def test_mentoring_session_with_next_actions_and_audit(project, coach):

@@ -66,10 +66,11 @@ def test_staff_reviews_once_then_accepts(client, staff, coach):
     assert Review.objects.count() == 1
     response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "nobody@example.org"})
     assert response.status_code == 400 and "Aucun membre n’a cette adresse e-mail." in response.content.decode()
-    response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "COACH@example.org"})
+    response = client.post(url, {"action": "decide", "decision": "accepted", "coach": "COACH@example.org",
+                                 "fte_at_entry": "1.5"})
     assert response.status_code == 302
     project = Project.objects.get()
-    assert project.coach == coach and project.application == application
+    assert project.coach == coach and project.application == application and project.fte_at_entry == Decimal("1.5")
     assert OutboxMessage.objects.filter(key=f"incubator-decision:{application.pk}").count() == 1
     call_page = client.get(reverse("incubator:staff_call", args=[application.call_id])).content.decode()
     assert "La Cantine" in call_page and "3,50" in call_page
@@ -214,3 +215,29 @@ def test_new_review_round_lets_the_reviewer_score_again(client, staff):
 def test_members_cannot_create_calls(client, member):
     client.force_login(member)
     assert client.get(reverse("incubator:staff_call_create")).status_code == 403
+
+
+def test_staff_adds_and_removes_a_founder_on_the_project_page(client, project, staff):
+    from coworking.models import Subscription
+
+    newcomer = UserFactory(email="nouvelle@example.org")
+    client.force_login(staff)
+    url = reverse("incubator:team_add", args=[project.pk])
+    response = client.post(url, {"email": "inconnue@example.org", "role": "founder"})
+    assert response.status_code == 400 and "Aucun membre n’a cette adresse e-mail." in response.content.decode()
+    assert client.post(url, {"email": "Nouvelle@example.org", "role": "founder"}).status_code == 302
+    assert client.post(url, {"email": "nouvelle@example.org", "role": "associate"}).status_code == 409
+    assert Subscription.objects.get(member=newcomer).ends_on > timezone.localdate()
+    response = client.post(reverse("incubator:team_remove", args=[project.pk, newcomer.pk]))
+    assert response.status_code == 302
+    assert not project.memberships.filter(member=newcomer).exists()
+    assert Subscription.objects.get(member=newcomer).ends_on == timezone.localdate()
+
+
+def test_founder_cannot_change_the_team(client, project, member, other_member):
+    client.force_login(member)
+    assert client.post(reverse("incubator:team_add", args=[project.pk]),
+                       {"email": other_member.email, "role": "founder"}).status_code == 403
+    assert client.post(reverse("incubator:team_remove", args=[project.pk, member.pk])).status_code == 403
+    assert client.post(reverse("incubator:team_remove", args=[project.pk, other_member.pk])).status_code == 404
+    assert list(project.memberships.values_list("member_id", flat=True)) == [member.pk]

@@ -151,3 +151,15 @@ def test_accepted_application_founder_keeps_the_project_when_erased(staff):
     assert exported["projects"][0]["role"] == "founder" and exported["applications"][0]["status"] == "accepted"
     data.erase(application.applicant)
     assert Project.objects.filter(pk=project.pk).exists() and not TeamMember.objects.exists()
+
+
+def test_project_update_changes_stage_and_status_together_or_not_at_all(project, staff):
+    with pytest.raises(DomainError):
+        services.project_update(project=project, by=staff, status="graduated", stage="launched",
+                                end=project.incubation_start - datetime.timedelta(days=1))
+    project.refresh_from_db()
+    assert (project.stage, project.status) == ("idea", "active")
+    assert not AuditLog.objects.exists()
+    services.project_update(project=project, by=staff, status="graduated", stage="launched", end=timezone.localdate())
+    project.refresh_from_db()
+    assert (project.stage, project.status, project.incubation_end) == ("launched", "graduated", timezone.localdate())

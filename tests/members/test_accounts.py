@@ -102,7 +102,7 @@ def test_member_cannot_revoke_someone_elses_token(client, member, other_member):
 def test_token_name_is_required(client, member):
     client.force_login(member)
     response = client.post(reverse("members:token_create"), {"name": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ce champ est obligatoire" in response.content.decode()
     assert not ApiToken.objects.exists()
 

@@ -128,10 +128,12 @@ def test_plain_member_erasure_is_immediate_otherwise_staff_confirm(member, other
 def test_download_my_data_gathers_every_app(client, member):
     MembershipFactory(member=member)
     client.force_login(member)
-    data = client.get(reverse("members:export")).json()
+    response = client.get(reverse("members:export") + "?format=json")
+    assert response["Content-Disposition"] == 'attachment; filename="mes-donnees-quai.json"'
+    data = response.json()
     assert data["account"]["email"] == member.email
     assert {"memberships", "coworking", "events", "incubator"} <= set(data)
-    assert client.get(reverse("members:export") + "?format=html").status_code == 200
+    assert client.get(reverse("members:export")).status_code == 200
 
 
 def test_member_cannot_read_another_members_private_fields_through_the_api(member, other_member):

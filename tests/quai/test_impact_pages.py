@@ -211,7 +211,8 @@ def test_public_impact_page_shows_only_the_indicators_staff_opted_in(client):
 def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code):
     from openpyxl import load_workbook
 
-    from events.models import MediationSession
+    from events.declic.services import ParticipantData
+    from tests.events.factories_declic import individual
     from fabrique import services as fabrique_services
     from incubator.models import KpiReport
     from tests.factories import UserFactory
@@ -223,7 +224,7 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
                              creation_kind="legal", creation_evidence="SIRET")
     KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
     fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
-    MediationSession.objects.create(date=datetime.date(2025, 4, 1), themes=["email"], first_time=True)
+    individual(date=datetime.date(2025, 4, 1), participant=ParticipantData(first_time=True))
     query = {"start": "2025-01-01", "end": "2025-12-31"}
 
     page = staff_client.get(reverse("impact_indicator", args=[code]), query)
