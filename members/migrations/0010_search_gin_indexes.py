@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('members', '0007_merge_20261129_2142'),
+        ('members', '0009_payment_instructions'),
     ]
 
     operations = [
