@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coworking.models import Resource
 from quai import inputs
@@ -32,8 +33,8 @@ class RecurringForm(forms.Form):
         queryset=Resource.objects.filter(is_active=True, kind__in=["room", "booth"]), label=_("Room")
     )
     date = inputs.DateField(label=_("First date"), widget=DateInput())
-    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    start_time = forms.TimeField(label=pgettext_lazy("time range", "From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    end_time = forms.TimeField(label=pgettext_lazy("time range", "To"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
     weeks = inputs.IntegerField(label=_("Number of weeks"), min_value=1, max_value=26, initial=4)
 
     def clean(self):

@@ -12,6 +12,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coworking.time import PARIS
 from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
@@ -260,7 +261,7 @@ class BookingQuerySet(models.QuerySet):
 class Booking(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
         RELEASED = "released", _("Released (no-show)")
 
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resource"))
@@ -282,7 +283,7 @@ class Booking(models.Model):
     credits_used = models.DecimalField(_("credits used"), max_digits=4, decimal_places=1, default=Decimal("0"))
     series = models.UUIDField(_("recurring series"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("booking", "created at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # The iCal feed: DTSTAMP is the last change, SEQUENCE counts moves and cancellation, so that a
     # calendar app updates the event it already holds (same UID) instead of keeping a ghost.

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
@@ -332,7 +333,7 @@ class Review(models.Model):
     submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="review", verbose_name=_("submission"))
     reviewer = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reviewer"))
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
-    feedback = models.TextField(_("feedback"))
+    feedback = models.TextField(pgettext_lazy("deliverable review", "feedback"))
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quai.registry import registry
 
@@ -41,7 +42,7 @@ LABELS = {
 
 VALUES = {
     "confirmed": _("confirmed"), "cancelled": _("cancelled"), "waitlisted": _("on the waiting list"), "pending": _("pending"),
-    "active": _("active"), "graduated": _("graduated"), "stopped": _("stopped"), "present": _("present"), "absent": _("absent"),
+    "active": pgettext_lazy("programme status", "active"), "graduated": _("graduated"), "stopped": _("stopped"), "present": _("present"), "absent": _("absent"),
     "excused": _("excused"), "accepted": _("accepted"), "rejected": _("rejected"), "submitted": _("submitted"),
     "validated": _("validated"), "changes_requested": _("changes requested"), "cash": _("Cash"), "cheque": _("Cheque"),
     "transfer": _("Bank transfer"), "card": _("Card"), "helloasso": _("HelloAsso"), "coach": _("coach"), "fr": "Français", "en": "English",

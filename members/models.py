@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
@@ -216,7 +217,7 @@ class Profile(models.Model):
 
 class MembershipType(models.Model):
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", _("Individual")
+        INDIVIDUAL = "individual", pgettext_lazy("membership type", "Individual")
         REDUCED = "reduced", _("Reduced / solidarity")
         ORGANISATION = "organisation", _("Organisation")
 

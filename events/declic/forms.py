@@ -48,7 +48,7 @@ class MediationActivityForm(forms.Form):
     lieu_commune = inputs.TextField(label=_("Commune of the place (if not at our place)"), max_length=100, required=False)
     lieu_code_postal = forms.RegexField(label=_("Postal code of the place"), regex=r"^\d{5}$", required=False,
                                         error_messages={"invalid": _("Enter a 5-digit postal code.")})
-    autonomie = forms.ChoiceField(label=_("Autonomy (individual support)"), choices=BLANK + Autonomy.choices, required=False)
+    autonomie = forms.ChoiceField(label=_("Autonomy"), choices=BLANK + Autonomy.choices, required=False)
     titre_atelier = inputs.TextField(label=_("Workshop title"), max_length=150, required=False)
     niveau_atelier = forms.ChoiceField(label=_("Workshop level"), choices=BLANK + WorkshopLevel.choices, required=False)
     oriente_vers_structure = forms.BooleanField(label=_("Redirected to another organisation"), required=False)
@@ -67,8 +67,14 @@ class MediationActivityForm(forms.Form):
 
     COUNTED = (("genres", "genre", Gender), ("tranches_age", "age", AgeBand), ("statuts", "statut", SocialStatus))
 
-    def __init__(self, *args, **kwargs):
+    #: The themes shown as chips before "More themes".
+    TOP_THEMES = 8
+
+    def __init__(self, *args, theme_order: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if theme_order:
+            labels = dict(Theme.choices)
+            self.fields["thematiques"].choices = [(code, labels[code]) for code in theme_order if code in labels]
         for _key, prefix, choices in self.COUNTED:
             for code, label in choices.choices:
                 if code != "non_communique":
@@ -94,6 +100,22 @@ class MediationActivityForm(forms.Form):
         if data.get("structure_de_redirection") and not data.get("oriente_vers_structure"):
             self.add_error("oriente_vers_structure", _("Tick this box when you give an organisation."))
         return data
+
+    def theme_chips(self) -> tuple[list, list, bool]:
+        """The theme chips: the most used first, the others behind "More themes" (open if one of them is ticked)."""
+        chips = list(self["thematiques"])
+        rest = chips[self.TOP_THEMES:]
+        ticked = {str(v) for v in (self["thematiques"].value() or [])}
+        return chips[:self.TOP_THEMES], rest, any(str(chip.data["value"]) in ticked for chip in rest)
+
+    def remembered(self, *, keep_date: bool) -> dict:
+        """What the next entry starts from (kept in the session): duration, place, equipment, and the date if asked."""
+        data = self.cleaned_data
+        kept = {name: data[name] for name in REMEMBERED}
+        kept["duree_custom"] = data.get("duree_custom")
+        if keep_date:
+            kept["date"] = data["date"].isoformat()
+        return kept
 
     def service_kwargs(self, known: list[ParticipantData] = ()) -> dict:
         """The arguments of `mediation_activity_create` from the cleaned form (and a workshop's known participants)."""
@@ -121,6 +143,25 @@ class MediationActivityForm(forms.Form):
             kwargs["anonymous"] = AnonymousCount(total=data.get("anonymous_total") or 0, **counts)
             kwargs["participants"] = list(known)
         return kwargs
+
+
+REMEMBERED = ("duree_preset", "type_lieu", "lieu_commune", "lieu_code_postal", "materiel")
+
+
+def log_initial(*, remembered: dict | None, last_activity) -> dict:
+    """The quick log's starting values: from the session (last entry), else from the staff member's last activity."""
+    if remembered:
+        return {key: value for key, value in remembered.items() if key in (*REMEMBERED, "duree_custom", "date")}
+    if last_activity is None:
+        return {}
+    presets = {str(m) for m in DURATION_PRESETS}
+    duration = str(last_activity.duree)
+    return {
+        "duree_preset": duration if duration in presets else OTHER,
+        "duree_custom": None if duration in presets else last_activity.duree,
+        "type_lieu": last_activity.type_lieu, "lieu_commune": last_activity.lieu_commune,
+        "lieu_code_postal": last_activity.lieu_code_postal, "materiel": list(last_activity.materiel),
+    }
 
 
 class KnownParticipantForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.declic.choices import (
     ActivityType,
@@ -118,7 +119,7 @@ class MediationParticipant(models.Model):
     # A copy of the activity's type, kept right by a composite foreign key (ON UPDATE CASCADE), so the
     # database can refuse a second participant on an individual activity.
     activity_type = models.CharField(max_length=10, choices=ActivityType.choices, editable=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("participant order", "position"), default=1)
     anonymous = models.BooleanField(_("counted without details"), default=False)
     genre = models.CharField(_("gender"), max_length=14, choices=Gender.choices, default=Gender.NON_COMMUNIQUE)
     tranche_age = models.CharField(_("age band"), max_length=23, choices=AgeBand.choices, default=AgeBand.NON_COMMUNIQUE)

@@ -197,3 +197,16 @@ def mediation_activity_get_for_user(user, pk: int) -> MediationActivity:
     """An activity for the staff pages; anyone else gets a 404, never a hint that it exists."""
     queryset = MediationActivity.objects.all() if user.is_authenticated and user.is_staff else MediationActivity.objects.none()
     return get_object_or_404(queryset, pk=pk)
+
+
+def mediation_theme_order(*, window: int = 200) -> list[str]:
+    """Theme codes, the most used in the last `window` activities first (ties keep the national order)."""
+    recent = MediationActivity.objects.order_by("-created_at", "-pk").values_list("thematiques", flat=True)[:window]
+    used = Counter(code for themes in recent for code in themes)
+    national = list(Theme.values)
+    return sorted(national, key=lambda code: (-used[code], national.index(code)))
+
+
+def mediation_last_activity_by(user) -> MediationActivity | None:
+    """The last activity this staff member recorded, for the quick log's defaults."""
+    return MediationActivity.objects.filter(created_by=user).order_by("-created_at", "-pk").first()

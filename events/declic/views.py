@@ -11,25 +11,32 @@ from django.views import View
 
 from coworking.models import Site
 from events.declic import exports, selectors, services
-from events.declic.forms import KnownParticipantFormSet, MediationActivityForm, StatisticsFilterForm, known_participants
+from events.declic.forms import KnownParticipantFormSet, MediationActivityForm, StatisticsFilterForm, known_participants, log_initial
 from quai import xlsx
 from quai.errors import DomainError
 from quai.permissions import StaffRequiredMixin
 
 
+REMEMBERED_KEY = "declic_log_defaults"
+
+
 class MediationLogView(StaffRequiredMixin, View):
-    """Log a Déclic Numérique activity in a few taps on a phone."""
+    """Log a Déclic Numérique activity in a few taps on a phone, starting from the last entry's values."""
 
     def get(self, request, *, form=None, known=None, status=200):
+        if form is None:
+            initial = log_initial(remembered=request.session.get(REMEMBERED_KEY),
+                                  last_activity=selectors.mediation_last_activity_by(request.user))
+            form = MediationActivityForm(initial=initial, theme_order=selectors.mediation_theme_order())
         return render(
             request, "events/declic/log.html",
-            {"form": form or MediationActivityForm(), "known": known or KnownParticipantFormSet(prefix="known"),
+            {"form": form, "known": known or KnownParticipantFormSet(prefix="known"),
              "recent": selectors.mediation_recent_activities()},
             status=status,
         )
 
     def post(self, request):
-        form = MediationActivityForm(request.POST)
+        form = MediationActivityForm(request.POST, theme_order=selectors.mediation_theme_order())
         known = KnownParticipantFormSet(request.POST, prefix="known")
         if not (form.is_valid() and known.is_valid()):
             return self.get(request, form=form, known=known, status=400)
@@ -40,7 +47,9 @@ class MediationLogView(StaffRequiredMixin, View):
             field = "anonymous_total" if error.field in ("participants", "anonymous_participants") else error.field
             form.add_error(field if field in form.fields else None, str(error.message))
             return self.get(request, form=form, known=known, status=400)
-        messages.success(request, _("Activity recorded."))
+        another = request.POST.get("next") == "another"
+        request.session[REMEMBERED_KEY] = form.remembered(keep_date=another)
+        messages.success(request, _("Activity recorded. Log the next one (same date).") if another else _("Activity recorded."))
         return redirect("events:mediation_log")
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events.declic.models import MediationActivity, MediationParticipant
 from events.declic.selectors import mediation_statistics
@@ -177,3 +178,41 @@ def test_staff_delete_an_activity_after_confirming_and_the_audit_keeps_it(client
     assert AuditLog.objects.filter(action="declic.activity_deleted", target_id=str(activity.pk)).get().data == {
         "date": "2026-03-12", "participants": 3}
     assert client.post(url).status_code == 404
+
+
+def _individual_post(**extra):
+    return {"type": "individuel", "date": "2026-03-10", "duree_preset": "45", "thematiques": ["email"], "type_lieu": "domicile",
+            "lieu_commune": "Poissy", "lieu_code_postal": "78300", "materiel": ["telephone", "tablette"], "genre": "non_communique",
+            "tranche_age": "non_communique", "statut_social": "non_communique", **KNOWN_EMPTY, **extra}
+
+
+def test_quick_log_save_and_log_another_keeps_the_date_and_the_defaults(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("events:mediation_log"), _individual_post(next="another"), follow=True)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Activité enregistrée. Saisissez la suivante (même date)." in response.content.decode()
+    assert {name: form[name].value() for name in ("date", "duree_preset", "type_lieu", "lieu_commune", "lieu_code_postal", "materiel")} == {
+        "date": "2026-03-10", "duree_preset": "45", "type_lieu": "domicile", "lieu_commune": "Poissy", "lieu_code_postal": "78300",
+        "materiel": ["telephone", "tablette"]}
+
+
+def test_quick_log_record_keeps_the_defaults_but_not_the_date(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("events:mediation_log"), _individual_post(next="done", duree_preset="autre", duree_custom="50"), follow=True)
+    form = response.context["form"]
+    assert (form["date"].value(), form["duree_preset"].value(), form["duree_custom"].value()) == (timezone.localdate(), "autre", 50)
+
+
+def test_quick_log_starts_from_the_staff_members_last_activity_and_the_most_used_themes(client, staff):
+    from tests.factories import StaffFactory
+
+    other = StaffFactory()
+    individual(by=staff, duree=90, materiel=["ordinateur"], type_lieu="a_distance", thematiques=["sante"])
+    individual(by=other, duree=15, materiel=["telephone"], thematiques=["sante", "logement"])  # someone else's: not a default
+    client.force_login(staff)
+    form = client.get(reverse("events:mediation_log")).context["form"]
+    assert (form["duree_preset"].value(), form["materiel"].value(), form["type_lieu"].value()) == ("90", ["ordinateur"], "a_distance")
+    top, rest, open_rest = form.theme_chips()
+    assert [chip.data["value"] for chip in top[:3]] == ["sante", "logement", "diagnostic_numerique"]
+    assert (len(top), len(rest), open_rest) == (8, 22, False)

@@ -169,7 +169,7 @@ CONTROL_CHARACTERS = [
     ("staff", "get", "/staff/members/export.%00", None),
     ("anon", "post", "/events/cancel/%07/", {}),
     # form fields (pages)
-    ("member", "post", "/account/profile/", {"first_name": "Ma\x00rie"}),
+    ("member", "post", "/account/", {"first_name": "Ma\x00rie", "last_name": "Martin", "language": "fr"}),
     ("member", "post", "/account/profile/", {"bio": "ligne\x0bsuivante"}),
     ("member", "post", "/account/profile/", {"commune": "\x1b[31mPoissy"}),
     ("member", "post", "/account/", {"first_name": "\x00", "last_name": "X", "language": "fr"}),
