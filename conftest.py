@@ -20,20 +20,12 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _isolate_cache_and_media(settings, tmp_path):
     """Rate limits, throttles and cached reads live in the cache: start each test with an empty one."""
-    from django.core.cache import caches
+    from django.core.cache import cache
 
-    from quai.gencache import GENERATIONS
-
-    def clear():
-        for alias in ("default", "fragments"):
-            caches[alias].clear()
-        for generation in GENERATIONS:
-            generation.forget_local()
-
-    clear()
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
-    clear()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

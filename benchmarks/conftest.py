@@ -1,7 +1,11 @@
 """Benchmarks (`make bench`), not timed tests: they print a table and never fail on a time.
 
-Each benchmark belongs to a group; the summary at the end prints every median as a ratio to the
-floor (a bare view doing one indexed query), so figures compare across machines.
+Two floors, both served by the same stack: the *page floor* (`/bench/page-floor/`: a logged-in
+member's page through every middleware, rendering base.html with one indexed query of its own) is
+what any page costs before its own work, and every page is printed as a ratio to it; the *bare
+floor* (`/bench/floor/`: one indexed query, no session, no template) stays as a second reference.
+Pages are timed in alternating rounds with both floors (`paired_with_floor`), so all three see the
+same machine state.
 """
 
 import pytest
@@ -17,9 +21,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if session is not None and session.benchmarks:
         _benchmarks_table(terminalreporter, session)
     paired = getattr(config, "_quai_paired_rows", [])
-    _table(terminalreporter, "Paired with the floor: rounds alternate floor and page (median of per-round ratios)",
-           ("page", "median (ms)", "× floor"), "{:.3f}", "{:.2f}", paired)
-    _paired_growth(terminalreporter, paired)
+    if paired:
+        terminalreporter.write_sep("-", "Pages paired with the floors: rounds alternate bare floor, page floor and page (medians of per-round ratios)")
+        terminalreporter.write_line(f"{'page':<60} {'median (ms)':>12} {'× page floor':>13} {'× bare floor':>13} {'queries':>8}")
+        for name, median_ms, ratio, bare_ratio, queries in paired:
+            terminalreporter.write_line(f"{name:<60} {median_ms:>12.2f} {ratio:>13.2f} {bare_ratio:>13.2f} {queries:>8}")
+    _paired_growth(terminalreporter, [(row[0], row[1], row[2]) for row in paired])
+    _table(terminalreporter, "Measured once", ("what", "value", "unit"), "{:.1f}", "{}", getattr(config, "_quai_facts", []))
     _table(terminalreporter, "HTTP throughput (loopback)",
            ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
 
@@ -45,14 +53,14 @@ def _benchmarks_table(terminalreporter, session) -> None:
 
 
 def _paired_growth(terminalreporter, paired) -> None:
-    """Growth with the machine's drift taken out: (page ÷ floor) at the last volume measured ÷
-    (page ÷ floor) at the first, for each page paired at two volumes ("grid desks (N bookings)")."""
+    """Growth with the machine's drift taken out: (page ÷ page floor) at the last volume measured ÷
+    (page ÷ page floor) at the first, for each page paired at two volumes ("grid desks (N bookings)")."""
     by_page: dict[str, list[float]] = {}
     for name, _median, ratio in paired:
         by_page.setdefault(name.split(" (")[0], []).append(ratio)
     rows = [(page, ratios[0], ratios[-1] / ratios[0]) for page, ratios in by_page.items() if len(ratios) > 1]
-    _table(terminalreporter, "Growth, paired: (page ÷ floor) at the grown volume ÷ (page ÷ floor) at the demo volume",
-           ("page", "× floor", "growth"), "{:.2f}", "{:.2f}", rows)
+    _table(terminalreporter, "Growth, paired: (page ÷ page floor) at the grown volume ÷ (page ÷ page floor) at the demo volume",
+           ("page", "× page floor", "growth"), "{:.2f}", "{:.2f}", rows)
 
 
 def _table(terminalreporter, title, header, first_format, second_format, rows) -> None:
@@ -76,30 +84,66 @@ def report_throughput(request):
 
 
 @pytest.fixture
-def paired_with_floor(request, client):
-    """Time a page against the floor in alternating rounds, so both see the same machine state
+def report_fact(request):
+    """Record a figure measured once (seeding time, memory): report_fact(what, value, unit)."""
+    rows = request.config.__dict__.setdefault("_quai_facts", [])
+
+    def add(what: str, value: float, unit: str) -> None:
+        rows.append((what, value, unit))
+
+    return add
+
+
+def floor_client():
+    """A logged-in member (no plan, no project) for the page floor, created once."""
+    from django.test import Client
+
+    from members.models import User
+
+    user, _ = User.objects.get_or_create(email="bench-floor@example.org", defaults={"first_name": "Plancher"})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def paired_with_floor(request):
+    """Time a page against both floors in alternating rounds, so all see the same machine state
     (on a shared 2-core machine, two benchmarks run a minute apart can differ by 2× on their own).
-    Records (name, median ms, median of per-round ratios) for the summary; returns the ratio."""
+    Records (name, median ms, × page floor, × bare floor, queries) for the summary; returns the
+    ratio to the page floor. `queries` is the number of SQL queries of one warm request."""
     import statistics
     import time
 
+    from django.db import connection
+    from django.test import Client
+
     rows = request.config.__dict__.setdefault("_quai_paired_rows", [])
 
-    def run(name: str, page_client, url: str, rounds: int = 200) -> float:
-        for _ in range(20):
-            client.get("/bench/floor/")
+    def run(name: str, page_client, url: str, rounds: int = 100) -> float:
+        bare, floor = Client(), floor_client()
+        for _ in range(10):
+            bare.get("/bench/floor/")
+            floor.get("/bench/page-floor/")
             page_client.get(url)
-        floors, pages = [], []
+        queries = []
+        with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)):
+            assert page_client.get(url).status_code == 200
+        bares, floors, pages = [], [], []
         for _ in range(rounds):
             started = time.perf_counter()
-            client.get("/bench/floor/")
+            bare.get("/bench/floor/")
+            bares.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            floor.get("/bench/page-floor/")
             floors.append(time.perf_counter() - started)
             started = time.perf_counter()
             response = page_client.get(url)
             pages.append(time.perf_counter() - started)
-            assert response.status_code == 200
+            assert response.status_code == 200, (url, response.status_code)
         ratio = statistics.median(page / floor for page, floor in zip(pages, floors))
-        rows.append((name, statistics.median(pages) * 1000, ratio))
+        bare_ratio = statistics.median(page / floor for page, floor in zip(pages, bares))
+        rows.append((name, statistics.median(pages) * 1000, ratio, bare_ratio, len(queries)))
         return ratio
 
     return run

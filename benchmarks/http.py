@@ -23,8 +23,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2):
-    """Serve the test database (the one pytest-django created) with gunicorn on a free port."""
+def gunicorn(workers: int = 2, **extra_env: str):
+    """Serve the test database (the one pytest-django created) with gunicorn on a free port;
+    yields its URL (the master's pid is `gunicorn.pid` meanwhile)."""
     port = _free_port()
     db = connection.settings_dict
     env = dict(os.environ)
@@ -36,12 +37,14 @@ def gunicorn(workers: int = 2):
     )
     env["QUAI_ENV"] = "development"
     env["LOG_LEVEL"] = "WARNING"
+    env.update(extra_env)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "quai.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-w", str(workers), "--log-level", "warning"],
         cwd=BASE, env=env,
     )
     url = f"http://127.0.0.1:{port}"
+    gunicorn.pid = proc.pid
     try:
         for _ in range(200):
             try:
@@ -55,18 +58,24 @@ def gunicorn(workers: int = 2):
         proc.wait(timeout=10)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def measure(request_factory, *, total: int = 400, concurrency: int = 8) -> tuple[float, float]:
     """Fire `total` requests (request_factory(i) -> urllib Request) over `concurrency` threads.
 
     Returns (requests per second, p95 latency in ms). Non-2xx answers count as requests too:
-    a benchmark of refusals (409) is legitimate.
+    a benchmark of refusals (409) is legitimate; redirects (a form's 302) are not followed.
     """
     latencies: list[float] = []
+    opener = urllib.request.build_opener(_NoRedirect)  # a redirect is an answer: not followed
 
     def one(i: int) -> None:
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(request_factory(i), timeout=30) as response:
+            with opener.open(request_factory(i), timeout=30) as response:
                 response.read()
         except urllib.error.HTTPError as error:
             error.read()
@@ -82,3 +91,16 @@ def measure(request_factory, *, total: int = 400, concurrency: int = 8) -> tuple
 
 def median(values):
     return statistics.median(values)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []

@@ -7,7 +7,7 @@ the site's layout from the cache). The module seeds the demo (la Ruche, ≈ 12 0
 
 - by default, it multiplies la Ruche's history by QUAI_BENCH_COWORKING_FACTOR (default 20,
   ≈ 240 000 bookings) with one INSERT … SELECT (a few seconds);
-- with QUAI_BENCH_COWORKING_SCALE=100 it runs the demo seeder at scale 100 instead, as
+- with QUAI_BENCH_SCALE=100 it runs the demo seeder at scale 100 instead, as
   `seed_demo --scale 100` does (99 more sites, ≈ 1 M bookings; the whole run takes about 9 minutes here).
 
 The day measured is the next weekday (open: every slot is a real cell).
@@ -15,22 +15,19 @@ The day measured is the next weekday (open: every slot is a real cell).
 
 import datetime
 import io
-import json
 import os
 import random
-import urllib.request
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from benchmarks.http import gunicorn, measure
-from coworking.models import Booking, Resource, Site
-from coworking.services import PARIS, local_dt
+from coworking.models import Booking, Site
+from coworking.time import PARIS, local_dt
 
 FACTOR = int(os.environ.get("QUAI_BENCH_COWORKING_FACTOR", "20"))
-SCALE = int(os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1"))
+SCALE = int(os.environ.get("QUAI_BENCH_SCALE", os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1")))
 
 
 def _open_day() -> datetime.date:
@@ -151,35 +148,13 @@ def test_my_bookings_grown_volume(benchmark, demo, grown):
     assert response.status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
-def test_booking_post_throughput(report_throughput):
-    """POST /api/v1/bookings/ on loopback with 2 gunicorn workers: each request books a distinct desk/day."""
-    from django.core.management import call_command
+@pytest.mark.django_db
+def test_grid_0_layout_cache_pays(demo, paired_with_floor, monkeypatch):
+    """Does the site layout's cache pay at page level? The desk grid with it, then without it."""
+    from coworking import layout, selectors
 
-    from members.models import ApiToken, User
-
-    call_command("seed_demo", "--quiet-logins", stdout=open(os.devnull, "w"))
-    member = User.objects.get(email="coworker@demo.quai.test")  # full-time: no credit limit
-    key = ApiToken.issue(user=member, name="bench")[1]
-    site = Site.objects.get(slug="ruche-saint-germain")
-    desks = list(Resource.objects.filter(site=site, kind="desk", assigned_to__isnull=True))
-    today = timezone.localdate(timezone.now(), PARIS)
-    days = [today + datetime.timedelta(days=d) for d in range(15, 29) if (today + datetime.timedelta(days=d)).weekday() < 5]
-    Booking.objects.filter(resource__in=desks, span__startswith__gte=local_dt(days[0], datetime.time(0))).delete()
-    slots = [(desk, day, half) for day in days for desk in desks for half in ("am", "pm")]
-    random.Random(1).shuffle(slots)
-
-    def make(i):
-        desk, day, half = slots[i % len(slots)]
-        start, end = (datetime.time(9), datetime.time(13)) if half == "am" else (datetime.time(13), datetime.time(18))
-        body = {"resource": desk.pk, "start": local_dt(day, start).isoformat(), "end": local_dt(day, end).isoformat()}
-        return urllib.request.Request(
-            url + "/api/v1/bookings/", data=json.dumps(body).encode(), method="POST",
-            headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
-        )
-
-    with gunicorn(workers=2) as url:
-        rps, p95 = measure(make, total=min(300, len(slots)), concurrency=8)
-    created = Booking.objects.filter(member=member, span__startswith__gte=local_dt(days[0], datetime.time(0))).count()
-    report_throughput(f"booking POST /api/v1/bookings/ (2 workers, {created} created)", rps, p95)
-    assert created > 0
+    client = _grid_client()
+    url = _pages(demo)["desks"]
+    paired_with_floor("grid desks, layout cached", client, url)
+    monkeypatch.setattr(selectors, "site_layout", lambda *, pk=None, slug=None: layout._load(pk=pk, slug=slug))
+    paired_with_floor("grid desks, layout read from PostgreSQL", client, url)

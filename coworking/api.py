@@ -115,8 +115,7 @@ class BookingListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Booking.objects.none()
-        queryset = Booking.objects.select_related("resource").order_by("-span")
-        return queryset if self.request.user.is_staff else queryset.filter(member=self.request.user)
+        return Booking.objects.visible_to(self.request.user).select_related("resource").order_by("-span")
 
     @extend_schema(request=BookingInputSerializer, responses={201: BookingSerializer})
     def post(self, request):
@@ -153,8 +152,8 @@ class BookingDetailView(generics.RetrieveAPIView):
 
     @extend_schema(responses={200: BookingSerializer})
     def delete(self, request, pk):
-        booking = services.booking_cancel(booking=self.get_object(), by=request.user)
-        return Response(BookingSerializer(booking).data)
+        cancelled = services.booking_cancel(booking=self.get_object(), by=request.user)
+        return Response(BookingSerializer(cancelled.booking).data)
 
 
 @extend_schema(tags=["coworking"], request=None, responses=BookingSerializer)

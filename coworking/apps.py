@@ -8,3 +8,6 @@ class CoworkingConfig(AppConfig):
 
     def ready(self):
         from coworking import registrations  # noqa: F401  (fills quai.registry)
+        from coworking.layout import connect_signals
+
+        connect_signals()

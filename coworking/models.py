@@ -10,9 +10,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coworking.time import PARIS
 from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 
 
@@ -245,6 +247,10 @@ def _resource_range(resource_id):
 
 
 class BookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every booking; a member: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
     def active(self):
         return self.filter(status=Booking.Status.CONFIRMED)
 
@@ -348,6 +354,20 @@ class Booking(models.Model):
     @property
     def ends_at(self):
         return self.span.upper
+
+    def check_in_is_open(self, now=None) -> bool:
+        """The check-in rule: a confirmed booking is checked in on its own day (Paris time), once.
+        booking_check_in enforces it; pages show the button when it holds."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.checked_in_at is None
+            and self.starts_at.astimezone(PARIS).date() == timezone.localdate(now, PARIS)
+        )
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.check_in_is_open()
 
 
 def new_feed_token() -> str:

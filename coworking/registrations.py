@@ -51,9 +51,9 @@ def _erase(user) -> None:
     )
     CalendarFeed.objects.filter(member=user).delete()
     Resource.objects.filter(assigned_to=user).update(assigned_to=None)
-    from coworking.selectors import layout_generation
+    from coworking.layout import layout_changed
 
-    layout_generation.bump()  # update() sends no signal: the cached grid layout must forget the desk's owner
+    layout_changed()  # update() sends no signal: the cached grid layout must forget the desk's owner
 
 
 def _summary(user) -> dict:
@@ -82,8 +82,7 @@ def _seed(*, scale, rng, stdout):
 
 register_member_link(NavLink(label=_("Book"), url_name="coworking:grid", order=20))
 register_member_link(
-    NavLink(label=_("My bookings"), url_name="coworking:my_bookings", order=21, visible_if=_has_plan_or_booking,
-            refresh_on=("coworking.Subscription",))
+    NavLink(label=_("My bookings"), url_name="coworking:my_bookings", order=21, visible_if=_has_plan_or_booking)
 )
 register_staff_section(NavLink(label=_("Coworking today"), url_name="coworking:staff_today", order=20))
 register_staff_section(NavLink(label=_("Occupancy rates"), url_name="coworking:staff_occupancy", order=21))
@@ -101,15 +100,6 @@ register_person_data(
 )
 register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))
 
-
-def _watch_cached_models() -> None:
-    from coworking.selectors import LAYOUT_MODELS, PLAN_MODELS, layout_generation, plan_generation  # selectors import services: not at module top
-
-    layout_generation.watch(LAYOUT_MODELS)
-    plan_generation.watch(PLAN_MODELS)
-
-
-_watch_cached_models()
 
 
 def _register_home_panels() -> None:

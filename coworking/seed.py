@@ -14,7 +14,9 @@ from django.utils import timezone
 from faker import Faker
 
 from coworking.models import Booking, OpeningHours, Plan, Resource, Site, Subscription
-from coworking.services import PARIS, desk_slots, local_dt, site_ensure_default
+from coworking.layout import layout_changed
+from coworking.services import site_ensure_default
+from coworking.time import PARIS, desk_slots, local_dt
 from members.models import User
 
 PLANS = [
@@ -60,12 +62,7 @@ def seed_coworking(*, scale: int, rng, stdout) -> None:
             OpeningHours.objects.bulk_create(OpeningHours(site=extra, weekday=d, opens=datetime.time(8, 30), closes=datetime.time(19)) for d in range(5))
             _seed_site(extra, [], coworkers, first_day, today, rng)
 
-    from coworking.selectors import layout_generation, plan_generation
-    from quai.navigation import links_generation
-
-    # Resources, opening hours and subscriptions were bulk-created: no signal.
-    for generation in (layout_generation, plan_generation, links_generation):
-        generation.bump()
+    layout_changed()  # resources and opening hours were bulk-created: no signal
 
 
 def _coworkers() -> list:

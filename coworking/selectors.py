@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from coworking.layout import SiteLayout, site_layout  # noqa: F401  (site_layout: read by the views and the API)
 from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site, span_bound
-from coworking.services import PARIS, desk_slots, local_dt
-from quai.gencache import Generation
+from coworking.time import PARIS, desk_slots, local_dt
 from quai.ical import feed_window_start
 
 
@@ -62,58 +61,10 @@ class Grid:
     open: bool
     closure_reason: str = ""
 
-    @property
-    def fingerprint(self) -> str:
-        """Everything the grid's controls and headings show (site, day, kind, zones, columns), as
-        one string: the key of their cached markup (see _grid.html)."""
-        columns = [(column.start_iso, column.end_iso) for column in self.columns]
-        return repr((self.site.pk, self.site.slug, self.site.name, self.day.isoformat(), self.kind, self.zone, self.zones, columns))
-
-
-@dataclass(frozen=True)
-class SiteLayout:
-    """What the grid needs about a site besides bookings: it changes rarely, so it is cached."""
-
-    site: Site
-    resources: tuple[Resource, ...]  # active ones, in display order
-    hours: dict[int, tuple[datetime.time, datetime.time]]  # weekday → (opens, closes)
-    closures: tuple[tuple[datetime.date, datetime.date, str], ...]
-    # The grid's columns per (day, kind), computed once per process copy of the layout.
-    columns_memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def closure_on(self, day: datetime.date) -> tuple[datetime.date, datetime.date, str] | None:
-        return next((closure for closure in self.closures if closure[0] <= day <= closure[1]), None)
-
-
-# Dropped whenever a site, resource, opening hours or closure is saved or deleted (see registrations).
-layout_generation = Generation("coworking-layout-v2", ttl=600)  # -v2: SiteLayout gained columns_memo
-LAYOUT_MODELS = ("coworking.Site", "coworking.Resource", "coworking.OpeningHours", "coworking.Closure")
-
-
-def _load_layout(*, pk=None, slug=None) -> SiteLayout | None:
-    sites = Site.objects.filter(is_active=True)
-    site = (sites.filter(pk=pk) if pk is not None else sites.filter(slug=slug) if slug else sites.order_by("pk")).first()
-    if site is None:
-        return None
-    resources = tuple(Resource.objects.filter(site=site, is_active=True).order_by("zone", "position", "name"))
-    hours = {row.weekday: (row.opens, row.closes) for row in OpeningHours.objects.filter(site=site)}
-    closures = tuple(Closure.objects.filter(site=site).order_by("start_date").values_list("start_date", "end_date", "reason"))
-    return SiteLayout(site=site, resources=resources, hours=hours, closures=closures)
-
-
-def site_layout(*, pk: int | None = None, slug: str | None = None) -> SiteLayout | None:
-    """The active site by id, by slug, or the default one (first created), with its resources,
-    opening hours and closures: four queries the first time, then one cache read."""
-    key = f"id:{pk}" if pk is not None else f"slug:{slug}" if slug else "default"
-    return layout_generation.get_or_compute(key, lambda: _load_layout(pk=pk, slug=slug))
-
 
 def booking_get_for_user(user, pk: int) -> Booking:
     """One booking the user may see: their own, or any for staff. Anything else is a 404."""
-    queryset = Booking.objects.select_related("resource__site", "member")
-    if not user.is_staff:
-        queryset = queryset.filter(member=user)
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Booking.objects.visible_to(user).select_related("resource__site", "member"), pk=pk)
 
 
 def bookings_for_member(member, *, upcoming_only: bool = True, now=None):
@@ -138,43 +89,30 @@ def bookings_for_calendar_feed(member, *, now=None):
     )
 
 
-# The grid's one query, the hottest of the application, written once in SQL: building it through
-# the ORM cost more than running it. Every booking lasts at most BOOKING_MAX_LENGTH (a database
-# constraint), so the bookings overlapping [start, end) all start in [start - that, end): for each
-# of the site's resources, a short range of booking_resource_start_idx (btree), whatever the
-# history (written `span && …`, PostgreSQL would rather search the GiST index: slower). Same rows as
-# Booking.objects.active().filter(resource__in=ids).overlapping(start, end) (tested).
-_ACTIVE_BOOKINGS_SQL = f"""
-    SELECT resource_id, id, member_id, lower(span), upper(span), label
-    FROM {Booking._meta.db_table}
-    WHERE status = %s
-      AND resource_id = ANY(%s)
-      AND lower(span) >= %s AND lower(span) < %s AND upper(span) > %s
-"""
+def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: datetime.datetime):
+    """The confirmed bookings of these resources that may overlap [start, end): those starting in
+    [start - BOOKING_MAX_LENGTH, end).
 
-
-def _active_bookings(resource_ids: list[int], start: datetime.datetime, end: datetime.datetime) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ACTIVE_BOOKINGS_SQL,
-            # In UTC: subtracting from a Paris time would count wall-clock hours across a DST change.
-            [Booking.Status.CONFIRMED.value, resource_ids, start.astimezone(datetime.timezone.utc) - BOOKING_MAX_LENGTH, end, start],
-        )
-        return cursor.fetchall()
+    Every booking lasts at most BOOKING_MAX_LENGTH (a database constraint), so this finds them all,
+    for each resource a short range of booking_resource_start_idx (btree on resource,
+    lower(span)), whatever the history. It may also return bookings of the day before that ended
+    before `start`: the caller compares each booking with its slots anyway. No condition on
+    upper(span) on purpose: PostgreSQL would then pick booking_member_upcoming_idx and read every
+    future booking of every site (seen with EXPLAIN: benchmarks/explain.py).
+    """
+    # In UTC: subtracting from a Paris time would count wall-clock hours across a DST change.
+    earliest = start.astimezone(datetime.timezone.utc) - BOOKING_MAX_LENGTH
+    return (
+        Booking.objects.active()
+        .alias(starts=span_bound("lower"))
+        .filter(resource_id__in=resource_ids, starts__gte=earliest, starts__lt=end)
+        .order_by()
+        .values_list("resource_id", "pk", "member_id", "span", "label")
+    )
 
 
 def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> tuple[Column, ...]:
-    """The day's columns: they only depend on the layout, so each copy of it keeps them."""
-    key = (day, kind)
-    columns = layout.columns_memo.get(key)
-    if columns is None:
-        if len(layout.columns_memo) >= 64:
-            layout.columns_memo.clear()
-        columns = layout.columns_memo[key] = _compute_columns(layout, day, kind)
-    return columns
-
-
-def _compute_columns(layout: SiteLayout, day: datetime.date, kind: str) -> tuple[Column, ...]:
+    """The day's slots: desks by half-day, rooms by 30 minutes within the opening hours."""
     if kind == "desk":
         slots = desk_slots(layout.site, day)
         spans = [slots["am"], slots["pm"]]
@@ -208,8 +146,8 @@ def availability(
     """The day grid: resources × slots (desks: morning/afternoon; rooms: 30 minutes).
 
     One query whatever the number of resources and bookings (the day's active bookings, see
-    _active_bookings); the site's resources, opening hours and closures come from the cached
-    layout (`site_layout`).
+    _active_bookings); the site's resources, opening hours and closures come from the layout
+    (`coworking.layout.site_layout`).
     """
     now = now or timezone.now()
     # Plain strings: a TextChoices member does not hash like its value.
@@ -228,8 +166,8 @@ def availability(
     if resources and columns:
         day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
         ids = [resource.pk for resource in resources]
-        for resource_id, pk, member_id, lower, upper, label in _active_bookings(ids, day_start, day_end):
-            by_resource.setdefault(resource_id, []).append((lower, upper, pk, member_id, label))
+        for resource_id, pk, member_id, span, label in _active_bookings(ids, day_start, day_end):
+            by_resource.setdefault(resource_id, []).append((span.lower, span.upper, pk, member_id, label))
 
     user_pk = getattr(user, "pk", None)
     base_states = []
@@ -241,15 +179,10 @@ def availability(
         else:
             base_states.append("free")
 
-    # A resource with no booking that day shows the day's base cells (shared: cells are read-only).
-    base_cells = [Cell(column, state) for column, state in zip(columns, base_states)]
     grid_rows = []
     for resource in resources:
         bookings = by_resource.get(resource.pk, ())
         fixed_for_other = resource.assigned_to_id is not None and resource.assigned_to_id != user_pk
-        if not bookings and not fixed_for_other:
-            grid_rows.append(Row(resource=resource, cells=list(base_cells)))
-            continue
         cells = []
         for column, state in zip(columns, base_states):
             booking_id, label = None, ""
@@ -347,31 +280,3 @@ def subscription_current(member, day=None):
 
     day = day or timezone.localdate()
     return Subscription.objects.filter(member=member, starts_on__lte=day, ends_on__gte=day).select_related("plan").first()
-
-
-@dataclass(frozen=True)
-class MemberPlan:
-    """What the grid shows of a member's plan on a day (display only: booking rules read PostgreSQL)."""
-
-    name: str
-    credits_remaining: Decimal | None
-    ends_on: datetime.date
-
-
-# Dropped whenever a subscription or a plan is saved or deleted: every booking that spends or
-# returns a credit saves its subscription (see registrations; bulk writes call bump()).
-plan_generation = Generation("coworking-plans")
-PLAN_MODELS = ("coworking.Subscription", "coworking.Plan")
-
-
-def member_plan(member, day: datetime.date) -> MemberPlan | None:
-    """The member's plan valid on `day` and its credit left, as the grid shows it: one query the
-    first time, then from the cache until a subscription or plan changes."""
-
-    def load() -> MemberPlan | None:
-        subscription = subscription_current(member, day)
-        if subscription is None:
-            return None
-        return MemberPlan(subscription.plan.name, subscription.credits_remaining, subscription.ends_on)
-
-    return plan_generation.get_or_compute(f"{member.pk}:{day.isoformat()}", load)

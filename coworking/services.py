@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,13 +21,14 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coworking.layout import layout_changed
 from coworking.models import Booking, Closure, OpeningHours, Resource, Site, Subscription
+from coworking.time import PARIS, desk_slots, local_dt
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
 from quai.inputs import check_datetime
 from quai.outbox import outbox_enqueue
 
-PARIS = ZoneInfo(settings.TIME_ZONE)
 HALF_DAY = Decimal("0.5")
 FULL_DAY = Decimal("1")
 
@@ -48,23 +49,8 @@ def site_ensure_default() -> tuple[Site, bool]:
                 for day in range(5)
             )
     if created:
-        from coworking.selectors import layout_generation
-
-        layout_generation.bump()  # bulk_create sends no signal
+        layout_changed()  # bulk_create sends no signal
     return site, created
-
-
-def local_dt(day: datetime.date, at: datetime.time) -> datetime.datetime:
-    """An aware datetime for a local wall-clock time in Europe/Paris (DST-safe through zoneinfo)."""
-    return datetime.datetime.combine(day, at, tzinfo=PARIS)
-
-
-def desk_slots(site: Site, day: datetime.date) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
-    return {
-        "am": (local_dt(day, site.desk_am_start), local_dt(day, site.desk_split)),
-        "pm": (local_dt(day, site.desk_split), local_dt(day, site.desk_pm_end)),
-        "day": (local_dt(day, site.desk_am_start), local_dt(day, site.desk_pm_end)),
-    }
 
 
 def desk_cost(site: Site, starts_at, ends_at) -> Decimal:
@@ -196,15 +182,24 @@ def booking_create(*, member, resource: Resource, starts_at, ends_at, now=None, 
         return _insert(booking)
 
 
-def _refund(booking: Booking) -> None:
+def _refund(booking: Booking) -> Decimal:
+    """Give the booking's credits back to its plan; the credits returned."""
     if booking.credits_used and booking.subscription_id:
         subscription = Subscription.objects.select_for_update().get(pk=booking.subscription_id)
         if subscription.credits_remaining is not None:
             subscription.credits_remaining += booking.credits_used
             subscription.save(update_fields=["credits_remaining"])
+            return booking.credits_used
+    return Decimal("0")
 
 
-def booking_cancel(*, booking: Booking, by, now=None) -> Booking:
+@dataclass(frozen=True)
+class BookingCancelled:
+    booking: Booking
+    credits_returned: Decimal  # 0 after the cut-off, or for a booking that cost no credit
+
+
+def booking_cancel(*, booking: Booking, by, now=None) -> BookingCancelled:
     """Cancel (the row stays, status cancelled). Before the cut-off, credits come back."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -215,16 +210,14 @@ def booking_cancel(*, booking: Booking, by, now=None) -> Booking:
             raise DomainError(_("A past booking cannot be cancelled."), code="past")
         cutoff = booking.starts_at - datetime.timedelta(hours=booking.resource.site.cancellation_cutoff_hours)
         refunded = now <= cutoff
-        if refunded:
-            _refund(booking)
+        credits_returned = _refund(booking) if refunded else Decimal("0")
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         booking.sequence += 1
         booking.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         if by is not None and by.pk != booking.member_id:
             audit_log(actor=by, action="coworking.booking_cancelled_by_staff", target=booking, data={"refunded": refunded})
-    booking.refunded = refunded
-    return booking
+    return BookingCancelled(booking=booking, credits_returned=credits_returned)
 
 
 def booking_move(*, booking: Booking, starts_at, ends_at, resource: Resource | None = None, now=None) -> Booking:
@@ -262,9 +255,9 @@ def booking_check_in(*, booking: Booking, by, now=None) -> Booking:
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.CONFIRMED:
             raise ConflictError(_("This booking is not active."), code="not_active")
-        if timezone.localdate(now, PARIS) != booking.starts_at.astimezone(PARIS).date():
-            raise DomainError(_("You can check in only on the day of the booking."), code="not_today")
-        if booking.checked_in_at is None:
+        if booking.checked_in_at is None:  # checking in twice is harmless: the first time stays
+            if not booking.check_in_is_open(now):
+                raise DomainError(_("You can check in only on the day of the booking."), code="not_today")
             booking.checked_in_at = now
             booking.save(update_fields=["checked_in_at"])
             if by is not None and by.pk != booking.member_id:

@@ -15,10 +15,10 @@ from django.views.decorators.cache import cache_control
 from coworking import selectors, services
 from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
-from quai.ical import calendar_response
 from coworking.models import CalendarFeed, Site
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, desk_slots, local_dt
 from quai.errors import DomainError, InvalidInput
+from quai.ical import calendar_response
 from quai.inputs import paginate, parse_date, shift_date
 from quai.permissions import StaffRequiredMixin
 
@@ -45,7 +45,7 @@ def _parse_kind(value) -> str:
 
 
 def _layout(request) -> selectors.SiteLayout:
-    """The site asked for (?site=slug) or the default one, from the cached layout; 404 if none is active."""
+    """The site asked for (?site=slug) or the default one, with its layout; 404 if none is active."""
     slug = request.GET.get("site") or request.POST.get("site")
     layout = selectors.site_layout(slug=slug) if slug else selectors.site_layout()
     if layout is None:
@@ -74,7 +74,7 @@ class GridView(LoginRequiredMixin, View):
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(timezone.now(), PARIS),
-            "plan": selectors.member_plan(request.user, day),
+            "subscription": selectors.subscription_current(request.user, day),
         }
         template = "coworking/_grid.html" if request.htmx else self.template_name
         return render(request, template, context, status=status)
@@ -121,7 +121,7 @@ class MyBookingsView(LoginRequiredMixin, View):
                 # Twenty at a time: a resident books every day, the list must not grow with them.
                 "page": paginate(request, selectors.bookings_for_member(request.user), 20),
                 "today": today,
-                "plan": selectors.member_plan(request.user, today),
+                "subscription": selectors.subscription_current(request.user, today),
                 **_feed_links(request, feed),
             },
         )
@@ -140,13 +140,13 @@ class BookingCancelView(LoginRequiredMixin, View):
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(request.user, pk)
         try:
-            booking = services.booking_cancel(booking=booking, by=request.user)
+            cancelled = services.booking_cancel(booking=booking, by=request.user)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            if booking.refunded and booking.credits_used:
+            if cancelled.credits_returned:
                 messages.success(request, _("Booking cancelled; your credit has been returned."))
-            elif booking.credits_used:
+            elif cancelled.booking.credits_used:
                 messages.success(request, _("Booking cancelled. It was after the cancellation cut-off: the credit is not returned."))
             else:
                 messages.success(request, _("Booking cancelled."))
@@ -171,7 +171,7 @@ class BookingMoveView(LoginRequiredMixin, View):
             return self.get(request, pk, form=form, status=400)
         data = form.cleaned_data
         if booking.resource.kind == "desk":
-            starts_at, ends_at = services.desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
+            starts_at, ends_at = desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
         else:
             if not data.get("start_time") or not data.get("end_time"):
                 form.add_error("start_time", _("Give the new times."))

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from events.models import Event
-from events.selectors import events_visible_to, registrations_for_member
+from events.selectors import registrations_for_member
 
 HOME_EVENTS = 3
 FRONT_PAGE_EVENTS = 4
@@ -15,7 +15,7 @@ def my_events_panel(user) -> dict:
 
 def agenda_panel(user) -> dict:
     events = (
-        events_visible_to(user)
+        Event.objects.visible_to(user)
         .filter(status=Event.Status.PUBLISHED, starts_at__gte=timezone.now())
         .select_related("site")
         .order_by("starts_at")[:FRONT_PAGE_EVENTS]

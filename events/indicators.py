@@ -248,7 +248,7 @@ def card_events_week(today) -> dict:
         starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
     ).exclude(status=Event.Status.CANCELLED)
     counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
-    counts["confirmed"] = Registration.objects.filter(event__in=week, status=Registration.Status.CONFIRMED, walk_in=False).count()
+    counts["confirmed"] = Registration.objects.seats_taken().filter(event__in=week).count()
     fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
     return {
         "value": counts["events"],

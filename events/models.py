@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,6 +15,29 @@ from quai.inputs import DATE_MAX, DATE_MIN, validate_date_range
 # The handled years as instants, for the CHECK constraints on timestamps (quai.inputs).
 EARLIEST = datetime.datetime.combine(DATE_MIN, datetime.time.min, tzinfo=datetime.timezone.utc)
 LATEST = datetime.datetime.combine(DATE_MAX, datetime.time.max, tzinfo=datetime.timezone.utc)
+
+
+# "Seats taken": confirmed registrations, walk-ins left out (people at the door, not seats sold:
+# they never push anyone to the waiting list). The one statement of the rule: the services recount
+# with RegistrationQuerySet.seats_taken() under the event lock, pages and the API annotate with
+# EventQuerySet.with_seats_taken().
+def _seats_taken_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": "confirmed", f"{prefix}walk_in": False})
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Anonymous: published (or cancelled) public events; members: also members-only; staff: everything."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        queryset = self.filter(status__in=["published", "cancelled"])
+        if user is None or not user.is_authenticated:
+            queryset = queryset.filter(is_public=True)
+        return queryset
+
+    def with_seats_taken(self):
+        """Each event with `seats_taken` (one aggregate in the same query)."""
+        return self.annotate(seats_taken=Count("registrations", filter=_seats_taken_q("registrations__")))
 
 
 class Event(models.Model):
@@ -61,6 +84,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The last change: the DTSTAMP of the event in calendars (with `sequence`).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")
@@ -110,6 +135,16 @@ class Event(models.Model):
         )
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every registration; a member: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
+    def seats_taken(self):
+        """The registrations that hold a seat (see _seats_taken_q)."""
+        return self.filter(_seats_taken_q())
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -132,6 +167,8 @@ class Registration(models.Model):
     cancel_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")

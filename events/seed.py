@@ -6,7 +6,7 @@ from django.utils import timezone
 from faker import Faker
 
 from coworking.models import Site
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 from events.declic.seed import seed_mediation
 from events.models import Event, Registration
 from members.models import User

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 from events.models import Event, Registration
 from members.models import User
 

@@ -8,33 +8,20 @@ from events.models import Event, Registration
 from quai.ical import feed_window_start
 
 
-def events_visible_to(user):
-    """Anonymous: published public events; members: also members-only; staff: everything."""
-    queryset = Event.objects.all()
-    if user is not None and user.is_authenticated and user.is_staff:
-        return queryset
-    queryset = queryset.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-    if user is None or not user.is_authenticated:
-        queryset = queryset.filter(is_public=True)
-    return queryset
-
-
 def events_for_public_feed(*, now=None):
     """The public iCal feed: public events ending in the last 12 months or later, cancelled included."""
     now = now or timezone.now()
-    return events_visible_to(None).filter(ends_at__gte=feed_window_start(now)).select_related("site").order_by("starts_at", "pk")
+    return Event.objects.visible_to(None).filter(ends_at__gte=feed_window_start(now)).select_related("site").order_by("starts_at", "pk")
 
 
 def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
     """The agenda with seat counts: one query whatever the number of events and registrations."""
     now = now or timezone.now()
     queryset = (
-        events_visible_to(user)
+        Event.objects.visible_to(user)
         .filter(ends_at__gte=now)
         .select_related("site")
-        .annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed", registrations__walk_in=False)),
-        )
+        .with_seats_taken()
         .order_by("starts_at")
     )
     if kind:
@@ -51,7 +38,8 @@ def agenda(*, user, kind: str = "", theme: str = "", month: str = "", now=None):
 
 
 def event_get_for_user(user, pk: int) -> Event:
-    return get_object_or_404(events_visible_to(user).select_related("site", "room"), pk=pk)
+    """An event the user may see, with `seats_taken`; anything else is a 404."""
+    return get_object_or_404(Event.objects.visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
 
 
 def registration_of_visitor(event: Event, *, member, guest_registration_pk=None) -> Registration | None:
@@ -74,10 +62,7 @@ def waitlist_position(registration: Registration) -> int:
 
 def registration_get_for_user(user, pk: int) -> Registration:
     """A member's own registration, or any for staff; anything else is a 404."""
-    queryset = Registration.objects.select_related("event", "member")
-    if not user.is_staff:
-        queryset = queryset.filter(member=user)
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Registration.objects.visible_to(user).select_related("event", "member"), pk=pk)
 
 
 def door_list(event: Event, *, search: str = ""):
@@ -155,6 +140,6 @@ def staff_events(*, now=None):
     return (
         Event.objects.filter(ends_at__gte=now - datetime.timedelta(days=1))
         .select_related("site", "room")
-        .annotate(confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed", registrations__walk_in=False)))
+        .with_seats_taken()
         .order_by("starts_at", "pk")
     )

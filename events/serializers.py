@@ -25,10 +25,8 @@ class EventSerializer(inputs.ModelSerializer):
         return render_markdown(event.description)
 
     def get_confirmed_count(self, event) -> int:
-        value = getattr(event, "confirmed_count", None)
-        if value is None:
-            value = event.registrations.filter(status="confirmed", walk_in=False).count()
-        return value
+        # Events come from selectors.agenda/event_get_for_user (annotated); a new one has no seat taken.
+        return getattr(event, "seats_taken", 0)
 
     def validate(self, data):
         start = data.get("starts_at", getattr(self.instance, "starts_at", None))

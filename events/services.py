@@ -76,8 +76,7 @@ def _lock_event(pk: int) -> Event:
 
 
 def _seats_taken(event: Event) -> int:
-    # Walk-ins are people at the door, not seats sold: they never push anyone to the waiting list.
-    return event.registrations.filter(status=Registration.Status.CONFIRMED, walk_in=False).count()
+    return event.registrations.seats_taken().count()
 
 
 def _promote(event: Event) -> list[Registration]:
@@ -348,9 +347,8 @@ def event_reminders_send(*, now=None) -> int:
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
     sent = 0
-    registrations = Registration.objects.filter(
-        status=Registration.Status.CONFIRMED, walk_in=False, event__status=Event.Status.PUBLISHED,
-        event__starts_at__date=tomorrow,
+    registrations = Registration.objects.seats_taken().filter(
+        event__status=Event.Status.PUBLISHED, event__starts_at__date=tomorrow,
     ).select_related("event__site", "member")
     from quai.models import OutboxMessage
 

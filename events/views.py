@@ -57,7 +57,7 @@ class EventDetailView(View):
                 "mine": mine,
                 "waitlist_position": selectors.waitlist_position(mine) if mine and mine.status == Registration.Status.WAITLISTED else None,
                 "guest_cancel_url": services.cancel_link(mine) if mine and mine.member_id is None else "",
-                "seats_left": max(0, event.capacity - event.registrations.filter(status="confirmed", walk_in=False).count()),
+                "seats_left": max(0, event.capacity - event.seats_taken),
                 "guest_form": guest_form or GuestRegistrationForm(),
             },
             status=status,

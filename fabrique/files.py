@@ -18,7 +18,7 @@ PDF = ("pdf", "application/pdf")
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "FABRIQUE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    return settings.FABRIQUE_MAX_UPLOAD_BYTES
 
 
 def _refuse():

@@ -20,7 +20,7 @@ User = settings.AUTH_USER_MODEL
 
 
 def default_attendance_threshold() -> int:
-    return getattr(settings, "FABRIQUE_ATTENDANCE_THRESHOLD", 75)
+    return settings.FABRIQUE_ATTENDANCE_THRESHOLD
 
 
 class DeliverableKind(models.TextChoices):

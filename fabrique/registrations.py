@@ -79,10 +79,8 @@ def _seed(*, scale, rng, stdout):
     seed_fabrique(scale=scale, rng=rng, stdout=stdout)
 
 
-register_member_link(NavLink(label=_("My Fabrique"), url_name="fabrique:home", order=50, visible_if=_my_enrolments,
-                              refresh_on=("fabrique.Enrolment",)))
-register_member_link(NavLink(label=_("Fabrique coaching"), url_name="fabrique:coach", order=51, visible_if=_my_coached,
-                              refresh_on=("fabrique.Enrolment",)))
+register_member_link(NavLink(label=_("My Fabrique"), url_name="fabrique:home", order=50, visible_if=_my_enrolments))
+register_member_link(NavLink(label=_("Fabrique coaching"), url_name="fabrique:coach", order=51, visible_if=_my_coached))
 register_staff_section(NavLink(label=_("Fabrique de Territoire"), url_name="fabrique:staff_cohorts", order=50))
 register_person_data(
     PersonData(app_label="fabrique", label=_("Fabrique de Territoire"), export=_export, erase=_erase, summary=_summary,

@@ -2,12 +2,40 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Pre
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Outcome, Session, Submission
 
 
 def user_can_coach(user, enrolment: Enrolment) -> bool:
     return user.is_authenticated and (user.is_staff or enrolment.coach_id == user.pk)
+
+
+# --- Who may submit and review: the one statement of each rule, for the pages (show the form or
+# not) and the services (refuse, and check again under the deliverable's lock) -------------------
+
+REVIEW_NOT_COACH = _("Only the holder's coach or staff can review.")
+
+
+def submission_create_refusal(user, deliverable: Deliverable) -> str | None:
+    """Why `user` may not submit a new version of `deliverable` (None: they may)."""
+    if deliverable.enrolment.holder_id != user.pk:
+        return _("Only the holder can submit this deliverable.")
+    if deliverable.status == Deliverable.Status.VALIDATED:
+        return _("This deliverable is already validated.")
+    return None
+
+
+def submission_review_refusal(user, submission: Submission, *, latest_version: int | None, reviewed: bool) -> str | None:
+    """Why `user` may not review `submission` (None: they may): the coach (or staff) reviews the
+    latest version, once."""
+    if not user_can_coach(user, submission.deliverable.enrolment):
+        return REVIEW_NOT_COACH
+    if latest_version != submission.version:
+        return _("A newer version was submitted; review that one.")
+    if reviewed:
+        return _("This version has already been reviewed.")
+    return None
 
 
 # --- One access helper per object: anything the user may not see is a 404 ------------------------

@@ -112,10 +112,10 @@ def enrol(*, cohort: Cohort, holder, coach=None, project_name: str, commune: str
 
 def submission_create(*, deliverable: Deliverable, by, text: str = "", upload=None) -> Submission:
     """The holder submits a new version (file or text). Nothing is stored when the file is refused."""
-    if deliverable.enrolment.holder_id != by.pk:
-        raise NotAllowedError(_("Only the holder can submit this deliverable."))
-    if deliverable.status == Deliverable.Status.VALIDATED:
-        raise DomainError(_("This deliverable is already validated."))
+    refusal = selectors.submission_create_refusal(by, deliverable)
+    if refusal:
+        # Not the holder: not allowed; anything else: a rule of the deliverable.
+        raise (NotAllowedError if deliverable.enrolment.holder_id != by.pk else DomainError)(refusal)
     text = (text or "").strip()
     if upload is None and not text:
         raise DomainError(_("Attach a file or write a text."), field="file")
@@ -127,9 +127,10 @@ def submission_create(*, deliverable: Deliverable, by, text: str = "", upload=No
     submission = None
     try:
         with transaction.atomic():
-            locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-            if locked.status == Deliverable.Status.VALIDATED:
-                raise DomainError(_("This deliverable is already validated."))
+            locked = Deliverable.objects.select_for_update().select_related("enrolment").get(pk=deliverable.pk)
+            refusal = selectors.submission_create_refusal(by, locked)  # again, under the lock: a review may have validated it
+            if refusal:
+                raise DomainError(refusal)
             version = (locked.submissions.aggregate(v=Max("version"))["v"] or 0) + 1
             submission = Submission(deliverable=locked, version=version, text=text, submitted_by=by, **meta)
             if upload is not None:
@@ -151,7 +152,7 @@ def submission_review(*, submission: Submission, by, decision: str, feedback: st
     deliverable = submission.deliverable
     enrolment = deliverable.enrolment
     if not selectors.user_can_coach(by, enrolment):
-        raise NotAllowedError(_("Only the holder's coach or staff can review."))
+        raise NotAllowedError(selectors.REVIEW_NOT_COACH)
     if decision not in Review.Decision.values:
         raise DomainError(_("Unknown decision."), field="decision")
     feedback = (feedback or "").strip()
@@ -159,10 +160,12 @@ def submission_review(*, submission: Submission, by, decision: str, feedback: st
         raise DomainError(_("Write some feedback for the holder."), field="feedback")
     with transaction.atomic():
         locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
-        if locked.submissions.aggregate(v=Max("version"))["v"] != submission.version:
-            raise ConflictError(_("A newer version was submitted; review that one."))
-        if Review.objects.filter(submission=submission).exists():
-            raise ConflictError(_("This version has already been reviewed."))
+        refusal = selectors.submission_review_refusal(
+            by, submission, latest_version=locked.submissions.aggregate(v=Max("version"))["v"],
+            reviewed=Review.objects.filter(submission=submission).exists(),
+        )
+        if refusal:
+            raise ConflictError(refusal)
         review = Review.objects.create(submission=submission, reviewer=by, decision=decision, feedback=feedback)
         locked.status = decision
         locked.validated_on = timezone.localdate() if decision == Review.Decision.VALIDATED else None
@@ -173,11 +176,11 @@ def submission_review(*, submission: Submission, by, decision: str, feedback: st
         outbox_enqueue(key=f"fabrique-feedback:{review.pk}", to=holder.email, template="fabrique/feedback", user=holder,
                        context={"deliverable": locked.title, "decision": review.get_decision_display(), "feedback": feedback,
                                 "deliverable_id": locked.pk})
-        graduation_check(enrolment=enrolment)
+        enrolment_graduate_if_eligible(enrolment=enrolment)
     return review
 
 
-def graduation_check(*, enrolment: Enrolment) -> bool:
+def enrolment_graduate_if_eligible(*, enrolment: Enrolment) -> bool:
     """Record graduation exactly when the rules are met (required deliverables validated, attendance ≥ threshold).
 
     Graduation date = date of the last required validation (FAB-2). Once recorded, it stays.
@@ -209,7 +212,7 @@ def attendance_record(*, session: Session, by, statuses: dict) -> int:
                                                 defaults={"status": status, "recorded_by": by})
             count += 1
         for enrolment in enrolments.values():
-            graduation_check(enrolment=enrolment)
+            enrolment_graduate_if_eligible(enrolment=enrolment)
     return count
 
 

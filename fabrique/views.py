@@ -57,18 +57,17 @@ class DeliverableView(LoginRequiredMixin, View):
     def get(self, request, pk, *, form=None, review_form=None, status=200):
         deliverable = selectors.deliverable_get_for_user(request.user, pk)
         enrolment = deliverable.enrolment
-        is_holder = enrolment.holder_id == request.user.pk
-        can_coach = selectors.user_can_coach(request.user, enrolment)
         submissions = list(deliverable.submissions.select_related("review", "review__reviewer").order_by("-version"))
         latest = submissions[0] if submissions else None
         return render(request, "fabrique/deliverable.html", {
             "deliverable": deliverable,
             "enrolment": enrolment,
             "submissions": submissions,
-            "can_submit": is_holder and deliverable.status != "validated",
+            "can_submit": selectors.submission_create_refusal(request.user, deliverable) is None,
             "form": form or SubmissionForm(),
             "can_coach": can_coach,
-            "can_review": can_coach and latest is not None and not hasattr(latest, "review"),
+            "can_review": latest is not None and selectors.submission_review_refusal(
+                request.user, latest, latest_version=latest.version, reviewed=hasattr(latest, "review")) is None,
             "latest": latest,
             "review_form": review_form or ReviewForm(),
             "next_in_queue": selectors.coach_queue_next(request.user, exclude_deliverable=deliverable) if can_coach else None,

@@ -75,8 +75,7 @@ def _seed(*, scale, rng, stdout):
 
 
 register_member_link(
-    NavLink(label=_("Incubator"), url_name="incubator:my_projects", order=40, visible_if=_show_incubator_link,
-            refresh_on=("incubator.Project", "incubator.TeamMember", "incubator.Application", "incubator.Call"))
+    NavLink(label=_("Incubator"), url_name="incubator:my_projects", order=40, visible_if=_show_incubator_link)
 )
 register_staff_section(NavLink(label=_("Incubator"), url_name="incubator:staff_projects", order=40))
 register_person_data(

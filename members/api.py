@@ -65,8 +65,7 @@ class MembershipListCreateView(generics.ListCreateAPIView):
         return [IsStaff()] if self.request.method == "POST" else super().get_permissions()
 
     def get_queryset(self):
-        queryset = Membership.objects.select_related("type").order_by("-starts_on")
-        return queryset if self.request.user.is_staff else queryset.filter(member=self.request.user)
+        return Membership.objects.visible_to(self.request.user).select_related("type").order_by("-starts_on")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -8,6 +8,3 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from members import registrations  # noqa: F401  (fills quai.registry)
-        from members.backends import users_generation
-
-        users_generation.watch([self.label + ".User"])

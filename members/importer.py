@@ -32,7 +32,6 @@ from django.db import connection, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from members.backends import users_generation
 from members.models import HelloAssoRate, Membership, MembershipType, Profile, User, normalize_email_address, search_text
 from members.periods import membership_next_start, membership_period
 from quai.errors import DomainError, InvalidInput
@@ -245,7 +244,7 @@ def _money(amount: Decimal) -> str:
 # --- reading the file -----------------------------------------------------------------------
 
 def _read(data: bytes) -> tuple[str, list[str], dict[str, int], list[tuple[int, list[str]]]]:
-    limit = getattr(settings, "QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    limit = settings.QUAI_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise DomainError(_("The file is too large (%(size)s MB at most).") % {"size": limit // (1024 * 1024)}, field="file")
     if not data.strip():
@@ -540,7 +539,6 @@ def import_apply(data: bytes, *, by, rates: dict[str, int] | None = None, skip_r
                 memberships.append(Membership(member=user, type_id=line.membership["type_id"], **{
                     k: v for k, v in line.membership.items() if k != "type_id"}))
         User.objects.bulk_update(users.values(), ["first_name", "last_name"], batch_size=2000)
-        users_generation.bump()  # bulk_update sends no signal: logged-in users are re-read
         Profile.objects.bulk_create(new_profiles.values(), batch_size=2000)
         Profile.objects.bulk_update(profiles.values(), ["phone", "commune", "organisation", "search"], batch_size=2000)
         Membership.objects.bulk_create(memberships, batch_size=2000)

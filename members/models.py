@@ -3,6 +3,8 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -43,6 +45,12 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email_address(email))
 
 
+# The staff search's full-text vectors ('simple': no stemming, words as written; the profile's
+# column is already lower-case without accents). Each is also the expression of a GIN index.
+USER_SEARCH_VECTOR = SearchVector("first_name", "last_name", "email", config="simple")
+PROFILE_SEARCH_VECTOR = SearchVector("search", config="simple")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account: member, coworker, project holder, coach or staff. E-mail is the login."""
 
@@ -72,6 +80,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             # The staff member list, sorted by name (100 000 members: no full sort per page).
             models.Index(fields=["last_name", "first_name", "id"], name="user_name_idx"),
+            # The staff search for accounts that have no profile yet (members.selectors.member_list):
+            # core full-text search, no extension needed.
+            GinIndex(USER_SEARCH_VECTOR, name="user_search_gin"),
         ]
         constraints = [
             # Addresses are stored normalised; this guards against any path that forgets to.
@@ -193,6 +204,11 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        indexes = [
+            # The staff search at 100 000 members (members.selectors.member_list): words of the
+            # normalised column, prefix-matched through core full-text search.
+            GinIndex(PROFILE_SEARCH_VECTOR, name="profile_search_gin"),
+        ]
 
     def refresh_search(self) -> None:
         user = self.user
@@ -240,6 +256,10 @@ class MembershipType(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: every membership; anyone else: their own."""
+        return self if user.is_staff else self.filter(member=user)
+
     def valid_on(self, day):
         return self.filter(starts_on__lte=day, ends_on__gte=day, paid_on__isnull=False)
 

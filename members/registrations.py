@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from members.seed import seed_accounts, seed_members
+from members.seed import print_demo_logins, seed_accounts, seed_members
 from quai.registry import NavLink, Seeder, register_member_link, register_seeder, register_staff_section
 
 register_member_link(NavLink(label=_("My account"), url_name="members:account", order=10))
 register_member_link(NavLink(label=_("Directory"), url_name="members:directory", order=50))
 register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list", order=10))
-register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10))
+register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10, report=print_demo_logins))
 register_seeder(Seeder(name="members.demo", func=seed_members, order=11))
 
 

@@ -121,3 +121,12 @@ def seed_members(*, scale: int, rng, stdout) -> None:
         Membership.objects.create(member=member, type=types[MembershipType.Kind.INDIVIDUAL], starts_on=datetime.date(today.year, 1, 1),
                                   ends_on=datetime.date(today.year, 12, 31), amount_paid=Decimal("20"), paid_on=datetime.date(today.year, 1, 15),
                                   payment_method=Membership.PaymentMethod.HELLOASSO)
+
+
+def print_demo_logins(stdout) -> None:
+    """After seed_demo: the demo accounts, their password and the staff account's TOTP secret."""
+    stdout.write("")
+    stdout.write("Demo logins (password: %s)" % settings.QUAI_DEMO_PASSWORD)
+    for email, role in demo_logins():
+        stdout.write(f"  {email:<28} {role}")
+    stdout.write(f"  TOTP secret of the staff account (add it to an authenticator app): {DEMO_TOTP_SECRET}")

@@ -1,11 +1,12 @@
 import datetime
 import re
 
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from members.models import Membership, User, search_text
+from members.models import PROFILE_SEARCH_VECTOR, USER_SEARCH_VECTOR, Membership, Profile, User, search_text
 
 
 def account_change_allowed(*, user: User, by) -> bool:
@@ -17,6 +18,29 @@ def account_change_allowed(*, user: User, by) -> bool:
 def active_member_count(on_date: datetime.date) -> int:
     """MEM-1: distinct members with a paid membership valid on the date (erased people included)."""
     return Membership.objects.valid_on(on_date).values("member").distinct().count()
+
+
+def _prefix_query(text: str) -> SearchQuery | None:
+    """Every word, as the beginning of a word ("mart" finds "martin"); PostgreSQL's parser splits
+    each one as it split the text (an e-mail address stays one word). None: no word to look for."""
+    words = [word.replace("\\", "").replace("'", "''") for word in text.split()]
+    words = [word for word in words if word.strip("'")]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple")
+
+
+def _search_matches(search: str):
+    """Ids of the people a staff search finds: two GIN index scans (core full-text search), not a
+    scan of every member. The profile's normalised column makes "helene lefevre" find "Hélène
+    Lefèvre"; names and e-mail are searched directly for accounts that have no profile yet."""
+    by_profile, by_account = _prefix_query(search_text(search)), _prefix_query(search.lower())
+    if by_profile is None or by_account is None:
+        return User.objects.none().values("pk")
+    return (
+        Profile.objects.annotate(vector=PROFILE_SEARCH_VECTOR).filter(vector=by_profile).values("user_id")
+        .union(User.objects.annotate(vector=USER_SEARCH_VECTOR).filter(vector=by_account).values("pk"))
+    )
 
 
 def member_list(*, search: str = "", status: str = "", type_id: str = "", joined_from=None, joined_to=None, order: str = "name"):
@@ -32,14 +56,8 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
             has_pending=Exists(Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)),
         )
     )
-    if search:
-        term = search_text(search)
-        # The normalised column makes "helene lefevre" find "Hélène Lefèvre"; names are also matched
-        # directly for accounts that have no profile yet.
-        queryset = queryset.filter(
-            Q(profile__search__contains=term) | Q(email__icontains=search.strip())
-            | Q(first_name__icontains=search.strip()) | Q(last_name__icontains=search.strip())
-        )
+    if search.strip():
+        queryset = queryset.filter(pk__in=_search_matches(search))
     # Status filters as EXISTS on the (member, ends_on) index rather than on the annotation, which
     # PostgreSQL would have to compute for every member before filtering.
     paid = Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=False)
@@ -113,3 +131,20 @@ def member_renewal(user: User) -> dict:
         "instructions": instructions,
         "transfer_reference": instructions.transfer_reference(pending) if pending else "",
     }
+
+
+def membership_renewal_allowed(member: User, *, memberships=None) -> bool:
+    """The renewal decision: a member may ask to renew unless a request already waits for its
+    payment. Given the member's memberships already loaded, no query."""
+    if memberships is not None:
+        return not any(membership.paid_on is None for membership in memberships)
+    return not member.memberships.filter(paid_on__isnull=True).exists()
+
+
+def profile_photo_get_for_user(user: User, pk: int) -> Profile:
+    """A member's profile with a photo, if `user` may see the photo: their own, any for staff, and
+    members who opted in to the directory. Anything else (no photo either) is a 404."""
+    profiles = Profile.objects.exclude(photo="")
+    if not (user.is_staff or user.pk == pk):
+        profiles = profiles.filter(directory_consent_at__isnull=False)
+    return get_object_or_404(profiles, user_id=pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Membership, MembershipType, Profile, User
 from members.periods import membership_next_start, membership_period
-from members.selectors import account_change_allowed
+from members.selectors import account_change_allowed, membership_renewal_allowed
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError, InvalidInput
 from quai.inputs import check_date, parse_amount
@@ -65,7 +65,7 @@ def membership_renew_request(*, member: User, type: MembershipType) -> Membershi
     if not type.is_active:
         raise DomainError(_("This membership type is no longer offered: choose another one."), field="type")
     already = ConflictError(_("Your renewal request is already waiting for the team to confirm the payment."), code="pending_renewal")
-    if member.memberships.filter(paid_on__isnull=True).exists():
+    if not membership_renewal_allowed(member):
         raise already
     start, end = membership_period(type=type, start=_next_start(member, timezone.localdate()))
     try:
@@ -257,7 +257,7 @@ def member_erase(*, user: User, by) -> User:
 
 def members_flag_inactive(*, months: int | None = None, today=None) -> int:
     """Flag for review members with no membership and no login for `months` (GDPR: keep no more than needed)."""
-    months = months or getattr(settings, "QUAI_INACTIVE_AFTER_MONTHS", 36)
+    months = months or settings.QUAI_INACTIVE_AFTER_MONTHS
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=30 * months)
     candidates = User.objects.filter(is_staff=False, is_active=True, date_joined__date__lt=cutoff).exclude(

@@ -137,7 +137,7 @@ class ImportView(StaffRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        limit = getattr(settings, "QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+        limit = settings.QUAI_IMPORT_MAX_BYTES
         data = form.cleaned_data["file"].read(limit + 1)  # bounded: a huge upload is never read whole
         try:
             plan = importer.import_plan(data)

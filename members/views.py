@@ -172,14 +172,9 @@ class PhotoView(LoginRequiredMixin, View):
     """A member's photo: to themselves, staff, and members when they opted in to the directory."""
 
     def get(self, request, pk):
-        from django.http import FileResponse, Http404
+        from django.http import FileResponse
 
-        from members.models import Profile
-
-        profile = Profile.objects.filter(user_id=pk).exclude(photo="").first()
-        allowed = profile and (request.user.pk == pk or request.user.is_staff or profile.directory_consent_at is not None)
-        if not allowed:
-            raise Http404
+        profile = selectors.profile_photo_get_for_user(request.user, pk)
         response = FileResponse(profile.photo.open("rb"), content_type="image/*")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=300"

@@ -1,12 +1,9 @@
-"""Django's Redis cache, tuned for Quai.
+"""Django's Redis cache, failing open.
 
-- One Redis client per connection pool: `RedisCacheClient.get_client` builds a new `redis.Redis`
-  object on every cache call (the connections themselves are pooled), which costs more than a GET
-  on loopback. A `redis.Redis` client is thread-safe, so one per pool is enough.
-- Fail open: when Redis does not answer (short timeouts, see settings), a read is a miss and a
-  write is dropped, with a warning in the log at most once a minute. Pages keep working from
-  PostgreSQL (sessions are written there too; cached reads are recomputed); `/healthz` reports
-  Redis down; rate limits and throttles let requests through meanwhile.
+When Redis does not answer (short timeouts, see settings), a read is a miss and a write is
+dropped, with a warning in the log at most once a minute. Pages keep working from PostgreSQL
+(sessions are written there too; cached reads are recomputed); `/healthz` reports Redis down;
+rate limits and throttles let requests through meanwhile.
 """
 
 import functools
@@ -44,18 +41,7 @@ def _fail_open(default):
     return decorate
 
 
-class PooledRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
+class FailOpenRedisCacheClient(RedisCacheClient):
     get = _fail_open(lambda self, key, default: default)(RedisCacheClient.get)
     get_many = _fail_open({})(RedisCacheClient.get_many)
     has_key = _fail_open(False)(RedisCacheClient.has_key)
@@ -76,10 +62,10 @@ class PooledRedisCacheClient(RedisCacheClient):
         return pipeline.execute()[1]
 
 
-class PooledRedisCache(RedisCache):
+class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = PooledRedisCacheClient
+        self._class = FailOpenRedisCacheClient
 
     def count_hit(self, key: str, window_seconds: int) -> int:
         """One more request in the window `key`; the count so far (0 when Redis does not answer)."""

@@ -185,7 +185,8 @@ def cmd_bench(args: list[str]) -> int:
     env["QUAI_BENCH"] = "1"
     return subprocess.run(
         # No 5-minute test timeout here: growing the data to scale 100 takes longer than that.
-        [PY, "-m", "pytest", "benchmarks", "-q", "--timeout=3600", "--benchmark-min-rounds=30",
+        # `make bench ARGS="benchmarks/test_pages.py"` runs those files only.
+        [PY, "-m", "pytest", *([] if any(arg.startswith("benchmarks/") for arg in args) else ["benchmarks"]), "-q", "--timeout=3600", "--benchmark-min-rounds=30",
          "--benchmark-columns=min,median,mean,ops,rounds", "--benchmark-sort=name", *args],
         env=env, cwd=BASE,
     ).returncode

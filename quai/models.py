@@ -239,9 +239,10 @@ class FinancedAction(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from quai.impact import indicator_by_code
+        from quai.registry import registry
 
-        unknown = [code for code in self.indicator_codes if indicator_by_code(code) is None]
+        known = {indicator.code for indicator in registry.indicators}
+        unknown = [code for code in self.indicator_codes if code not in known]
         if unknown:
             raise ValidationError({"indicator_codes": _("Unknown indicator: %(codes)s.") % {"codes": ", ".join(unknown)}})
         if not isinstance(self.targets, dict):

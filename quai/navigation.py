@@ -1,27 +1,22 @@
-"""Member navigation: which conditional links a person sees, answered once and cached.
+"""Member navigation: which conditional links a person sees.
 
-Each app's `visible_if` is a QuerySet; all of them are answered in ONE query (EXISTS subqueries),
-then cached per person and local day (`quai.gencache`): the answers are dropped as soon as a model
-that a link declared in `refresh_on` changes (subscriptions, enrolments, projects: rare writes).
+Each app's `visible_if` is a QuerySet; all of them are answered in ONE query (EXISTS subqueries)
+per page, whatever the number of apps. Not cached: the answer follows the data at once.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists
-from django.utils import timezone
 
-from quai.gencache import Generation
 from quai.registry import registry
 
-links_generation = Generation("nav")
 
-
-def refresh_links_on(model_labels) -> None:
-    links_generation.watch(model_labels)
-
-
-def _hidden(user, conditional) -> frozenset[str]:
+def member_links(user) -> list:
+    links = [link for link in registry.member_links if link.visible is None or link.visible(user)]
+    conditional = [link for link in links if link.visible_if is not None]
+    if not conditional:
+        return links
     flags = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -30,15 +25,5 @@ def _hidden(user, conditional) -> frozenset[str]:
         .first()
         or {}
     )
-    return frozenset(link.url_name for i, link in enumerate(conditional) if not flags.get(f"link_{i}"))
-
-
-def member_links(user) -> list:
-    links = [link for link in registry.member_links if link.visible is None or link.visible(user)]
-    conditional = [link for link in links if link.visible_if is not None]
-    if not conditional:
-        return links
-    hidden = links_generation.get_or_compute(
-        f"{user.pk}:{timezone.localdate().isoformat()}", lambda: _hidden(user, conditional)
-    )
+    hidden = {link.url_name for i, link in enumerate(conditional) if not flags.get(f"link_{i}")}
     return [link for link in links if link.url_name not in hidden]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -110,9 +111,24 @@ def outbox_enqueue_rendered(
     return message, created
 
 
-def _dispatch(message_id: int) -> None:
-    from quai.tasks import deliver_outbox_message
+def outbox_retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed delivery: 1, 2, 4… minutes, at most an hour."""
+    return timedelta(seconds=min(3600, 30 * 2**attempts))
 
+
+# Defined here, not in quai/tasks.py, so that this module needs no import of the tasks (which
+# import it); the name stays the one already in the broker's queues.
+@shared_task(name="quai.tasks.deliver_outbox_message", bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def deliver_outbox_message(self, message_id: int) -> bool:
+    """Deliver one outbox row. Safe to run twice: only the worker that claims the row sends it."""
+    try:
+        return outbox_deliver(message_id)
+    except Exception as exc:
+        # The row already holds the back-off time; retrying earlier would find it not due.
+        raise self.retry(exc=exc, countdown=outbox_retry_delay(self.request.retries + 1).total_seconds() + 1)
+
+
+def _dispatch(message_id: int) -> None:
     try:
         deliver_outbox_message.delay(message_id)
     except Exception:  # broker down: the row is safe in the database, the sweep will send it
@@ -154,7 +170,7 @@ def outbox_deliver(message_id: int, *, now=None) -> bool:
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + timedelta(seconds=min(3600, 30 * 2 ** message.attempts)),
+            next_attempt_at=now + outbox_retry_delay(message.attempts),
             claimed_at=None,
         )
         logger.warning(

@@ -19,14 +19,11 @@ class NavLink:
     order: int = 100
     # For member links: who sees the link (default: every logged-in user). Prefer `visible_if`:
     # visible_if(user) returns a QuerySet that is non-empty when the link applies; all links'
-    # conditions are answered together in ONE query per page (quai.context_processors), so the
+    # conditions are answered together in ONE query per page (quai.navigation), so the
     # navigation costs the same whatever the number of apps. `visible(user) -> bool` is for
     # conditions that need no query (e.g. user.is_staff).
     visible: Callable[[Any], bool] | None = None
     visible_if: Callable[[Any], Any] | None = None
-    # Models ("app_label.Model") whose changes can flip `visible_if`: the answers are cached per
-    # person and day, and any save/delete (or many-to-many change) of these models drops them all.
-    refresh_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,8 @@ class Seeder:
     name: str
     func: Callable[..., None]  # func(*, scale: int, rng: random.Random, stdout) -> None
     order: int = 100
+    # What to tell the person who ran seed_demo afterwards (e.g. the demo logins): report(stdout).
+    report: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,10 +127,6 @@ def register_staff_section(link: NavLink) -> None:
 
 def register_member_link(link: NavLink) -> None:
     _add(registry.member_links, link, key=lambda entry: entry.url_name)
-    if link.visible_if is not None:
-        from quai.navigation import refresh_links_on
-
-        refresh_links_on(link.refresh_on)
 
 
 def register_person_data(data: PersonData) -> None:

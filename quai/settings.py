@@ -163,20 +163,12 @@ if TESTING and not env_bool("QUAI_BENCH", False):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "quai.cache.PooledRedisCache",  # fails open when Redis is down (quai/cache.py)
+            "BACKEND": "quai.cache.FailOpenRedisCache",  # fails open when Redis is down (quai/cache.py)
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
-# Rendered markup that depends only on its key ({% cache … using="fragments" %}, the key naming
-# everything shown): each process keeps its own, no round trip.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "quai-fragments",
-    "TIMEOUT": 3600,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
 
 CELERY_BROKER_URL = _celery_broker_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -214,9 +206,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication: members.User, e-mail login, django-allauth --------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    # Django's and allauth's backends; the logged-in user is read once per process (members/backends.py).
-    "members.backends.CachedModelBackend",
-    "members.backends.CachedAuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # log in by e-mail
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -424,7 +415,7 @@ QUAI_PROGRAMME_START = env_date("QUAI_PROGRAMME_START", "2021-01-01")
 QUAI_OUTBOX_MAX_ATTEMPTS = env_int("QUAI_OUTBOX_MAX_ATTEMPTS", 5)
 QUAI_IMPORT_MAX_BYTES = env_int("QUAI_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 QUAI_INACTIVE_AFTER_MONTHS = env_int("QUAI_INACTIVE_AFTER_MONTHS", 36)
-# Non-production only: /bench/floor/, the floor of `make bench` (a bare view doing one indexed query).
+# Non-production only: /bench/floor/ and /bench/page-floor/, the floors of `make bench`.
 QUAI_BENCH_ENDPOINTS = not PRODUCTION
 
 # --- fabrique ----------------------------------------------------------------------------------

@@ -2,16 +2,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from quai import outbox
-
-
-@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
-def deliver_outbox_message(self, message_id: int) -> bool:
-    """Deliver one outbox row. Safe to run twice: only the worker that claims the row sends it."""
-    try:
-        return outbox.outbox_deliver(message_id)
-    except Exception as exc:
-        # The row already holds the back-off time; retrying earlier would find it not due.
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2 ** (self.request.retries + 1)) + 1)
+from quai.impact import compute_impact  # noqa: F401  (defined beside the impact runs it executes)
+from quai.outbox import deliver_outbox_message  # noqa: F401  (defined beside the outbox it delivers)
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
@@ -28,20 +20,3 @@ def heartbeat() -> str:
     stamp = timezone.now().isoformat()
     cache.set("quai:heartbeat", stamp, timeout=None)
     return stamp
-
-
-@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
-def compute_impact(run_id: int | None = None) -> str:
-    """Nightly (beat, no id) or asked by staff (the id of a queued run): write the impact snapshots.
-
-    Harmless when run twice: the run is claimed by a conditional UPDATE, and the snapshots are
-    upserted (unchanged figures are not rewritten).
-    """
-    from quai import impact
-
-    if run_id is None:
-        run, created = impact.impact_run_request(by=None, enqueue=False)
-        if not created:
-            return "already-running"
-        run_id = run.pk
-    return impact.impact_run_execute(run_id=run_id)

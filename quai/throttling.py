@@ -30,7 +30,7 @@ def client_ip(request) -> str:
 
 def hit(key: str, window_seconds: int) -> int:
     """Count one more request in the window `key` (which expires with the window); return the count."""
-    if hasattr(cache, "count_hit"):  # quai.cache.PooledRedisCache: one round trip, fails open
+    if hasattr(cache, "count_hit"):  # quai.cache.FailOpenRedisCache: one round trip, fails open
         return cache.count_hit(key, window_seconds)
     cache.add(key, 0, window_seconds + 1)
     try:

@@ -35,7 +35,10 @@ urlpatterns = [
 ]
 
 if settings.QUAI_BENCH_ENDPOINTS:
-    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+    urlpatterns += [
+        path("bench/floor/", views.bench_floor, name="bench_floor"),
+        path("bench/page-floor/", views.bench_page_floor, name="bench_page_floor"),
+    ]
 
 # Under /api/, errors Django answers itself keep the API's error envelope (quai/handlers.py);
 # elsewhere, the site's pages (the 400 page of quai.views.bad_request).

@@ -4,8 +4,9 @@ import redis
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.cache import cache
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from quai.models import OutboxMessage
+from quai.models import AuditLog, OutboxMessage
 from quai.permissions import StaffRequiredMixin
 from quai.registry import home_panels_for
 
@@ -52,9 +53,26 @@ def healthz(request):
 
 
 def bench_floor(request):
-    """The floor of `make bench`: a bare view doing one indexed query (primary-key lookup)."""
+    """The bare floor of `make bench`: a view doing one indexed query (primary-key lookup), no page."""
     exists = OutboxMessage.objects.filter(pk=1).exists()
     return JsonResponse({"ok": True, "exists": exists})
+
+
+@login_required
+def bench_page_floor(request):
+    """The page floor of `make bench`: what any member's page costs before its own work.
+
+    A logged-in member's page through the whole middleware stack (session, authentication, CSRF,
+    locale, CSP), rendering base.html (header, navigation, language switch), with one indexed
+    query of its own. Every page is measured as a ratio to it. A POST writes one row (an audit
+    entry) and redirects, as a form does: the floor of the write throughput.
+    """
+    if request.method == "POST":
+        with transaction.atomic():
+            AuditLog.objects.create(actor=request.user, action="bench.page_floor", target_type="members.user", target_id=str(request.user.pk))
+        return redirect("bench_page_floor")
+    latest = OutboxMessage.objects.filter(pk=1).first()
+    return render(request, "bench/page_floor.html", {"latest": latest})
 
 
 def admin_login(request):

@@ -1,5 +1,10 @@
 """Real headless Chromium (Debian package `chromium`) driven by Playwright against a live server.
 
+Pages run under their real Content-Security-Policy: any violation the browser reports (an inline
+script or style, a source not allowed) fails the test at teardown. axe-core is injected as a
+same-origin script (`/__tests__/axe.min.js`, answered by Playwright's request routing from
+node_modules, never by the application), which the policy's script-src 'self' allows.
+
 On a machine without Chromium the browser tests are skipped with a reason, except when
 QUAI_REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
 """
@@ -41,28 +46,58 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
+AXE_URL_PATH = "/__tests__/axe.min.js"
+
+
+def _open(browser, live_server, **options):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
     context.set_default_timeout(15_000)
+    if AXE_PATH.exists():
+        context.route(live_server.url + AXE_URL_PATH, lambda route: route.fulfill(
+            status=200, content_type="application/javascript", body=AXE_PATH.read_text()))
     page = context.new_page()
     page.base_url = live_server.url
-    yield page
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return context, page
+
+
+def _close(context, page):
+    violations, page.csp_violations = list(page.csp_violations), []
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context, page = _open(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
+    _close(context, page)
+
+
+@pytest.fixture
+def open_page(browser, live_server, transactional_db):
+    """open_page(**context_options) -> a further page (another person, another screen), checked
+    for CSP violations like `page`."""
+    opened = []
+
+    def open_(**options):
+        context, page = _open(browser, live_server, **options)
+        opened.append((context, page))
+        return page
+
+    yield open_
+    for context, page in opened:
+        _close(context, page)
 
 
 @pytest.fixture
 def phone_page(browser, live_server, transactional_db):
     """A phone: 390×844, touch, French."""
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-FR", timezone_id="Europe/Paris",
-        bypass_csp=True,  # only so that axe-core can be injected; the pages themselves keep their CSP
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.base_url = live_server.url
+    context, page = _open(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
-    context.close()
+    _close(context, page)
 
 
 def login(page, email: str, password: str) -> None:
@@ -87,7 +122,7 @@ def assert_accessible(page, *, exclude_rules: tuple[str, ...] = ()) -> None:
     """Run axe-core (WCAG 2.1 A/AA rules) on the current page and fail on any violation."""
     if not AXE_PATH.exists():
         _missing("axe-core (npm install)")
-    page.add_script_tag(content=AXE_PATH.read_text())
+    page.add_script_tag(url=page.base_url + AXE_URL_PATH)  # same origin: allowed by script-src 'self'
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"""
     )

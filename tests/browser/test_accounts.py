@@ -74,11 +74,9 @@ def test_sign_up_errors_are_shown_next_to_fields_and_nothing_is_created(page):
     assert_accessible(page)
 
 
-def test_login_page_is_accessible_and_usable_at_360px(browser, live_server, transactional_db):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
+def test_login_page_is_accessible_and_usable_at_360px(open_page):
+    page = open_page(viewport={"width": 360, "height": 740})
+    page.goto(page.base_url + "/accounts/login/")
     assert_accessible(page)
     # Nothing wider than the screen: no horizontal scrolling on a small phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    context.close()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from coworking.models import Booking
-from coworking.services import PARIS
+from coworking.time import PARIS
 from tests.browser.conftest import assert_accessible, login
 from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
 from tests.factories import TEST_PASSWORD, UserFactory

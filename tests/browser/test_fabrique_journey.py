@@ -32,7 +32,7 @@ def journey(settings, tmp_path):
     return enrolment
 
 
-def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page, browser, live_server, journey, tmp_path):
+def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page, open_page, journey, tmp_path):
     page = phone_page
     enrolment = journey
     plan = enrolment.deliverables.get(kind="business_plan")
@@ -52,9 +52,7 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     assert_accessible(page)
 
     # The coach, on their phone, validates it from their dashboard.
-    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=True)
-    coach_page = context.new_page()
-    coach_page.base_url = live_server.url
+    coach_page = open_page(viewport=PHONE, is_mobile=True)
     login(coach_page, "coach@example.org", TEST_PASSWORD)
     coach_page.goto(coach_page.base_url + "/fabrique/coach/")
     assert_accessible(coach_page)
@@ -76,7 +74,6 @@ def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page,
     coach_page.get_by_role("button", name="Enregistrer les présences").click()
     coach_page.wait_for_load_state("networkidle")
     assert session.attendances.get().status == "excused"
-    context.close()
 
     page.goto(page.base_url + "/fabrique/")
     assert page.locator("#graduation-progress").get_attribute("value") == "3"

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.models import Event, Registration
 from quai.impact import compute_snapshots
 from quai.models import ImpactRun

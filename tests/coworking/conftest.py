@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from coworking.models import Booking
-from coworking.services import local_dt
+from coworking.time import local_dt
 from tests.coworking.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection
 
 from coworking import services
 from coworking.models import Booking, Subscription
-from coworking.services import local_dt
+from coworking.time import local_dt
 from members.models import ApiToken
 from tests.coworking.factories import SubscriptionFactory, ten_day_pass
 from tests.factories import UserFactory

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coworking import services
 from coworking.models import Booking, CalendarFeed
-from coworking.services import local_dt
+from coworking.time import local_dt
 from tests.icalendars import parse_both
 
 pytestmark = pytest.mark.django_db

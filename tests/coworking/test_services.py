@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coworking import services
 from coworking.models import Booking, Closure
-from coworking.services import PARIS, local_dt
+from coworking.time import PARIS, local_dt
 from quai.errors import ConflictError, DomainError
 from tests.coworking.factories import ResourceFactory, SubscriptionFactory, ten_day_pass
 from tests.factories import UserFactory
@@ -117,7 +117,8 @@ def test_credits_are_spent_and_refunded_before_the_cutoff(member, desk, day, mor
     with pytest.raises(ConflictError) as error:
         book(member, desk, *full_day)
     assert error.value.code == "no_credit"
-    services.booking_cancel(booking=booking, by=member)
+    cancelled = services.booking_cancel(booking=booking, by=member)
+    assert (cancelled.booking.pk, cancelled.credits_returned) == (booking.pk, Decimal("0.5"))
     subscription.refresh_from_db()
     assert subscription.credits_remaining == Decimal("1")
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
@@ -127,7 +128,8 @@ def test_late_cancellation_keeps_the_credit(member, desk, day):
     subscription = ten_day_pass(member, credits="1")
     tomorrow = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=1)
     booking = book(member, desk, local_dt(tomorrow, datetime.time(13)), local_dt(tomorrow, datetime.time(18)))
-    services.booking_cancel(booking=booking, by=member, now=local_dt(tomorrow, datetime.time(8)))
+    cancelled = services.booking_cancel(booking=booking, by=member, now=local_dt(tomorrow, datetime.time(8)))
+    assert cancelled.credits_returned == Decimal("0")
     subscription.refresh_from_db()
     assert subscription.credits_remaining == Decimal("0.5")
 
@@ -162,10 +164,16 @@ def test_recurring_preview_shows_conflicts_and_create_skips_them(coworker, other
 
 def test_check_in_only_on_the_day(coworker, desk, morning, day):
     booking = book(coworker, desk, *morning)
-    with pytest.raises(DomainError):
+    assert not booking.check_in_is_open(now=local_dt(day - datetime.timedelta(days=1), datetime.time(9)))
+    with pytest.raises(DomainError) as error:
         services.booking_check_in(booking=booking, by=coworker)
+    assert error.value.code == "not_today"
+    assert booking.check_in_is_open(now=local_dt(day, datetime.time(0, 5)))
     booking = services.booking_check_in(booking=booking, by=coworker, now=local_dt(day, datetime.time(9, 5)))
-    assert booking.checked_in_at is not None
+    assert booking.checked_in_at == local_dt(day, datetime.time(9, 5))
+    assert not booking.check_in_is_open(now=local_dt(day, datetime.time(9, 6)))  # once
+    again = services.booking_check_in(booking=booking, by=coworker, now=local_dt(day, datetime.time(11)))
+    assert again.checked_in_at == local_dt(day, datetime.time(9, 5))
 
 
 def test_no_shows_are_released_when_the_site_enables_it(coworker, desk, site, morning, day):

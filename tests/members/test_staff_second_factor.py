@@ -59,7 +59,7 @@ def morning():
 
     from django.utils import timezone
 
-    from coworking.services import PARIS, local_dt
+    from coworking.time import PARIS, local_dt
 
     day = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=7)
     return local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))

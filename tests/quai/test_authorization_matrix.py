@@ -69,6 +69,7 @@ ROUTES: dict[str, Row] = {
     "home": Row(PUBLIC),
     "staff_home": Row(STAFF_PAGE),
     "bench_floor": Row(PUBLIC),
+    "bench_page_floor": Row(LOGGED),
     "api-schema": Row(PUBLIC),
     "api-docs": Row(PUBLIC),
     # --- impact (figures for funders: staff; the public page for everyone) -----------------------

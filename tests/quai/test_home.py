@@ -91,8 +91,9 @@ def test_member_home_costs_a_constant_number_of_queries(client, django_assert_nu
     member = UserFactory()
     client.force_login(member)
     client.get("/")
-    # 1 membership, 2 upcoming bookings, 3 current plan (no booking: is this a coworker?),
-    # 4 my next events, 5 Fabrique enrolment, 6 incubated project (with its next milestone and this
-    # quarter's report). (Session and user are read from the cache.)
-    with django_assert_num_queries(6):
+    # 1 the logged-in user, 2 the navigation's conditional links (one EXISTS query), 3 membership,
+    # 4 upcoming bookings, 5 current plan (no booking: is this a coworker?), 6 my next events,
+    # 7 Fabrique enrolment, 8 incubated project (with its next milestone and this quarter's report).
+    # (The session is read from the cache.)
+    with django_assert_num_queries(8):
         client.get("/")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from coworking.models import Booking, Closure, OpeningHours, Resource
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.declic.services import AnonymousCount, ParticipantData
 from events.models import Event, Registration
 from events.services import person_key_for

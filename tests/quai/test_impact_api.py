@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.models import Event, Registration
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.models import Event, Registration
 from quai.impact import compute_snapshots
 from quai.models import FinancedAction, Funder, ImpactRun, IndicatorSetting, IndicatorSnapshot
@@ -69,17 +69,18 @@ def test_staff_home_shows_today_figures_linking_to_their_lists_and_each_target_w
 def test_staff_home_reads_snapshots_in_a_constant_number_of_queries(staff_client, django_assert_num_queries):
     ess_attendance(2)
     compute_snapshots()
-    # (Session and user come from the cache.) 1 bookings today (coworking card), 2-3 events this week and their
-    # confirmed seats, 4 memberships (renewals, expiring), 5 Déclic sessions this month, 6 submissions waiting,
-    # 7 outbox failures, 8 snapshots (ONE query for every target, trend and comparison), 9 the last impact run.
-    with django_assert_num_queries(9):
+    # (The session comes from the cache.) 1 the logged-in user, 2 the navigation's conditional links,
+    # 3 bookings today (coworking card), 4-5 events this week and their confirmed seats, 6 memberships
+    # (renewals, expiring), 7 Déclic sessions this month, 8 submissions waiting, 9 outbox failures,
+    # 10 snapshots (ONE query for every target, trend and comparison), 11 the last impact run.
+    with django_assert_num_queries(11):
         staff_client.get(reverse("staff_home"))
 
     for day in range(30, 400, 20):  # more history: more snapshots, same queries
         ess_attendance(5, day=timezone.localdate() - datetime.timedelta(days=day))
     compute_snapshots()
     assert IndicatorSnapshot.objects.count() > 19 * 12
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         staff_client.get(reverse("staff_home"))
 
 

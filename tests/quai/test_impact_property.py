@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from coworking.models import Booking
-from coworking.services import local_dt
+from coworking.time import local_dt
 from events.declic.services import AnonymousCount, ParticipantData, mediation_activity_create
 from events.models import Event, Registration
 from fabrique.models import Cohort, Deliverable, DeliverableKind, Enrolment, Outcome

@@ -1,7 +1,6 @@
 import random
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -42,10 +41,6 @@ class Command(BaseCommand):
 
 
 def print_demo_logins(stdout) -> None:
-    from members.seed import DEMO_TOTP_SECRET, demo_logins
-
-    stdout.write("")
-    stdout.write("Demo logins (password: %s)" % settings.QUAI_DEMO_PASSWORD)
-    for email, role in demo_logins():
-        stdout.write(f"  {email:<28} {role}")
-    stdout.write(f"  TOTP secret of the staff account (add it to an authenticator app): {DEMO_TOTP_SECRET}")
+    for seeder in registry.seeders:
+        if seeder.report is not None:
+            seeder.report(stdout)

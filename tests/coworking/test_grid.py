@@ -1,5 +1,6 @@
-"""The grid reads a site's layout (resources, opening hours, closures) from the cache: every change
-a staff member makes must show on the very next page, and the one-form grid must book correctly."""
+"""The day grid: a site's layout (resources, opening hours, closures) is cached, and every change a
+staff member makes shows on the very next page; the grid's bookings come from one query on the
+btree (resource, lower(span)); the one-form grid books correctly."""
 
 import datetime
 
@@ -11,7 +12,8 @@ from psycopg2.extras import DateTimeTZRange
 
 from coworking import selectors
 from coworking.models import Booking, Closure, OpeningHours, Resource
-from coworking.services import local_dt
+from coworking.layout import VERSION_KEY
+from coworking.time import local_dt
 from tests.coworking.factories import ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,9 @@ def test_layout_is_read_once_then_from_the_cache(site, desk, django_assert_num_q
     with django_assert_num_queries(0):
         assert selectors.site_layout(slug=site.slug) == layout
     assert [resource.name for resource in layout.resources] == ["Poste A1"]
-    assert selectors.site_layout(slug="no-such-site") is None
+    with django_assert_num_queries(1):  # the site: not found, and not cached (anyone can make up a slug)
+        assert selectors.site_layout(slug="no-such-site") is None
+    assert [key for key in cache._cache if "no-such-site" in key] == []
 
 
 def test_every_layout_change_shows_on_the_next_page(client, coworker, site, desk, day):
@@ -58,23 +62,17 @@ def test_every_layout_change_shows_on_the_next_page(client, coworker, site, desk
     assert 'name="slot"' not in html and "Fermé" in html
 
 
-def test_a_change_inside_a_transaction_is_not_hidden_by_a_read_before_the_commit(site, desk):
-    """A page computed while the change is not yet committed caches the old layout under the token
-    it saw; the commit replaces the token again, so the stale value is never served afterwards."""
+def test_a_change_replaces_the_layout_version_now_and_again_at_commit(site, desk, django_capture_on_commit_callbacks):
+    """A page computed while the change is not yet committed stores the old layout under the
+    version it saw; the commit replaces the version again, so that value is never served."""
     selectors.site_layout(slug=site.slug)
-    token_before = cache.get(selectors.layout_generation.token_key)
-    with transaction.atomic():
+    before = cache.get(VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
         ResourceFactory(site=site, name="Poste Marne")
-        token_inside = cache.get(selectors.layout_generation.token_key)
-    assert token_inside != token_before  # dropped at once; bumped again at commit (next test)
-
-
-def test_the_commit_bumps_the_token_again(site, desk, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        ResourceFactory(site=site, name="Poste Marne")
-        token_inside = cache.get(selectors.layout_generation.token_key)
-    assert callbacks
-    assert cache.get(selectors.layout_generation.token_key) != token_inside
+        inside = cache.get(VERSION_KEY)
+        assert inside != before
+    assert cache.get(VERSION_KEY) not in (before, inside)
+    assert "Poste Marne" in [resource.name for resource in selectors.site_layout(slug=site.slug).resources]
 
 
 def test_releasing_a_fixed_desk_by_erasure_frees_it_in_the_grid(client, coworker, other_member, site, day):
@@ -127,10 +125,10 @@ def test_grid_rows_escape_names_and_zones(client, coworker, site, day):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "A &amp; &lt;B&gt;" in html
 
 
-def test_the_grid_sql_returns_what_the_orm_query_returns(site, coworker, other_member, day):
-    """The grid's hand-written query and the same filter through the ORM agree: same rows for the day
-    (one that started the evening before included, one that ended at midnight not), cancelled ones,
-    other days and other resources left out."""
+def test_the_days_bookings_include_one_from_the_evening_before_and_leave_out_the_rest(site, coworker, other_member, day):
+    """The grid's query searches bookings by start time (at most 25 h before the day ends): one that
+    started the evening before shows, one that ended at midnight does not, nor cancelled ones,
+    other days or other sites."""
     from coworking import services
     from tests.coworking.factories import SubscriptionFactory
 
@@ -154,12 +152,16 @@ def test_the_grid_sql_returns_what_the_orm_query_returns(site, coworker, other_m
     night = Booking.objects.create(
         resource=desks[1], label="Nuit", span=DateTimeTZRange(start - datetime.timedelta(hours=20), start + datetime.timedelta(hours=2))
     )
-    Booking.objects.create(resource=desks[2], label="Veille", span=DateTimeTZRange(start - datetime.timedelta(hours=24), start))
+    eve = Booking.objects.create(resource=desks[2], label="Veille", span=DateTimeTZRange(start - datetime.timedelta(hours=24), start))
     kept.append(night)
     ids = [desk.pk for desk in desks]
-    raw = {(row[0], row[1]) for row in selectors._active_bookings(ids, start, end)}
-    orm = set(Booking.objects.active().filter(resource__in=ids).overlapping(start, end).values_list("resource_id", "pk"))
-    assert raw == orm == {(b.resource_id, b.pk) for b in kept}
+    # The query reads by start time only: the one that ended at midnight is a candidate, the grid drops it.
+    candidates = {(row[0], row[1]) for row in selectors._active_bookings(ids, start, end)}
+    assert candidates == {(b.resource_id, b.pk) for b in kept} | {(eve.resource_id, eve.pk)}
+
+    grid = selectors.availability(layout=selectors.site_layout(slug=site.slug), day=day, kind="desk", user=coworker)
+    states = {row.resource.name: [cell.state for cell in row.cells] for row in grid.rows}
+    assert states == {"D0": ["mine", "free"], "D1": ["free", "free"], "D2": ["free", "taken"]}
 
 
 def test_a_booking_lasts_at_most_a_day_in_the_database(site):
@@ -175,14 +177,13 @@ def test_a_booking_lasts_at_most_a_day_in_the_database(site):
 
 
 def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(client, member, site, desk, day):
-    """The plan line is cached per member and day: spending or returning a credit must show at once."""
+    """Spending a credit shows on the grid the booking answers with."""
     from coworking import services
     from tests.coworking.factories import ten_day_pass
 
     ten_day_pass(member, credits="2")
     client.force_login(member)
     assert "2,0 jour(s) de crédit restant" in _grid(client, day)
-    assert "2,0 jour(s) de crédit restant" in _grid(client, day)  # from the cache
 
     response = client.post(
         reverse("coworking:book"),
@@ -199,9 +200,7 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
     assert "2,0 jour(s) de crédit restant" in _grid(client, day)
 
 
-def test_the_cached_controls_follow_the_site_the_day_the_zones_and_the_language(client, coworker, site, desk, day):
-    """The heading, filters and table head are kept per process under grid.fingerprint: anything
-    they show must change them."""
+def test_the_controls_follow_the_site_the_day_the_zones_and_the_language(client, coworker, site, desk, day):
     from django.utils import formats
 
     client.force_login(coworker)
