@@ -141,3 +141,10 @@ def outbox_link(email: str, pattern: str = r"https?://\S+") -> str:
     match = re.search(pattern, message.body_text)
     assert match, f"no link matching {pattern!r} in: {message.body_text}"
     return match.group(0)
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation folds behind the header's "Menu" button: open it if it is shown."""
+    button = page.locator(".menu-toggle")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()

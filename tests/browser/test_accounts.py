@@ -3,7 +3,7 @@
 import pytest
 
 from members.models import User
-from tests.browser.conftest import assert_accessible, login, outbox_link
+from tests.browser.conftest import assert_accessible, login, open_menu, outbox_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,22 +33,26 @@ def test_sign_up_verify_log_in_switch_language_log_out(phone_page):
     assert User.objects.get(email="nouvelle.adherente@example.org").emailaddress_set.get().verified
 
     # Log out, then log in with the password.
+    open_menu(page)
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state("networkidle")
     if page.locator("main form button[type=submit]").count():  # allauth's logout confirmation
         page.locator("main form button[type=submit]").click()
     login(page, "nouvelle.adherente@example.org", PASSWORD)
+    open_menu(page)
     assert page.get_by_role("button", name="Se déconnecter").is_visible()
 
     # Switch to English.
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
+    open_menu(page)
     assert page.get_by_role("button", name="Log out").is_visible()
 
     # Log out.
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("networkidle")
+    open_menu(page)
     assert page.get_by_role("link", name="Log in").first.is_visible()
 
 
