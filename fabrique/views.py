@@ -59,6 +59,7 @@ class DeliverableView(LoginRequiredMixin, View):
         enrolment = deliverable.enrolment
         submissions = list(deliverable.submissions.select_related("review", "review__reviewer").order_by("-version"))
         latest = submissions[0] if submissions else None
+        can_coach = selectors.user_can_coach(request.user, enrolment)
         return render(request, "fabrique/deliverable.html", {
             "deliverable": deliverable,
             "enrolment": enrolment,
