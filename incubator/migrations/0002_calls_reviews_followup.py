@@ -15,6 +15,9 @@ def _bring_rows_in_line(apps, schema_editor):
     Project.objects.filter(created_on__isnull=False, creation_evidence="").update(created_on=None)
     Project.objects.filter(created_on__isnull=True).update(creation_evidence="", creation_kind="")
     Project.objects.filter(status="active", incubation_end__isnull=False).update(incubation_end=None)
+    # The updates above leave deferred foreign-key checks pending; PostgreSQL refuses the ALTER TABLE
+    # of the next operations ("pending trigger events") until they have run.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
