@@ -20,3 +20,18 @@ def test_french_catalogue_is_complete(path):
 
 def test_every_app_has_a_catalogue():
     assert {p.relative_to(BASE).parts[0] for p in CATALOGUES} >= {"members", "coworking", "events", "incubator", "fabrique", "locale"}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(BASE)))
+def test_french_catalogue_has_each_message_once(path):
+    """Catalogues are merged line-wise between branches (.gitattributes): a message added on two
+    branches would be there twice, which gettext's msgfmt refuses."""
+    seen, duplicates = set(), []
+    for entry in polib.pofile(str(path)):
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            duplicates.append(entry.msgid)
+        seen.add(key)
+    assert not duplicates, f"entries present twice: {duplicates}"
+    header_lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith('"POT-Creation-Date:')]
+    assert len(header_lines) == 1, "the header was merged twice"
