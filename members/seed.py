@@ -115,12 +115,16 @@ def seed_members(*, scale: int, rng, stdout) -> None:
                                               payment_method=rng.choice(Membership.PaymentMethod.values)))
     Profile.objects.bulk_create(profiles, batch_size=2000)
     Membership.objects.bulk_create(memberships, batch_size=5000)
-    # The demo member holds a membership too; "membre@" has no coworking plan.
-    member = demo_user("membre@demo.quai.test")
-    if not member.memberships.exists():
-        Membership.objects.create(member=member, type=types[MembershipType.Kind.INDIVIDUAL], starts_on=datetime.date(today.year, 1, 1),
-                                  ends_on=datetime.date(today.year, 12, 31), amount_paid=Decimal("20"), paid_on=datetime.date(today.year, 1, 15),
-                                  payment_method=Membership.PaymentMethod.HELLOASSO)
+    # The demo people are members too, as at the Quai: coworkers, founders, holders and coaches are
+    # adhérents ("membre@" has no coworking plan).
+    for email in ("membre@demo.quai.test", "coworker@demo.quai.test", "incube@demo.quai.test",
+                  "porteur@demo.quai.test", "coach@demo.quai.test"):
+        member = demo_user(email)
+        if not member.memberships.exists():
+            Membership.objects.create(member=member, type=types[MembershipType.Kind.INDIVIDUAL], starts_on=datetime.date(today.year, 1, 1),
+                                      ends_on=datetime.date(today.year, 12, 31), amount_paid=Decimal("20"),
+                                      paid_on=min(datetime.date(today.year, 1, 15), today),
+                                      payment_method=Membership.PaymentMethod.HELLOASSO)
 
 
 def print_demo_logins(stdout) -> None:
