@@ -149,7 +149,6 @@ def test_redis_stopped_then_restarted_pages_and_bookings_work_and_emails_go_once
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         },
-        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "faults-fragments"},
     }
     member = UserFactory(email="marie@example.org")
     SubscriptionFactory(member=member)
