@@ -84,3 +84,12 @@ ModuleFormSet = forms.modelformset_factory(
     # TOTAL_FORMS says.
     extra=0, max_num=12, validate_max=True, absolute_max=12, edit_only=True,
 )
+
+
+class ModuleBriefForm(forms.Form):
+    """Staff edit the brief of a module's deliverable (for this cohort)."""
+
+    produce = inputs.MultilineTextField(label=_("What to produce"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    criteria = inputs.MultilineTextField(label=_("What the coach looks at"), max_length=5000,
+                                         help_text=_("One criterion per line."), widget=forms.Textarea(attrs={"rows": 6}))
+    length = inputs.TextField(label=_("Expected length"), max_length=200)

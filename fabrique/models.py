@@ -93,6 +93,12 @@ class Module(models.Model):
     deliverable_kind = models.CharField(_("deliverable"), max_length=30, choices=DeliverableKind.choices, blank=True)
     deliverable_title = models.CharField(_("deliverable title"), max_length=200, blank=True)
     required_for_graduation = models.BooleanField(_("required to graduate"), default=False)
+    # The deliverable's brief for this cohort. Blank: the programme's default for its kind
+    # (fabrique/briefs.py), so cohorts created before briefs existed show them too.
+    deliverable_brief = models.TextField(_("what to produce"), blank=True)
+    deliverable_criteria = models.TextField(_("what the coach looks at"), blank=True,
+                                            help_text=_("One criterion per line."))
+    deliverable_length = models.CharField(_("expected length"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("module")

@@ -282,3 +282,38 @@ def fab4_attendance(*, cohort: Cohort) -> list[dict]:
 def prj2_tiers_lieux_created(*, until):
     """PRJ-2 (Fabrique side): tiers-lieux opened ≤ until, with their evidence (the outcome)."""
     return Outcome.objects.filter(opened_on__lte=until).select_related("enrolment")
+
+
+# --- The brief of a deliverable (fabrique/briefs.py, overridden per cohort by staff) -------------
+
+def module_for_deliverable(deliverable: Deliverable):
+    """The cohort's module whose deliverable this is (the earliest month if staff gave two the same kind)."""
+    from fabrique.models import Module
+
+    return Module.objects.filter(cohort_id=deliverable.enrolment.cohort_id, deliverable_kind=deliverable.kind).order_by(
+        "month").first()
+
+
+def brief_effective(module, kind: str) -> dict:
+    """The brief of `kind` as a cohort shows it: the module's own text where staff wrote one, else the
+    programme's default."""
+    from fabrique.briefs import default_brief
+
+    default = default_brief(kind)
+    produce = (module.deliverable_brief if module else "") or (default.produce if default else "")
+    criteria_text = module.deliverable_criteria if module else ""
+    criteria = [line.strip() for line in criteria_text.splitlines() if line.strip()] or (
+        list(default.criteria) if default else [])
+    length = (module.deliverable_length if module else "") or (default.length if default else "")
+    return {"produce": produce, "criteria": criteria, "length": length}
+
+
+def deliverable_brief(deliverable: Deliverable) -> dict:
+    """What the holder's page and the coach's review show about the deliverable: the brief, the module
+    it closes and the template to download (one query: the module)."""
+    from fabrique.deliverable_templates import template_available
+
+    module = module_for_deliverable(deliverable)
+    brief = brief_effective(module, deliverable.kind)
+    brief.update({"module": module, "has_template": template_available(deliverable.kind)})
+    return brief

@@ -46,6 +46,25 @@ def cohort_create(*, by, name: str, year: int, start, end, capacity: int = 8) ->
     return cohort
 
 
+def module_brief_update(*, module: Module, by, produce: str, criteria: str, length: str) -> Module:
+    """Staff rewrite the brief of a module's deliverable for its cohort (holders and coaches see it at once)."""
+    if not by.is_staff:
+        raise NotAllowedError(_("Only staff can edit a deliverable's brief."))
+    if not module.deliverable_kind:
+        raise DomainError(_("This month has no deliverable."))
+    produce, length = (produce or "").strip(), (length or "").strip()
+    criteria = "\n".join(line.strip() for line in (criteria or "").splitlines() if line.strip())
+    for field, value in (("produce", produce), ("criteria", criteria), ("length", length)):
+        if not value:
+            raise DomainError(_("This field is required."), field=field)
+    with transaction.atomic():
+        module.deliverable_brief, module.deliverable_criteria, module.deliverable_length = produce, criteria, length
+        module.save(update_fields=["deliverable_brief", "deliverable_criteria", "deliverable_length"])
+        audit_log(actor=by, action="fabrique.brief_updated", target=module,
+                  data={"cohort": module.cohort_id, "kind": module.deliverable_kind})
+    return module
+
+
 def application_submit(*, cohort: Cohort, holder, commune: str, project: str, motivation: str, stage: str,
                        territory: str = "") -> Application:
     if not cohort.applications_open:

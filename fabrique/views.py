@@ -3,16 +3,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from fabrique import selectors, services
-from fabrique.forms import ApplicationForm, CohortForm, ModuleFormSet, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
+from fabrique.forms import ApplicationForm, CohortForm, ModuleBriefForm, ModuleFormSet, OutcomeForm, ReviewForm, SessionForm, SubmissionForm
 from fabrique.ical import session_ics
-from fabrique.models import Application, Attendance, Cohort, Enrolment, Session
+from fabrique.models import Application, Attendance, Cohort, Enrolment, Module, Session
 from quai.errors import DomainError, NotAllowedError
 from quai.ical import calendar_response
 from quai.inputs import clean_text, parse_int
@@ -67,6 +67,7 @@ class DeliverableView(LoginRequiredMixin, View):
             "can_submit": selectors.submission_create_refusal(request.user, deliverable) is None,
             "form": form or SubmissionForm(),
             "can_coach": can_coach,
+            "brief": selectors.deliverable_brief(deliverable),
             "can_review": latest is not None and selectors.submission_review_refusal(
                 request.user, latest, latest_version=latest.version, reviewed=hasattr(latest, "review")) is None,
             "latest": latest,
@@ -124,6 +125,23 @@ class SubmissionFileView(LoginRequiredMixin, View):
             raise Http404
         response = FileResponse(submission.file.open("rb"), as_attachment=True, filename=submission.original_name,
                                 content_type=submission.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DeliverableTemplateView(LoginRequiredMixin, View):
+    """The deliverable's template (DOCX or XLSX), for its holder, their coach and staff; others: 404."""
+
+    def get(self, request, pk):
+        from fabrique.deliverable_templates import deliverable_template
+
+        deliverable = selectors.deliverable_get_for_user(request.user, pk)
+        template = deliverable_template(deliverable)
+        if template is None:
+            raise Http404
+        response = HttpResponse(template.body, content_type=template.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{template.filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -319,3 +337,32 @@ class StaffCurriculumView(StaffRequiredMixin, View):
             messages.success(request, _("Curriculum saved."))
             return redirect("fabrique:staff_cohort", pk=pk)
         return self.get(request, pk, formset=formset, status=400)
+
+
+class StaffModuleBriefView(StaffRequiredMixin, View):
+    """Staff edit the brief of one month's deliverable, for this cohort."""
+
+    def _module(self, pk):
+        return get_object_or_404(Module.objects.select_related("cohort").exclude(deliverable_kind=""), pk=pk)
+
+    def get(self, request, pk, form=None, status=200):
+        module = self._module(pk)
+        if form is None:
+            brief = selectors.brief_effective(module, module.deliverable_kind)
+            form = ModuleBriefForm(initial={"produce": brief["produce"], "criteria": "\n".join(brief["criteria"]),
+                                            "length": brief["length"]})
+        return render(request, "fabrique/staff_brief.html", {"module": module, "cohort": module.cohort, "form": form},
+                      status=status)
+
+    def post(self, request, pk):
+        module = self._module(pk)
+        form = ModuleBriefForm(request.POST)
+        if form.is_valid():
+            try:
+                services.module_brief_update(module=module, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Brief saved; holders and coaches of this cohort see it now."))
+                return redirect("fabrique:staff_curriculum", pk=module.cohort_id)
+        return self.get(request, pk, form=form, status=400)
