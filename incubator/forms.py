@@ -37,7 +37,12 @@ class KpiReportForm(forms.Form):
 
 class MentoringSessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), required=False,
+                                 help_text=_("Europe/Paris time; give it when you plan the next session."),
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_min = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600, initial=60)
+    location = forms.CharField(label=_("Place or video link"), required=False, max_length=300,
+                               help_text=_("A room of the Quai, an address, or the https:// link of the video call."))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=10_000,
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text=_("Seen by the coach, the team and staff only."))

@@ -7,6 +7,7 @@ with its kind and evidence (PRJ-2).
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -317,6 +318,9 @@ class MentoringSession(models.Model):
                               verbose_name=pgettext_lazy("incubator", "coach"))
     date = models.DateField(_("date"), default=timezone.localdate)
     duration_min = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    # A planned session has its time (Europe/Paris) and place; sessions logged afterwards may have neither.
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    location = models.CharField(_("place or video link"), max_length=300, blank=True)
     # Seen by the coach, the team and staff only (never by another project's founders).
     notes = models.TextField(_("notes"), blank=True)
     next_actions = models.TextField(_("next actions"), blank=True)
@@ -334,6 +338,22 @@ class MentoringSession(models.Model):
             models.CheckConstraint(condition=_date_in_range("date"), name="mentoring_date_in_range",
                                    violation_error_message=_("This date is outside the dates the platform handles.")),
         ]
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        """The start as an aware datetime in Europe/Paris (None when no time was given)."""
+        if self.start_time is None:
+            return None
+        return datetime.datetime.combine(self.date, self.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        starts_at = self.starts_at
+        return starts_at + datetime.timedelta(minutes=self.duration_min) if starts_at else None
+
+    @property
+    def is_video(self) -> bool:
+        return self.location.startswith(("https://", "http://"))
 
 
 class Milestone(models.Model):

@@ -228,13 +228,41 @@ def _format_tick(value: Decimal) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def project_dashboard(project: Project, *, today: datetime.date | None = None) -> dict:
+def session_is_upcoming(session: MentoringSession, *, now: datetime.datetime) -> bool:
+    """A session is ahead until it ends: with a time, until its start + duration (Europe/Paris).
+    Without a time, only from tomorrow on: one dated today without a time is the record of a session
+    the coach has just held (sessions are logged afterwards; a planned one is given its time)."""
+    if session.ends_at is not None:
+        return session.ends_at > now
+    return session.date > timezone.localtime(now).date()
+
+
+def session_next(sessions, *, now: datetime.datetime) -> MentoringSession | None:
+    """THE next mentoring session: the earliest one not over yet (past sessions never count); on one
+    day, a timed session before an untimed one."""
+    upcoming = [s for s in sessions if session_is_upcoming(s, now=now)]
+    return min(upcoming, key=lambda s: (s.date, s.start_time is None, s.start_time or datetime.time.min, s.pk),
+               default=None)
+
+
+def session_get_for_user(user, pk: int) -> MentoringSession:
+    """A mentoring session of a project the user may see (its team, its coach, staff); else 404."""
+    return get_object_or_404(
+        MentoringSession.objects.filter(project__in=Project.objects.visible_to(user)).select_related("project", "coach"),
+        pk=pk,
+    )
+
+
+def project_dashboard(project: Project, *, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
     """What the team's dashboard shows, from the prefetched rows (no extra query)."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     reports = sorted(project.kpi_reports.all(), key=lambda r: r.reported_on)
     labels = [r.reported_on.strftime("%d/%m/%y") for r in reports]
     milestones = list(project.milestones.all())
     first, last = quarter_bounds(today)
+    sessions = list(project.sessions.all())  # newest first
+    next_session = session_next(sessions, now=now)
     return {
         "reports": list(reversed(reports)),
         "fte_chart": line_chart("fte", list(zip(labels, [r.fte for r in reports]))),
@@ -244,7 +272,10 @@ def project_dashboard(project: Project, *, today: datetime.date | None = None) -
         "reported_this_quarter": any(first <= r.reported_on <= last for r in reports),
         "quarter": quarter_of(today),
         "memberships": list(project.memberships.all()),
-        "sessions": list(project.sessions.all()),
+        "sessions": sessions,
+        "next_session": next_session,
+        "upcoming_sessions": [s for s in sessions if s is not next_session and session_is_upcoming(s, now=now)][::-1],
+        "past_sessions": [s for s in sessions if not session_is_upcoming(s, now=now)],
     }
 
 

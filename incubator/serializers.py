@@ -66,6 +66,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 class SessionInput(serializers.Serializer):
     date = serializers.DateField()
     duration_min = serializers.IntegerField(min_value=1, max_value=600)
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    location = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     notes = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
     next_actions = serializers.CharField(max_length=5_000, allow_blank=True, required=False, default="")
 
@@ -75,7 +77,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MentoringSession
-        fields = ["id", "date", "duration_min", "coach", "notes", "next_actions"]
+        fields = ["id", "date", "start_time", "duration_min", "location", "coach", "notes", "next_actions"]
 
     def get_coach(self, session) -> str | None:
         return (session.coach.get_full_name() or session.coach.email) if session.coach else None

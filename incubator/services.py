@@ -361,8 +361,9 @@ def project_record_creation(*, project: Project, by, created_on, kind: str, evid
 # --- Follow-up ---
 
 def mentoring_session_log(*, project: Project, by, date, duration_min: int, notes: str = "",
-                          next_actions: str = "") -> MentoringSession:
-    """The coach (or staff) records a mentoring session."""
+                          next_actions: str = "", start_time=None, location: str = "") -> MentoringSession:
+    """The coach (or staff) records a mentoring session, or plans the next one (a date ahead, with
+    its time in Europe/Paris and its place or video link: the team sees it first on their page)."""
     if not selectors.user_can_coach(by, project):
         raise NotAllowed(_("Only the project's coach or staff can log a mentoring session."))
     check_date(date, field="date", ahead_days=31)
@@ -370,7 +371,8 @@ def mentoring_session_log(*, project: Project, by, date, duration_min: int, note
         raise DomainError(_("The duration must be between 1 and 600 minutes."), field="duration_min")
     with transaction.atomic():
         session = MentoringSession.objects.create(project=project, coach=by, date=date, duration_min=duration_min,
-                                                  notes=(notes or "").strip(), next_actions=(next_actions or "").strip())
+                                                  notes=(notes or "").strip(), next_actions=(next_actions or "").strip(),
+                                                  start_time=start_time, location=(location or "").strip())
         audit_log(actor=by, action="incubator.session_logged", target=project, data={"on": str(date)})
     return session
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("incubator/projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
     path("incubator/projects/<int:pk>/kpi/", views.KpiReportCreateView.as_view(), name="kpi_create"),
     path("incubator/projects/<int:pk>/sessions/", views.MentoringSessionCreateView.as_view(), name="session_create"),
+    path("incubator/sessions/<int:pk>/session.ics", views.MentoringSessionIcsView.as_view(), name="session_ics"),
     path("incubator/projects/<int:pk>/milestones/", views.MilestoneCreateView.as_view(), name="milestone_create"),
     path("incubator/projects/<int:pk>/status/", views.ProjectStatusView.as_view(), name="project_status"),
     path("incubator/projects/<int:pk>/team/", views.TeamMemberAddView.as_view(), name="team_add"),

@@ -167,6 +167,20 @@ class MentoringSessionCreateView(_ProjectFormView):
         services.mentoring_session_log(project=project, by=request.user, **data)
 
 
+class MentoringSessionIcsView(LoginRequiredMixin, View):
+    """One mentoring session as a `.ics` file (the team, the coach, staff; anyone else: 404)."""
+
+    def get(self, request, pk):
+        from django.utils import timezone
+
+        from incubator.ical import mentoring_session_ics
+        from quai.ical import calendar_response
+
+        session = selectors.session_get_for_user(request.user, pk)
+        return calendar_response(mentoring_session_ics(session, dtstamp=timezone.now()),
+                                 filename=f"mentorat-{session.pk}.ics")
+
+
 class MilestoneCreateView(_ProjectFormView):
     form_class, form_name = MilestoneForm, "milestone_form"
     success_message = property(lambda self: _("Milestone added."))

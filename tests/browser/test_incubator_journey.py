@@ -55,7 +55,12 @@ def test_founder_reports_figures_on_a_phone(phone_page, project):
     assert "Indicateurs enregistrés." in page.locator(".messages").inner_text()
     assert page.locator("#kpi-due").count() == 0
     cells = page.locator("#kpi-table tbody tr").first.locator("td").all_inner_texts()
-    assert cells == [timezone.localdate().strftime("%d/%m/%Y"), "2,50", "9\xa0000", "75", "12\xa0000"]
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("fr"):
+        today = date_format(timezone.localdate(), "j F Y")
+    assert cells == [today, "2,5\xa0ETP", "9\xa0000\xa0€", "75", "12\xa0000\xa0€"]  # French figures (issue 14)
     report = KpiReport.objects.order_by("-reported_on").first()
     assert (report.reported_on, report.fte, report.revenue_eur, report.beneficiaries, report.funding_eur) == (
         timezone.localdate(), Decimal("2.50"), Decimal("9000.00"), 75, Decimal("12000.00"))

@@ -206,6 +206,8 @@ ROUTES: dict[str, Row] = {
         cells(LOGIN, 404, founder_x=403, coach=302, staff=302), {"pk": "project_x"}, method="post",
         data={"date": "{today}", "duration_min": "60"},
     ),
+    # the team, the coach and staff add a mentoring session to their calendar; anyone else: 404
+    "incubator:session_ics": Row(cells(LOGIN, 404, founder_x=200, coach=200, staff=200), {"pk": "mentoring_session_x"}),
     "incubator:milestone_create": Row(
         cells(LOGIN, 404, founder_x=302, coach=302, staff=302), {"pk": "project_x"}, method="post",
         data={"title": "Deuxième client"},
@@ -250,6 +252,8 @@ ROUTES: dict[str, Row] = {
     "fabrique:enrolment": Row(cells(LOGIN, 404, holder_h1=200, coach=200, staff=200), {"pk": "enrolment_h1"}),
     "fabrique:certificate": Row(cells(LOGIN, 404), {"pk": "enrolment_h1"}),  # none before graduation, even for H1
     "fabrique:deliverable": Row(cells(LOGIN, 404, holder_h1=200, coach=200, staff=200), {"pk": "deliverable_h1"}),
+    # the template of H1's deliverable: H1, their coach, staff; H2 (the same programme) gets the 404 of the page
+    "fabrique:deliverable_template": Row(cells(LOGIN, 404, holder_h1=200, coach=200, staff=200), {"pk": "deliverable_h1"}),
     "fabrique:review": Row(
         cells(LOGIN, 404, holder_h1=403, coach=302, staff=302), {"pk": "submission_h1"}, method="post",
         data={"decision": "validated", "feedback": "Clair et chiffré."},
@@ -262,6 +266,7 @@ ROUTES: dict[str, Row] = {
     "fabrique:staff_cohort": Row(STAFF_PAGE, {"pk": "cohort"}),
     "fabrique:staff_curriculum": Row(STAFF_PAGE, {"pk": "cohort"}),
     "fabrique:staff_application": Row(STAFF_PAGE, {"pk": "application_h2"}),
+    "fabrique:staff_brief": Row(STAFF_PAGE, {"pk": "module"}),
     "fabrique:staff_outcome": Row(STAFF_PAGE, {"pk": "enrolment_h1"}),
     "fabrique_api:fabrique-cohort-list": Row(API_STAFF),
     "fabrique_api:fabrique-cohort-detail": Row(API_STAFF, {"pk": "cohort"}),

@@ -118,7 +118,8 @@ def build_world() -> World:
     objects["milestone_x"] = Milestone.objects.create(project=project, title="Premier client", due_on=timezone.localdate())
     objects["call"] = CallFactory(title="Appel 2026")
     objects["application_x"] = ApplicationFactory(call=objects["call"], applicant=people["founder_x"], project_name="Recyclerie 2")
-    MentoringSession.objects.create(project=project, coach=people["coach"], date=timezone.localdate(), duration_min=60)
+    objects["mentoring_session_x"] = MentoringSession.objects.create(project=project, coach=people["coach"],
+                                                                     date=timezone.localdate(), duration_min=60)
     KpiReport.objects.create(project=project, reported_on=timezone.localdate() - datetime.timedelta(days=7), fte=2)
 
     cohort = objects["cohort"] = fabrique_services.cohort_create(
@@ -139,4 +140,5 @@ def build_world() -> World:
         deliverable=deliverable, by=people["holder_h1"], text="Notre proposition de valeur", upload=pdf()
     )
     objects["session"] = make_sessions(cohort, n=1)[0]
+    objects["module"] = cohort.modules.get(month=1)
     return world
