@@ -204,3 +204,13 @@ def test_service_keeps_time_and_place(project, coach):
                                              start_time=datetime.time(8, 0), location="Visio")
     session.refresh_from_db()
     assert (session.start_time, session.location, session.ends_at.time()) == (datetime.time(8, 0), "Visio", datetime.time(8, 30))
+
+
+def test_milestone_dates_read_in_french(client, project, member):
+    from incubator.models import Milestone
+
+    Milestone.objects.create(project=project, title="Premier salarié", due_on=datetime.date(2027, 2, 19))
+    Milestone.objects.create(project=project, title="Statuts", due_on=datetime.date(2026, 6, 1), done_on=datetime.date(2026, 6, 3))
+    html = _page(client, member, project)
+    assert "Premier salarié — échéance 19 février 2027" in html
+    assert '<span class="badge badge-ok">réalisé</span> 3 juin 2026' in html
