@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from icalendar import Calendar, Event as IcsEvent
+from icalendar import Calendar
+from icalendar import Event as IcsEvent
 
 from quai.ical import add_timezones, ical_uid
 

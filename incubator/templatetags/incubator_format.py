@@ -33,7 +33,7 @@ def euros(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return DASH
-    return f"{_grouped(amount.quantize(Decimal('1')), 0)}\u00a0€"
+    return f"{_grouped(amount.quantize(Decimal(1)), 0)}\u00a0€"
 
 
 @register.filter
@@ -44,7 +44,7 @@ def fte(value) -> str:
         return DASH
     amount = amount.quantize(Decimal("0.01")).normalize()
     if amount.as_tuple().exponent > 0:  # 100 normalises to 1E+2
-        amount = amount.quantize(Decimal("1"))
+        amount = amount.quantize(Decimal(1))
     decimals = max(0, -amount.as_tuple().exponent)
     return _("%(fte)s FTE") % {"fte": _grouped(amount, decimals)}
 
@@ -55,4 +55,4 @@ def count(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return DASH
-    return _grouped(amount.quantize(Decimal("1")), 0)
+    return _grouped(amount.quantize(Decimal(1)), 0)

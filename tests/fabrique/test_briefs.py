@@ -17,8 +17,8 @@ from fabrique.briefs import DEFAULT_BRIEFS
 from fabrique.deliverable_templates import DOCX_TYPE, PL_CHARGES, PL_REVENUE, XLSX_TYPE
 from fabrique.models import DEFAULT_CURRICULUM, Module
 from quai.models import AuditLog
-from tests.factories import UserFactory
 from tests.fabrique.factories import make_cohort, pdf
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

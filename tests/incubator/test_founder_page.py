@@ -107,8 +107,8 @@ def test_founder_sees_the_next_session_first_with_time_coach_place_and_ics(clien
                        notes="Préparer le budget 2027")
     html = _page(client, member, project)
     card = html[html.index('id="next-session"'):html.index("</section>", html.index('id="next-session"'))]
-    from django.utils.formats import date_format
     from django.utils import translation
+    from django.utils.formats import date_format
 
     with translation.override("fr"):
         when = date_format(day, "l j F Y").capitalize()
