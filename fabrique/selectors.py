@@ -4,7 +4,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Outcome, Session, Submission
+from fabrique.briefs import default_brief
+from fabrique.deliverable_templates import template_available
+from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Session, Submission
 
 
 def user_can_coach(user, enrolment: Enrolment) -> bool:
@@ -288,8 +290,6 @@ def prj2_tiers_lieux_created(*, until):
 
 def module_for_deliverable(deliverable: Deliverable):
     """The cohort's module whose deliverable this is (the earliest month if staff gave two the same kind)."""
-    from fabrique.models import Module
-
     return Module.objects.filter(cohort_id=deliverable.enrolment.cohort_id, deliverable_kind=deliverable.kind).order_by(
         "month").first()
 
@@ -297,8 +297,6 @@ def module_for_deliverable(deliverable: Deliverable):
 def brief_effective(module, kind: str) -> dict:
     """The brief of `kind` as a cohort shows it: the module's own text where staff wrote one, else the
     programme's default."""
-    from fabrique.briefs import default_brief
-
     default = default_brief(kind)
     produce = (module.deliverable_brief if module else "") or (default.produce if default else "")
     criteria_text = module.deliverable_criteria if module else ""
@@ -311,8 +309,6 @@ def brief_effective(module, kind: str) -> dict:
 def deliverable_brief(deliverable: Deliverable) -> dict:
     """What the holder's page and the coach's review show about the deliverable: the brief, the module
     it closes and the template to download (one query: the module)."""
-    from fabrique.deliverable_templates import template_available
-
     module = module_for_deliverable(deliverable)
     brief = brief_effective(module, deliverable.kind)
     brief.update({"module": module, "has_template": template_available(deliverable.kind)})
