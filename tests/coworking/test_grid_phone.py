@@ -3,6 +3,7 @@ desk is booked for the whole day in one tap, a room by its start and length (one
 booking moves to one of the free slots offered."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -185,3 +186,89 @@ def test_a_made_up_start_offers_nothing_and_never_fails(client, coworker, site, 
         assert response.status_code == 200
         assert "pour combien de temps" not in response.content.decode()
     assert _grid(client, date=day.isoformat(), kind="room", room="x", start="10:00").status_code == 200
+
+
+# --- Moving a booking: its slot checked, only free slots offered ------------------------------
+
+
+def test_the_move_page_checks_the_current_slot_and_offers_only_the_free_ones(client, coworker, other_member, site, room, django_assert_num_queries):
+    day = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=7)
+    booking = services.booking_create(member=coworker, resource=room, starts_at=local_dt(day, datetime.time(10)), ends_at=local_dt(day, datetime.time(11)))
+    SubscriptionFactory(member=other_member)
+    services.booking_create(member=other_member, resource=room, starts_at=local_dt(day, datetime.time(14)), ends_at=local_dt(day, datetime.time(15)))
+    client.force_login(coworker)
+    url = reverse("coworking:move", args=[booking.pk])
+    assert client.get(url).status_code == 200  # the session and the layout are now cached
+    # 1. the user, 2. the booking (with its resource and site), 3. the navigation's links,
+    # 4. the bookings of the room that day.
+    with django_assert_num_queries(4):
+        html = client.get(url).content.decode()
+    current = f"{local_dt(day, datetime.time(10)).isoformat()}|{local_dt(day, datetime.time(11)).isoformat()}"
+    assert re.search(r'value="' + re.escape(current) + r'"[^>]* checked>', html)
+    assert html.count(" checked>") == 1
+    assert "(créneau actuel)" in html
+    # One hour long, as it is: 13:30 and 14:00 would overlap the 14:00–15:00 booking, 19:30 would end after closing.
+    assert ">13:00–14:00<" in html and ">13:30–14:30<" not in html and ">14:00–15:00<" not in html and ">15:00–16:00<" in html
+    assert ">19:00–20:00<" in html and ">19:30–20:30<" not in html
+    # Another length: two hours.
+    html = client.get(url, {"date": day.isoformat(), "minutes": 120}).content.decode()
+    assert ">12:00–14:00<" in html and ">12:30–14:30<" not in html and ">10:00–12:00<" in html
+
+
+def test_a_desk_moves_to_the_whole_day_and_the_credit_follows(client, member, site, desk):
+    day = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=7)
+    subscription = ten_day_pass(member, credits="2")
+    booking = services.booking_create(member=member, resource=desk, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
+    client.force_login(member)
+    html = client.get(reverse("coworking:move", args=[booking.pk]) + "?from=grid").content.decode()
+    assert "Matin 09:00–13:00" in html and "Après-midi 13:00–18:00" in html and "Toute la journée 09:00–18:00" in html
+    whole_day = f"{local_dt(day, datetime.time(9)).isoformat()}|{local_dt(day, datetime.time(18)).isoformat()}"
+    response = client.post(reverse("coworking:move", args=[booking.pk]) + "?from=grid", {"slot": whole_day, "from": "grid"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/coworking/?site={site.slug}&date={day.isoformat()}&kind=desk#resource-{desk.pk}"
+    booking.refresh_from_db()
+    subscription.refresh_from_db()
+    assert (booking.ends_at, booking.credits_used, subscription.credits_remaining) == (local_dt(day, datetime.time(18)), Decimal("1"), Decimal("1"))
+    card = _card(client.get(response["Location"]).content.decode(), desk)
+    assert "Déplacé : Poste A1" in card and "Toute la journée 09:00–18:00" in card
+
+
+def test_moving_onto_a_taken_slot_is_a_409_and_nothing_changes(client, coworker, other_member, site, desk):
+    day = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=7)
+    booking = services.booking_create(member=coworker, resource=desk, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
+    SubscriptionFactory(member=other_member)
+    services.booking_create(member=other_member, resource=desk, starts_at=local_dt(day, datetime.time(13)), ends_at=local_dt(day, datetime.time(18)))
+    client.force_login(coworker)
+    pm = f"{local_dt(day, datetime.time(13)).isoformat()}|{local_dt(day, datetime.time(18)).isoformat()}"
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"slot": pm})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "La réservation n’a pas été déplacée :" in html and "Ce créneau est déjà réservé." in html
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.ends_at, booking.sequence) == (local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13)), 0)
+
+
+@pytest.mark.parametrize("slot", ["", "demain", "2026-12-01T09:00:00|", "2026-12-01T09:00:00|2026-12-01T13:00:00", "a|b|c"])
+def test_a_mangled_move_is_a_400_naming_the_slot(client, coworker, desk, morning, slot):
+    booking = services.booking_create(member=coworker, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(coworker)
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"slot": slot})
+    assert response.status_code == 400
+    assert "Choisissez l’un des créneaux libres." in response.content.decode() or "obligatoire" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.sequence == 0
+
+
+def test_the_move_page_of_someone_elses_booking_is_a_404(client, coworker, other_member, desk, morning):
+    SubscriptionFactory(member=other_member)
+    theirs = services.booking_create(member=other_member, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(coworker)
+    assert client.get(reverse("coworking:move", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("coworking:move", args=[theirs.pk]), {"slot": "x"}).status_code == 404
+
+
+def test_a_bad_day_on_the_move_page_is_a_400(client, coworker, desk, morning):
+    booking = services.booking_create(member=coworker, resource=desk, starts_at=morning[0], ends_at=morning[1])
+    client.force_login(coworker)
+    response = client.get(reverse("coworking:move", args=[booking.pk]), {"date": "31/02/2026"})
+    assert response.status_code == 400
