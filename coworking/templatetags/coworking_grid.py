@@ -84,7 +84,7 @@ def resource_cards(context, grid, picked=None, feedback=None):
     return mark_safe("".join(cards))
 
 
-def _open_card(row, shared) -> list[str]:
+def _open_card(row, shared, feedback=None) -> list[str]:
     resource = row.resource
     details = []
     if resource.zone:
@@ -95,6 +95,7 @@ def _open_card(row, shared) -> list[str]:
     if details:
         parts.append(f' <span class="help">{" · ".join(details)}</span>')
     parts.append("</h3>")
+    parts.append(_feedback(feedback))
     return parts
 
 
@@ -102,7 +103,7 @@ def _form(row, shared) -> str:
     target = f"#resource-{int(row.resource.pk):d}"
     return (
         f'<form method="post" action="{shared["book_url"]}" hx-post="{shared["book_url"]}" hx-target="{target}"'
-        f' hx-select="{target}" hx-swap="outerHTML">{shared["hidden"]}'
+        f' hx-select="{target}" hx-swap="outerHTML focus-scroll:true">{shared["hidden"]}'
     )
 
 
@@ -124,7 +125,7 @@ def _desk_card(row, shared, feedback) -> str:
     resource_id = int(row.resource.pk)
     name = escape(row.resource.name)
     cells = row.cells
-    parts = _open_card(row, shared)
+    parts = _open_card(row, shared, feedback)
     if any(cell.label == "fixed" for cell in cells):  # someone else's fixed desk: nothing to offer
         parts[0] = parts[0].replace('class="resource-card"', 'class="resource-card resource-card-quiet"', 1)
         parts.append(f'<p class="help quiet-state">✕ {labels["fixed"]}</p></li>')
@@ -147,7 +148,7 @@ def _desk_card(row, shared, feedback) -> str:
     else:
         for cell, which in zip(cells, ("am", "pm")):
             span = escape(cell.column.label)
-            head = f'{labels[which]}<span class="slot-time">{span}</span>'
+            head = f'{labels[which]} <span class="slot-time">{span}</span>'
             if cell.state == "free":
                 value = escape(f"{resource_id}|{cell.column.value}")
                 parts.append(
@@ -156,7 +157,7 @@ def _desk_card(row, shared, feedback) -> str:
                 )
             elif cell.state == "mine":
                 parts.append(
-                    f'<span class="slot-state slot-mine">{labels["mine"]}<span class="slot-time">{span}</span>'
+                    f'<span class="slot-state slot-mine">{labels["mine"]} <span class="slot-time">{span}</span>'
                     f'{_move_link(cell.booking_id, shared, f"{name}, {span}")}</span>'
                 )
             else:
@@ -166,11 +167,10 @@ def _desk_card(row, shared, feedback) -> str:
             span = f"{escape(full_day.start_label)}–{escape(full_day.end_label)}"
             parts.append(
                 f'<button type="submit" name="slot" value="{escape(full_day.value(resource_id))}" class="slot-button slot-day">'
-                f'{labels["day"]}<span class="slot-time">{span}</span>'
+                f'{labels["day"]} <span class="slot-time">{span}</span>'
                 f'<span class="visually-hidden"> — {labels["book"]} {name}</span></button>'
             )
     parts.append("</div></form>")
-    parts.append(_feedback(feedback))
     parts.append("</li>")
     return "".join(parts)
 
@@ -180,7 +180,7 @@ def _room_card(row, shared, start, feedback) -> str:
     resource_id = int(row.resource.pk)
     name = escape(row.resource.name)
     target = f"#resource-{resource_id:d}"
-    parts = _open_card(row, shared)
+    parts = _open_card(row, shared, feedback)
     busy = row.busy()
     taken = [span for span in busy if span.state == "taken"]
     if taken:
@@ -206,7 +206,7 @@ def _room_card(row, shared, start, feedback) -> str:
             )
         back = escape(shared["grid_url"] + "?" + urlencode(shared["base_query"]) + f"#resource-{resource_id:d}")
         parts.append(
-            f'</div></fieldset><p><a href="{back}" hx-get="{back}" hx-target="{target}" hx-select="{target}" hx-swap="outerHTML">'
+            f'</div></fieldset><p><a href="{back}" hx-get="{back}" hx-target="{target}" hx-select="{target}" hx-swap="outerHTML focus-scroll:true">'
             f'{labels["other_time"]}<span class="visually-hidden"> — {name}</span></a></p></form>'
         )
     else:
@@ -219,11 +219,10 @@ def _room_card(row, shared, start, feedback) -> str:
                 url = escape(shared["grid_url"] + "?" + urlencode(query) + f"#resource-{resource_id:d}")
                 parts.append(
                     f'<li><a class="start-chip" href="{url}" hx-get="{url}" hx-target="{target}" hx-select="{target}"'
-                    f' hx-swap="outerHTML">{escape(cell.column.start_label)}<span class="visually-hidden"> — {name}</span></a></li>'
+                    f' hx-swap="outerHTML focus-scroll:true">{escape(cell.column.start_label)}<span class="visually-hidden"> — {name}</span></a></li>'
                 )
             parts.append("</ul>")
         else:
             parts.append(f'<p class="help">{labels["no_start"]}</p>')
-    parts.append(_feedback(feedback))
     parts.append("</li>")
     return "".join(parts)
