@@ -143,7 +143,7 @@ def _desk_card(row, shared, feedback) -> str:
         span = f"{escape(cells[0].column.start_label)}–{escape(cells[1].column.end_label)}"
         parts.append(
             f'<span class="slot-state slot-mine slot-wide">{labels["mine"]} — {labels["day"]} {span}'
-            f' · {_move_link(cells[0].booking_id, shared, f"{name}, {span}")}</span>'
+            f' {_move_link(cells[0].booking_id, shared, f"{name}, {span}")}</span>'
         )
     else:
         for cell, which in zip(cells, ("am", "pm")):
