@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coworking.models import Resource
+from coworking.time import duration_label
 from quai import inputs
 from quai.widgets import DateInput
 
@@ -58,10 +59,34 @@ class PeriodForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
-    SLOTS = [("am", _("Morning")), ("pm", _("Afternoon")), ("day", _("Full day"))]
+class MoveDayForm(forms.Form):
+    """The move page's first step: the day (and, for a room, the length) to look for free slots."""
 
-    date = inputs.DateField(label=_("New date"), widget=DateInput())
-    slot = forms.ChoiceField(label=_("Slot (desks)"), choices=SLOTS, required=False)
-    start_time = forms.TimeField(label=_("From (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
-    end_time = forms.TimeField(label=_("To (rooms)"), required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 1800}))
+    date = inputs.DateField(label=_("Day"), widget=DateInput())
+    minutes = forms.TypedChoiceField(label=_("Length"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, room: bool, max_minutes: int = 240, **kwargs):
+        super().__init__(*args, **kwargs)
+        if room:
+            self.fields["minutes"].choices = [(m, duration_label(m)) for m in range(30, max_minutes + 1, 30)]
+        else:
+            del self.fields["minutes"]
+
+
+class MoveSlotForm(forms.Form):
+    """The move page's second step: one of the free slots offered, sent as "start|end" (ISO 8601)."""
+
+    slot = forms.CharField(label=_("New slot"), widget=forms.RadioSelect)
+
+    def clean(self):
+        data = super().clean()
+        parts = (data.get("slot") or "").split("|")
+        start_field, end_field = inputs.AwareDateTimeField(), inputs.AwareDateTimeField()
+        try:
+            if len(parts) != 2:
+                raise forms.ValidationError("")
+            data["start"], data["end"] = start_field.clean(parts[0]), end_field.clean(parts[1])
+        except forms.ValidationError:
+            if "slot" not in self.errors:
+                self.add_error("slot", _("Choose one of the free slots."))
+        return data

@@ -14,6 +14,7 @@ from coworking.layout import SiteLayout, site_layout  # noqa: F401  (site_layout
 from coworking.models import BOOKING_MAX_LENGTH, Booking, Closure, OpeningHours, Resource, Site, span_bound
 from coworking.time import PARIS, desk_slots, local_dt
 from quai.ical import feed_window_start
+from quai.inputs import DATE_MAX, DATE_MIN
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,86 @@ class Cell:
     label: str = ""
 
 
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a row: a run of busy cells ("taken"/"mine", one booking for "mine"), or a
+    choice offered to book (a full day, a room for a duration)."""
+
+    state: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    booking_id: int | None = None
+
+    @property
+    def start_label(self) -> str:
+        return f"{self.starts_at.astimezone(PARIS):%H:%M}"
+
+    @property
+    def end_label(self) -> str:
+        return f"{self.ends_at.astimezone(PARIS):%H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def period(self) -> str:
+        """"start|end" in ISO 8601: what the move form receives."""
+        return f"{self.starts_at.isoformat()}|{self.ends_at.isoformat()}"
+
+    def value(self, resource_id: int) -> str:
+        """"resource|start|end": what the booking form receives (BookSlotForm)."""
+        return f"{resource_id}|{self.period}"
+
+
 @dataclass
 class Row:
     resource: Resource
     cells: list[Cell] = field(default_factory=list)
+
+    def full_day(self) -> Span | None:
+        """A desk free all day (morning and afternoon): booked in one tap."""
+        if len(self.cells) == 2 and all(cell.state == "free" for cell in self.cells):
+            return Span("free", self.cells[0].column.starts_at, self.cells[1].column.ends_at)
+        return None
+
+    def busy(self) -> list[Span]:
+        """Taken and mine slots merged into runs ("10:00–11:30"); one run per booking of mine."""
+        runs: list[Span] = []
+        for cell in self.cells:
+            if cell.state not in ("taken", "mine"):
+                continue
+            last = runs[-1] if runs else None
+            if last and last.ends_at == cell.column.starts_at and (last.state, last.booking_id) == (cell.state, cell.booking_id):
+                runs[-1] = Span(last.state, last.starts_at, cell.column.ends_at, last.booking_id)
+            else:
+                runs.append(Span(cell.state, cell.column.starts_at, cell.column.ends_at, cell.booking_id))
+        return runs
+
+    def free_starts(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.state == "free"]
+
+    def durations(self, start: datetime.datetime, max_minutes: int) -> list[Span]:
+        """Rooms: the lengths that fit from `start` — each 30 minutes more while the slots stay free,
+        up to the site's longest booking and the closing time."""
+        spans: list[Span] = []
+        cells = iter(self.cells)
+        for cell in cells:
+            if cell.column.starts_at == start:
+                break
+        else:
+            return spans
+        current = cell
+        while current is not None and current.state == "free":
+            span = Span("free", start, current.column.ends_at)
+            if span.minutes > max_minutes:
+                break
+            spans.append(span)
+            previous_end = current.column.ends_at
+            current = next(cells, None)
+            if current is not None and current.column.starts_at != previous_end:
+                break
+        return spans
 
 
 @dataclass
@@ -140,8 +217,46 @@ def _columns(layout: SiteLayout, day: datetime.date, kind: str) -> tuple[Column,
     )
 
 
+def day_is_open(layout: SiteLayout, day: datetime.date) -> bool:
+    return day.weekday() in layout.hours and layout.closure_on(day) is None
+
+
+def _has_bookable_slot(layout: SiteLayout, day: datetime.date, kind: str, now: datetime.datetime) -> bool:
+    if not day_is_open(layout, day):
+        return False
+    opens, closes = (local_dt(day, at) for at in layout.hours[day.weekday()])
+    return any(
+        column.starts_at >= now and opens <= column.starts_at and column.ends_at <= closes
+        for column in _columns(layout, day, kind)
+    )
+
+
+def first_bookable_day(layout: SiteLayout, *, kind: str, now=None) -> datetime.date:
+    """The day the grid opens on: today while something can still be booked today, else the next
+    open day within the booking window (today when there is none). From the layout: no query."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, PARIS)
+    for offset in range(layout.site.booking_window_days + 1):
+        day = today + datetime.timedelta(days=offset)
+        if _has_bookable_slot(layout, day, kind, now):
+            return day
+    return today
+
+
+def neighbour_open_day(layout: SiteLayout, day: datetime.date, *, step: int, limit: int = 62) -> datetime.date | None:
+    """The previous (step=-1) or next (step=1) open day, skipping weekends and closures; None
+    when none within `limit` days (a site with no opening hours)."""
+    for offset in range(1, limit + 1):
+        candidate = day + datetime.timedelta(days=step * offset)
+        if not DATE_MIN < candidate < DATE_MAX:  # the grid pages are bounded a day inside the handled years
+            return None
+        if day_is_open(layout, candidate):
+            return candidate
+    return None
+
+
 def availability(
-    *, layout: SiteLayout, day: datetime.date, kind: str, user=None, zone: str = "", now=None
+    *, layout: SiteLayout, day: datetime.date, kind: str, user=None, zone: str = "", now=None, ignore_booking: int | None = None
 ) -> Grid:
     """The day grid: resources × slots (desks: morning/afternoon; rooms: 30 minutes).
 
@@ -167,6 +282,8 @@ def availability(
         day_start, day_end = local_dt(day, datetime.time(0)), local_dt(day + datetime.timedelta(days=1), datetime.time(0))
         ids = [resource.pk for resource in resources]
         for resource_id, pk, member_id, span, label in _active_bookings(ids, day_start, day_end):
+            if pk == ignore_booking:
+                continue
             by_resource.setdefault(resource_id, []).append((span.lower, span.upper, pk, member_id, label))
 
     user_pk = getattr(user, "pk", None)
@@ -174,7 +291,7 @@ def availability(
     for column in columns:
         if not is_open or column.starts_at < opens_at or column.ends_at > closes_at:
             base_states.append("closed")
-        elif column.ends_at <= now:
+        elif column.starts_at < now:  # started: the services refuse it (a start in the past)
             base_states.append("past")
         else:
             base_states.append("free")
@@ -200,6 +317,37 @@ def availability(
         site=layout.site, day=day, kind=kind, zone=zone, zones=zones, columns=columns, rows=grid_rows, open=is_open,
         closure_reason=closure[2] if closure else "",
     )
+
+
+def resource_day(
+    *, layout: SiteLayout, resource: Resource, day: datetime.date, user, ignore_booking: int | None = None, now=None
+) -> Row:
+    """One resource's slots on a day, as the grid shows them (one query), `ignore_booking` counted
+    as free: the move page offers the booking's own slot and the free ones around it."""
+    now = now or timezone.now()
+    kind = "desk" if resource.kind == Resource.Kind.DESK else "room"
+    single = SiteLayout(site=layout.site, resources=(resource,), hours=layout.hours, closures=layout.closures)
+    grid = availability(layout=single, day=day, kind=kind, user=user, now=now, ignore_booking=ignore_booking)
+    return grid.rows[0] if grid.rows else Row(resource=resource)
+
+
+def move_choices(row: Row, *, minutes: int | None, max_minutes: int) -> list[tuple[str, Span]]:
+    """Where a booking may move on its resource's day (`row` built without it): a desk's free
+    morning, afternoon and whole day ("am", "pm", "day"); a room's free starts where `minutes` fit ("")."""
+    if row.resource.kind == Resource.Kind.DESK:
+        choices = [
+            (which, Span("free", cell.column.starts_at, cell.column.ends_at))
+            for which, cell in zip(("am", "pm"), row.cells)
+            if cell.state == "free"
+        ]
+        full_day = row.full_day()
+        return choices + ([("day", full_day)] if full_day else [])
+    choices = []
+    for cell in row.free_starts():
+        fitting = [span for span in row.durations(cell.column.starts_at, max_minutes) if span.minutes == minutes]
+        if fitting:
+            choices.append(("", fitting[0]))
+    return choices
 
 
 def occupancy(*, site: Site, start: datetime.date, end: datetime.date) -> list[dict]:

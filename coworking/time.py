@@ -10,6 +10,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 PARIS = ZoneInfo(settings.TIME_ZONE)
 
@@ -26,3 +27,13 @@ def desk_slots(site, day: datetime.date) -> dict[str, tuple[datetime.datetime, d
         "pm": (local_dt(day, site.desk_split), local_dt(day, site.desk_pm_end)),
         "day": (local_dt(day, site.desk_am_start), local_dt(day, site.desk_pm_end)),
     }
+
+
+def duration_label(minutes: int) -> str:
+    """30 → "30 min", 60 → "1 h", 90 → "1 h 30"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return gettext("%(minutes)s min") % {"minutes": rest}
+    if not rest:
+        return gettext("%(hours)s h") % {"hours": hours}
+    return gettext("%(hours)s h %(minutes)02d") % {"hours": hours, "minutes": rest}

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,15 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import cache_control
 
 from coworking import selectors, services
-from coworking.forms import BookSlotForm, MoveForm, PeriodForm, RecurringForm
+from coworking.forms import BookSlotForm, MoveDayForm, MoveSlotForm, PeriodForm, RecurringForm
 from coworking.ical import bookings_calendar
 from coworking.models import CalendarFeed, Site
-from coworking.time import PARIS, desk_slots, local_dt
+from coworking.time import PARIS, local_dt
 from quai.errors import DomainError, InvalidInput
 from quai.ical import calendar_response
 from quai.inputs import paginate, parse_date, shift_date
@@ -57,55 +59,99 @@ def _site(request) -> Site:
     return _layout(request).site
 
 
+FEEDBACK_KEY = "coworking:grid-feedback"
+
+
+def _grid_url(*, site: Site, day: datetime.date, kind: str, zone: str = "", resource_id: int | None = None) -> str:
+    """The grid of a day, scrolled to a resource's card (#resource-<id>) when given."""
+    query = {"site": site.slug, "date": day.isoformat(), "kind": kind}
+    if zone:
+        query["zone"] = zone
+    return f"{reverse('coworking:grid')}?{urlencode(query)}" + (f"#resource-{resource_id}" if resource_id else "")
+
+
+def _booked_text(booking, *, moved: bool = False) -> str:
+    start = booking.starts_at.astimezone(PARIS)
+    text = _("Moved: %(resource)s on %(day)s, %(start)s–%(end)s.") if moved else _("Booked: %(resource)s on %(day)s, %(start)s–%(end)s.")
+    return text % {
+        "resource": booking.resource.name,
+        "day": date_format(start.date(), "l j F"),
+        "start": start.strftime("%H:%M"),
+        "end": booking.ends_at.astimezone(PARIS).strftime("%H:%M"),
+    }
+
+
+def _picked_start(request, day: datetime.date):
+    """?room=<id>&start=HH:MM: the room whose start time was tapped (its lengths are then offered)."""
+    try:
+        room = int(request.GET.get("room", ""))
+        at = datetime.time.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        return None
+    return room, local_dt(day, at.replace(second=0, microsecond=0, tzinfo=None))
+
+
 class GridView(LoginRequiredMixin, View):
-    """The day's availability: desks × half-days or rooms × 30 minutes; book in one click (htmx)."""
+    """The day's availability, one card per resource: desks by half-day or the whole day, rooms by
+    start time and length. Opens on the first day something can still be booked."""
 
     template_name = "coworking/grid.html"
 
     def get(self, request, *, feedback=None, status=200):
         layout = _layout(request)
-        day = _parse_day(request.GET.get("date") or request.POST.get("date"))
         kind = _parse_kind(request.GET.get("kind") or request.POST.get("kind"))
+        now = timezone.now()
+        today = timezone.localdate(now, PARIS)
+        asked = request.GET.get("date") or request.POST.get("date")
+        day = _parse_day(asked) if asked else selectors.first_bookable_day(layout, kind=kind, now=now)
+        day_note = ""
+        if not asked and day != today:
+            day_note = "over" if selectors.day_is_open(layout, today) else "closed"
         zone = request.GET.get("zone") or request.POST.get("zone") or ""
-        grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=zone)
+        grid = selectors.availability(layout=layout, day=day, kind=kind, user=request.user, zone=zone, now=now)
+        if feedback is None and FEEDBACK_KEY in request.session:  # left by the booking just made (POST, redirect, GET)
+            feedback = request.session.pop(FEEDBACK_KEY)
+        on_a_card = feedback is not None and any(row.resource.pk == feedback.get("resource") for row in grid.rows)
+        previous_day = selectors.neighbour_open_day(layout, day, step=-1)
         context = {
             "grid": grid,
-            "feedback": feedback,
-            "previous_day": day - datetime.timedelta(days=1),
-            "next_day": day + datetime.timedelta(days=1),
-            "today": timezone.localdate(timezone.now(), PARIS),
+            "card_feedback": feedback if on_a_card else None,
+            "page_feedback": None if on_a_card else feedback,
+            "picked": _picked_start(request, day) if kind == "room" else None,
+            "day_note": day_note,
+            "previous_day": previous_day if previous_day and previous_day >= today else None,
+            "next_day": selectors.neighbour_open_day(layout, day, step=1),
+            "today": today,
+            "last_day": today + datetime.timedelta(days=layout.site.booking_window_days),
             "subscription": selectors.subscription_current(request.user, day),
         }
-        template = "coworking/_grid.html" if request.htmx else self.template_name
-        return render(request, template, context, status=status)
+        return render(request, self.template_name, context, status=status)
 
 
 class BookSlotView(LoginRequiredMixin, View):
+    """Book the slot tapped on a card. Success: back to the grid on that card, the confirmation in
+    it (POST, redirect, GET). A refusal: the grid again, the reason in the card (4xx; 200 for htmx,
+    which swaps only successful answers)."""
+
     def post(self, request):
         form = BookSlotForm(request.POST)
         if not form.is_valid():
-            return GridView().get(request, feedback={"ok": False, "text": _("This slot cannot be booked: reload the page.")}, status=400)
+            feedback = {"ok": False, "text": _("This slot cannot be booked: reload the page.")}
+            return GridView().get(request, feedback=feedback, status=200 if request.htmx else 400)
+        resource = form.cleaned_data["resource"]
         try:
             booking = services.booking_create(
-                member=request.user,
-                resource=form.cleaned_data["resource"],
-                starts_at=form.cleaned_data["start"],
-                ends_at=form.cleaned_data["end"],
+                member=request.user, resource=resource, starts_at=form.cleaned_data["start"], ends_at=form.cleaned_data["end"]
             )
         except DomainError as error:
-            feedback = {"ok": False, "text": str(error.message)}
+            feedback = {"resource": resource.pk, "ok": False, "text": str(error.message)}
             return GridView().get(request, feedback=feedback, status=200 if request.htmx else error.status_code)
-        start = booking.starts_at.astimezone(PARIS)
-        text = _("Booked: %(resource)s on %(day)s, %(start)s–%(end)s.") % {
-            "resource": booking.resource.name,
-            "day": start.strftime("%d/%m/%Y"),
-            "start": start.strftime("%H:%M"),
-            "end": booking.ends_at.astimezone(PARIS).strftime("%H:%M"),
-        }
-        if request.htmx:
-            return GridView().get(request, feedback={"ok": True, "text": text})
-        messages.success(request, text)
-        return redirect(f"{reverse('coworking:grid')}?date={start.date()}&kind={request.POST.get('kind', 'desk')}")
+        request.session[FEEDBACK_KEY] = {"resource": resource.pk, "ok": True, "text": _booked_text(booking)}
+        url = _grid_url(
+            site=resource.site, day=booking.starts_at.astimezone(PARIS).date(), kind=_parse_kind(request.POST.get("kind")),
+            zone=request.POST.get("zone", ""), resource_id=resource.pk,
+        )
+        return redirect(url)
 
 
 class MyBookingsView(LoginRequiredMixin, View):
@@ -153,36 +199,70 @@ class BookingCancelView(LoginRequiredMixin, View):
         return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/staff/") else "coworking:my_bookings")
 
 
+def _slot_label(which: str, span) -> str:
+    times = f"{span.start_label}–{span.end_label}"
+    names = {"am": _("Morning"), "pm": _("Afternoon"), "day": _("All day")}
+    return f"{names[which]} {times}" if which in names else times
+
+
 class BookingMoveView(LoginRequiredMixin, View):
-    """Move one of my bookings to another day or slot (credits follow the new cost)."""
+    """Move one of my bookings: its current slot checked, only the free slots of its resource on
+    the day chosen offered (credits follow the new cost)."""
 
     template_name = "coworking/move.html"
 
     def get(self, request, pk, *, form=None, status=200):
         booking = selectors.booking_get_for_user(request.user, pk)
-        start = booking.starts_at.astimezone(PARIS)
-        initial = {"date": start.date(), "start_time": start.time(), "end_time": booking.ends_at.astimezone(PARIS).time()}
-        return render(request, self.template_name, {"booking": booking, "form": form or MoveForm(initial=initial)}, status=status)
+        layout = selectors.site_layout(pk=booking.resource.site_id) or selectors.SiteLayout(
+            site=booking.resource.site, resources=(), hours={}, closures=()
+        )
+        current_day = booking.starts_at.astimezone(PARIS).date()
+        booked_minutes = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
+        room = booking.resource.is_room_like
+        day, minutes = current_day, booked_minutes
+        max_minutes = layout.site.max_room_booking_minutes
+        day_form = MoveDayForm(request.GET, room=room, max_minutes=max_minutes) if "date" in request.GET else None
+        if day_form is not None:
+            if day_form.is_valid():
+                day = day_form.cleaned_data["date"]
+                minutes = day_form.cleaned_data.get("minutes") or booked_minutes
+            else:
+                status = 400
+        row = selectors.resource_day(layout=layout, resource=booking.resource, day=day, user=request.user, ignore_booking=booking.pk)
+        choices = selectors.move_choices(row, minutes=minutes if room else None, max_minutes=max_minutes)
+        # As the grid writes slots (Paris offsets), so that the current one is found among the choices.
+        current = f"{booking.starts_at.astimezone(PARIS).isoformat()}|{booking.ends_at.astimezone(PARIS).isoformat()}"
+        if form is None:
+            form = MoveSlotForm(initial={"slot": current})
+        form.fields["slot"].widget.choices = [(span.period, _slot_label(which, span)) for which, span in choices]
+        context = {
+            "booking": booking,
+            "day": day,
+            "day_form": day_form or MoveDayForm(initial={"date": day, "minutes": minutes}, room=room, max_minutes=max_minutes),
+            "form": form,
+            "has_choices": bool(choices),
+            "current": current,
+            "from_grid": request.GET.get("from") == "grid" or request.POST.get("from") == "grid",
+            "open": selectors.day_is_open(layout, day),
+        }
+        return render(request, self.template_name, context, status=status)
 
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(request.user, pk)
-        form = MoveForm(request.POST)
+        form = MoveSlotForm(request.POST)
         if not form.is_valid():
             return self.get(request, pk, form=form, status=400)
-        data = form.cleaned_data
-        if booking.resource.kind == "desk":
-            starts_at, ends_at = desk_slots(booking.resource.site, data["date"])[data.get("slot") or "day"]
-        else:
-            if not data.get("start_time") or not data.get("end_time"):
-                form.add_error("start_time", _("Give the new times."))
-                return self.get(request, pk, form=form, status=400)
-            starts_at, ends_at = local_dt(data["date"], data["start_time"]), local_dt(data["date"], data["end_time"])
         try:
-            services.booking_move(booking=booking, starts_at=starts_at, ends_at=ends_at)
+            moved = services.booking_move(booking=booking, starts_at=form.cleaned_data["start"], ends_at=form.cleaned_data["end"])
         except DomainError as error:
             form.add_error(None, str(error.message))
             return self.get(request, pk, form=form, status=error.status_code)
-        messages.success(request, _("Booking moved."))
+        text = _booked_text(moved, moved=True)
+        if request.POST.get("from") == "grid":
+            request.session[FEEDBACK_KEY] = {"resource": moved.resource_id, "ok": True, "text": text}
+            kind = "desk" if moved.resource.kind == "desk" else "room"
+            return redirect(_grid_url(site=moved.resource.site, day=moved.starts_at.astimezone(PARIS).date(), kind=kind, resource_id=moved.resource_id))
+        messages.success(request, text)
         return redirect("coworking:my_bookings")
 
 

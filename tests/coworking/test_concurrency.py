@@ -22,14 +22,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = 20
 
 
-def fire(url: str, requests: list[tuple[str, dict]]) -> list[int]:
-    """POST every (token, body) at once from its own thread; released together by a barrier."""
+def fire(url, requests: list[tuple[str, dict]], method: str = "POST") -> list[int]:
+    """Send every (token, body) at once from its own thread; released together by a barrier.
+    `url` is one URL for all, or a list (one per request)."""
     barrier = threading.Barrier(len(requests))
     statuses: list[int] = [0] * len(requests)
 
+    urls = url if isinstance(url, list) else [url] * len(requests)
+
     def worker(index, token, body):
         request = urllib.request.Request(
-            url, data=json.dumps(body).encode(), method="POST",
+            urls[index], data=json.dumps(body).encode(), method=method,
             headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
         )
         barrier.wait()
@@ -60,6 +63,28 @@ def test_twenty_members_race_for_one_desk_exactly_one_wins(live_server, desk, mo
     statuses = fire(live_server.url + "/api/v1/bookings/", [(t, body(desk, *morning)) for t in tokens])
     assert sorted(statuses) == [201] + [409] * (CLIENTS - 1), statuses
     assert Booking.objects.filter(resource=desk, status="confirmed").count() == 1
+
+
+def test_ten_members_move_their_bookings_to_the_same_slot_exactly_one_wins(live_server, room, day):
+    """Each move locks only its own booking: the exclusion constraint decides, and the losers'
+    bookings stay where they were (nothing half-written)."""
+    bookings, tokens = [], []
+    for index in range(10):
+        member = UserFactory()
+        SubscriptionFactory(member=member)
+        start = local_dt(day, datetime.time(8)) + datetime.timedelta(minutes=30 * index)
+        bookings.append(services.booking_create(member=member, resource=room, starts_at=start, ends_at=start + datetime.timedelta(minutes=30)))
+        tokens.append(ApiToken.issue(user=member, name="race")[1])
+    target = (local_dt(day, datetime.time(18)), local_dt(day, datetime.time(19)))
+    urls = [f"{live_server.url}/api/v1/bookings/{booking.pk}/" for booking in bookings]
+    statuses = fire(urls, [(token, {"start": target[0].isoformat(), "end": target[1].isoformat()}) for token in tokens], method="PATCH")
+    assert sorted(statuses) == [200] + [409] * 9, statuses
+    moved = Booking.objects.filter(resource=room, status="confirmed", span__startswith=target[0])
+    assert moved.count() == 1
+    for booking in bookings:
+        if booking.pk != moved.get().pk:
+            booking.refresh_from_db()
+            assert (booking.sequence, booking.ends_at - booking.starts_at) == (0, datetime.timedelta(minutes=30))
 
 
 def test_last_credit_spent_once_under_concurrency(live_server, site, desk, day):

@@ -59,7 +59,7 @@ def test_every_layout_change_shows_on_the_next_page(client, coworker, site, desk
 
     OpeningHours.objects.filter(site=site, weekday=day.weekday()).get().delete()
     html = _grid(client, day)
-    assert 'name="slot"' not in html and "Fermé" in html
+    assert 'name="slot"' not in html and "Le lieu est fermé ce jour-là." in html
 
 
 def test_a_change_replaces_the_layout_version_now_and_again_at_commit(site, desk, django_capture_on_commit_callbacks):
@@ -85,28 +85,54 @@ def test_releasing_a_fixed_desk_by_erasure_frees_it_in_the_grid(client, coworker
     assert "Bureau fixe" not in _grid(client, day)
 
 
-def test_one_form_grid_books_the_clicked_slot_on_the_site_shown(client, coworker, day):
-    """The whole grid is one form; the clicked button sends slot=resource|start|end and the site."""
+def test_a_card_books_the_tapped_slot_on_the_site_shown_and_comes_back_on_that_card(client, coworker, day):
+    """Each card is a small form: the tapped button sends slot=resource|start|end and the site; the
+    answer is the grid again, scrolled to the card (#resource-<id>), the confirmation in it."""
     SiteFactory()  # the default site (created first)
     other = SiteFactory(slug="ruche-bis", name="Ruche bis")
     desk = ResourceFactory(site=other, name="Bis 01")
+    ResourceFactory(site=other, name="Bis 02")
     client.force_login(coworker)
     html = _grid(client, day, site="ruche-bis")
     start, end = local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))
     slot = f"{desk.pk}|{start.isoformat()}|{end.isoformat()}"
     assert f'name="slot" value="{slot}"' in html
-    assert html.count("csrfmiddlewaretoken") == 3  # the grid's one form, log-out and language switch
+    assert html.count("csrfmiddlewaretoken") == 2 + 2  # one form per card, log-out and language switch
 
     response = client.post(
-        reverse("coworking:book"),
-        {"slot": slot, "site": "ruche-bis", "date": day.isoformat(), "kind": "desk", "zone": ""},
-        HTTP_HX_REQUEST="true",
+        reverse("coworking:book"), {"slot": slot, "site": "ruche-bis", "date": day.isoformat(), "kind": "desk", "zone": ""}
     )
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Réservé : Bis 01" in body and "Ruche bis" in body and "✓ À moi" in body
+    assert response.status_code == 302
+    assert response["Location"] == f"/coworking/?site=ruche-bis&date={day.isoformat()}&kind=desk#resource-{desk.pk}"
+    body = client.get(response["Location"]).content.decode()
+    card = body[body.index(f'id="resource-{desk.pk}"'):]
+    card = card[: card.index("</li>")]
+    assert "Réservé : Bis 01" in card and 'role="status"' in card and "autofocus" in card and "✓ À moi" in card
+    assert "Ruche bis" in body
     booking = Booking.objects.get(member=coworker)
     assert (booking.resource_id, booking.starts_at, booking.ends_at) == (desk.pk, start, end)
+    # Shown once: a reload shows the booking, not the message again.
+    assert "Réservé : Bis 01" not in _grid(client, day, site="ruche-bis")
+
+
+def test_a_refused_slot_says_why_in_its_card(client, coworker, other_member, desk, day):
+    from coworking import services
+    from tests.coworking.factories import SubscriptionFactory
+
+    client.force_login(coworker)
+    start, end = local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))
+    SubscriptionFactory(member=other_member)
+    services.booking_create(member=other_member, resource=desk, starts_at=start, ends_at=end)
+    data = {"slot": f"{desk.pk}|{start.isoformat()}|{end.isoformat()}", "date": day.isoformat(), "kind": "desk"}
+    response = client.post(reverse("coworking:book"), data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    card = body[body.index(f'id="resource-{desk.pk}"'):]
+    assert 'role="alert"' in card[: card.index("</li>")] and "Ce créneau est déjà réservé." in card[: card.index("</li>")]
+    # htmx swaps only successful answers: the same card, with a 200.
+    response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Ce créneau est déjà réservé." in response.content.decode()
+    assert Booking.objects.filter(member=coworker).count() == 0
 
 
 def test_a_mangled_slot_is_refused_and_nothing_is_written(client, coworker, desk, day):
@@ -189,7 +215,7 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
         reverse("coworking:book"),
         {"slot": f"{desk.pk}|{local_dt(day, datetime.time(9)).isoformat()}|{local_dt(day, datetime.time(13)).isoformat()}",
          "site": site.slug, "date": day.isoformat(), "kind": "desk"},
-        HTTP_HX_REQUEST="true",
+        HTTP_HX_REQUEST="true", follow=True,
     )
     assert "1,5 jour(s) de crédit restant" in response.content.decode()
     my_bookings = client.get(reverse("coworking:my_bookings")).content.decode()
@@ -212,7 +238,7 @@ def test_the_controls_follow_the_site_the_day_the_zones_and_the_language(client,
 
     site.name = "La Ruche du Port"
     site.save()
-    assert "La Ruche du Port —" in _grid(client, day)
+    assert '<p class="help day-site">La Ruche du Port</p>' in _grid(client, day)
 
     ResourceFactory(site=site, name="Poste Z", zone="Zone Mezzanine")
     assert '<option value="Zone Mezzanine"' in _grid(client, day)

@@ -19,7 +19,7 @@ def test_grid_shows_free_mine_and_taken_in_words(client, coworker, other_member,
     services.booking_create(member=other_member, resource=second, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
     client.force_login(coworker)
     html = client.get(reverse("coworking:grid") + f"?date={day}").content.decode()
-    assert "✓ À moi" in html and "✕ Occupé" in html and "Réserver" in html
+    assert "✓ À moi" in html and "Occupé" in html and "Réserver" in html
 
 
 def test_book_in_one_htmx_action_and_see_the_reason_of_a_refusal(client, coworker, desk, day):
@@ -31,9 +31,10 @@ def test_book_in_one_htmx_action_and_see_the_reason_of_a_refusal(client, coworke
         "date": day.isoformat(),
         "kind": "desk",
     }
-    response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true")
+    response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true", follow=True)
     assert response.status_code == 200
-    assert "Réservé" in response.content.decode() and 'hx-swap-oob="true"' in response.content.decode()
+    body = response.content.decode()
+    assert "Réservé" in body and f'hx-select="#resource-{desk.pk}"' in body
     assert Booking.objects.filter(member=coworker).count() == 1
     response = client.post(reverse("coworking:book"), data, HTTP_HX_REQUEST="true")
     assert "déjà réservé" in response.content.decode()
@@ -77,23 +78,36 @@ def test_grid_page_runs_four_queries_whatever_the_number_of_resources_and_bookin
     from tests.coworking.factories import ResourceFactory, SubscriptionFactory
 
     client.force_login(coworker)
-    url = reverse("coworking:grid") + f"?date={day}"
+    desks_url = reverse("coworking:grid") + f"?date={day}"
+    rooms_url = reverse("coworking:grid") + f"?date={day}&kind=room"
+    first_room = ResourceFactory(site=site, kind="room", name="Salle 0")
     ResourceFactory(site=site)
-    assert client.get(url).status_code == 200  # the session and the site's layout are now in the cache
+    picked_url = rooms_url + f"&room={first_room.pk}&start=10:00"
+    for url in (desks_url, rooms_url, picked_url):
+        assert client.get(url).status_code == 200  # the session and the site's layout are now in the cache
 
     # 1. the logged-in user, 2. the navigation's conditional links (one query of EXISTS),
-    # 3. the member's plan, 4. the day's bookings of the site's desks.
-    with django_assert_num_queries(4):
-        assert client.get(url).status_code == 200
+    # 3. the member's plan, 4. the day's bookings of the site's desks (or rooms). The day shown,
+    # the days before and after and the lengths that fit come from the cached layout.
+    for url in (desks_url, rooms_url, picked_url):
+        with django_assert_num_queries(4):
+            assert client.get(url).status_code == 200
 
     SubscriptionFactory(member=other_member)
-    for _ in range(25):
+    for number in range(25):
         desk = ResourceFactory(site=site)
         services.booking_create(member=other_member, resource=desk, starts_at=local_dt(day, datetime.time(9)), ends_at=local_dt(day, datetime.time(13)))
-    assert client.get(url).status_code == 200  # the layout changed: read again once
+        room = ResourceFactory(site=site, kind="room", name=f"Salle {number + 1}")
+        services.booking_create(member=other_member, resource=room, starts_at=local_dt(day, datetime.time(11)), ends_at=local_dt(day, datetime.time(12)))
+    assert client.get(desks_url).status_code == 200  # the layout changed: read again once
     with django_assert_num_queries(4):
-        html = client.get(url).content.decode()
-    assert html.count('<td class="cell-taken">') == 25
+        html = client.get(desks_url).content.decode()
+    assert html.count('class="slot-state slot-taken"') == 25
+    with django_assert_num_queries(4):
+        html = client.get(rooms_url).content.decode()
+    assert html.count("Occupé : 11:00–12:00") == 25
+    with django_assert_num_queries(4):
+        assert client.get(picked_url).status_code == 200
 
 
 def test_ical_feed_is_private_and_revocable(client, coworker, desk, morning):
@@ -179,10 +193,12 @@ def test_move_a_desk_booking_from_the_page(client, coworker, desk, day, morning)
     booking = services.booking_create(member=coworker, resource=desk, starts_at=morning[0], ends_at=morning[1])
     client.force_login(coworker)
     assert client.get(reverse("coworking:move", args=[booking.pk])).status_code == 200
-    response = client.post(reverse("coworking:move", args=[booking.pk]), {"date": day.isoformat(), "slot": "pm"})
-    assert response.status_code == 302
+    pm = f"{local_dt(day, datetime.time(13)).isoformat()}|{local_dt(day, datetime.time(18)).isoformat()}"
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"slot": pm})
+    assert response.status_code == 302 and response["Location"] == reverse("coworking:my_bookings")
     booking.refresh_from_db()
     assert booking.starts_at == local_dt(day, datetime.time(13))
     past = day - datetime.timedelta(days=30)
-    response = client.post(reverse("coworking:move", args=[booking.pk]), {"date": past.isoformat(), "slot": "am"})
+    past_slot = f"{local_dt(past, datetime.time(9)).isoformat()}|{local_dt(past, datetime.time(13)).isoformat()}"
+    response = client.post(reverse("coworking:move", args=[booking.pk]), {"slot": past_slot})
     assert response.status_code == 400 and "passé" in response.content.decode()
