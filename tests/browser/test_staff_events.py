@@ -30,8 +30,14 @@ def test_staff_creates_publishes_an_event_and_a_member_registers_on_a_phone(page
     page.get_by_label("Type").select_option("ess_awareness")
     page.get_by_label("Début").fill(f"{day:%Y-%m-%d}T18:00")
     page.get_by_label("Fin").fill(f"{day:%Y-%m-%d}T20:00")
-    page.get_by_label("Fin").dispatch_event("change")
-    page.wait_for_load_state("networkidle")
+    # The room field is replaced by htmx with the rooms free at that time: wait for that answer and
+    # its swap (under load, a choice made before the swap would be lost with the old field).
+    with page.expect_response(lambda response: "/staff/events/rooms/" in response.url and "ends_at=" in response.url):
+        page.get_by_label("Fin").dispatch_event("change")
+    for _ in range(100):
+        if not page.evaluate("() => Boolean(document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping'))"):
+            break
+        page.wait_for_timeout(50)
     page.get_by_label("Salle").select_option(label="Salle Seine — la Ruche Saint-Germain")
     page.get_by_label("Capacité (places)").fill("12")
     page.get_by_label("Réservé aux adhérents").check()
