@@ -54,7 +54,8 @@ def test_staff_read_today_and_impact_recompute_and_drill_down(device, request, s
     shot(page, f"staff-home-{device}.png")
 
     page.get_by_role("button", name="Recalculer les chiffres").click()
-    page.get_by_text("Dernier calcul terminé le").wait_for()  # tests run Celery tasks inline
+    # Tests run Celery tasks inline: the whole recomputation happens inside that request.
+    page.get_by_text("Dernier calcul terminé le").wait_for(timeout=90_000)
     assert ImpactRun.objects.get().status == ImpactRun.Status.DONE
 
     page.get_by_role("link", name="ESS-1 · Personnes sensibilisées à l’économie sociale et solidaire (cumul, uniques)").click()
