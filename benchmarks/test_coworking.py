@@ -79,10 +79,10 @@ def _multiply_history(site: Site, factor: int) -> None:
         for copy in range(1, factor):
             cursor.execute(
                 """
-                INSERT INTO coworking_booking (resource_id, member_id, label, span, status, credits_used, created_at)
+                INSERT INTO coworking_booking (resource_id, member_id, label, span, status, credits_used, created_at, updated_at, sequence)
                 SELECT b.resource_id, b.member_id, b.label,
                        tstzrange(lower(b.span) - %s * interval '600 days', upper(b.span) - %s * interval '600 days', '[)'),
-                       b.status, 0, now()
+                       b.status, 0, now(), now(), 0
                 FROM coworking_booking b JOIN coworking_resource r ON r.id = b.resource_id
                 WHERE r.site_id = %s AND b.created_at > now() - interval '1 day' AND lower(b.span) > now() - interval '560 days'
                 """,
