@@ -107,7 +107,7 @@ class MemberFilterForm(forms.Form):
     STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")),
               ("pending", _("Renewal to confirm")), ("none", _("Never a member"))]
     ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
-    q = inputs.TextField(label=_("Search (name, e-mail, organisation)"), required=False, max_length=200,
+    q = inputs.TextField(label=_("Name, e-mail or organisation"), required=False, max_length=200,
                          widget=forms.TextInput(attrs={"type": "search"}))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS, required=False)
     # An id (ASCII digits, 400 otherwise) chosen from a list read only when the form is shown
