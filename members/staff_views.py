@@ -47,8 +47,8 @@ class MemberListView(StaffRequiredMixin, View):
 class PersonSearchView(StaffRequiredMixin, View):
     """Find a person from the search box of every staff page: name, e-mail, organisation.
 
-    Queries: the session, the staff user, the second factor's check, then ONE for the results
-    (the member list's full-text search, capped at LIMIT + 1), whatever the number of members.
+    Queries: ONE for the results (the member list's full-text search, capped at LIMIT + 1) on top
+    of any page's (the user, the header's links), whatever the number of members.
     """
 
     LIMIT = 25
