@@ -270,7 +270,8 @@ class StaffTodayView(StaffRequiredMixin, View):
         day = form.cleaned_data["date"] if form.is_bound else today
         around = {"site": request.GET["site"]} if request.GET.get("site") else {}
         return render(request, self.template_name, {
-            "site": site, "form": form if form.is_bound else StaffDayForm(initial={"date": today}), "today": today, "day": day,
+            # The picker shows the day read, in ISO (a date input drops "02/03/2026" typed in French).
+            "site": site, "form": StaffDayForm(initial={"date": day}), "today": today, "day": day,
             "bookings": selectors.today_occupancy(site=site, day=day),
             "previous_query": urlencode({**around, "date": (day - datetime.timedelta(days=1)).isoformat()}),
             "next_query": urlencode({**around, "date": (day + datetime.timedelta(days=1)).isoformat()}),
