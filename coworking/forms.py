@@ -45,6 +45,17 @@ class RecurringForm(forms.Form):
         return data
 
 
+class StaffDayForm(forms.Form):
+    """The day "Coworking today" shows (?date=YYYY-MM-DD), with a day either side still handled."""
+
+    date = inputs.DateField(label=_("Day"), widget=DateInput())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        inputs.shift_date(day, days=-1), inputs.shift_date(day, days=1)  # the links to the day before and after
+        return day
+
+
 class PeriodForm(forms.Form):
     start = inputs.DateField(label=_("From"), widget=DateInput())
     end = inputs.DateField(label=_("To"), widget=DateInput())

@@ -7,9 +7,11 @@ from quai.registry import (
     NavLink,
     PersonData,
     Seeder,
+    StaffGroup,
     register_member_link,
     register_person_data,
     register_seeder,
+    register_staff_group,
     register_staff_section,
 )
 
@@ -84,8 +86,9 @@ register_member_link(NavLink(label=_("Book"), url_name="coworking:grid", order=2
 register_member_link(
     NavLink(label=_("My bookings"), url_name="coworking:my_bookings", order=21, visible_if=_has_plan_or_booking)
 )
-register_staff_section(NavLink(label=_("Coworking today"), url_name="coworking:staff_today", order=20))
-register_staff_section(NavLink(label=_("Occupancy rates"), url_name="coworking:staff_occupancy", order=21))
+register_staff_group(StaffGroup(key="coworking", label=_("Coworking"), order=20))
+register_staff_section(NavLink(label=_("Coworking today"), url_name="coworking:staff_today", group="coworking", order=20))
+register_staff_section(NavLink(label=_("Occupancy rates"), url_name="coworking:staff_occupancy", group="coworking", order=21))
 register_person_data(
     PersonData(
         app_label="coworking",

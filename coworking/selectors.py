@@ -392,10 +392,11 @@ def occupancy(*, site: Site, start: datetime.date, end: datetime.date) -> list[d
     return rows
 
 
-def today_occupancy(*, site: Site, now=None) -> list[Booking]:
-    """Staff view of today: every active booking of the site today, with member and resource (1 query)."""
-    now = now or timezone.now()
-    day = timezone.localdate(now, PARIS)
+def today_occupancy(*, site: Site, now=None, day: datetime.date | None = None) -> list[Booking]:
+    """Staff view of a day (today by default): every active booking of the site that day, with
+    member and resource (1 query)."""
+    if day is None:
+        day = timezone.localdate(now or timezone.now(), PARIS)
     return list(
         Booking.objects.active()
         .filter(resource__site=site)

@@ -15,7 +15,14 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 
 from coworking import selectors, services
-from coworking.forms import BookSlotForm, MoveDayForm, MoveSlotForm, PeriodForm, RecurringForm
+from coworking.forms import (
+    BookSlotForm,
+    MoveDayForm,
+    MoveSlotForm,
+    PeriodForm,
+    RecurringForm,
+    StaffDayForm,
+)
 from coworking.ical import bookings_calendar
 from coworking.models import CalendarFeed, Site
 from coworking.time import PARIS, local_dt
@@ -340,11 +347,22 @@ class StaffTodayView(StaffRequiredMixin, View):
 
     def get(self, request):
         site = _site(request)
-        return render(
-            request,
-            self.template_name,
-            {"site": site, "bookings": selectors.today_occupancy(site=site), "today": timezone.localdate(timezone.now(), PARIS)},
-        )
+        today = timezone.localdate(timezone.now(), PARIS)
+        # Another day with ?date=YYYY-MM-DD (the date picker, or the day before / after links);
+        # a date that is not understood is an error on the picker, not a 500.
+        form = StaffDayForm(request.GET if "date" in request.GET else None, initial={"date": today})
+        if form.is_bound and not form.is_valid():
+            return render(request, self.template_name, {"site": site, "form": form, "today": today, "day": None, "bookings": []}, status=400)
+        day = form.cleaned_data["date"] if form.is_bound else today
+        around = {"site": request.GET["site"]} if request.GET.get("site") else {}
+        return render(request, self.template_name, {
+            # The picker shows the day read, in ISO (a date input drops "02/03/2026" typed in French).
+            "site": site, "form": StaffDayForm(initial={"date": day}), "today": today, "day": day,
+            "bookings": selectors.today_occupancy(site=site, day=day),
+            "previous_query": urlencode({**around, "date": (day - datetime.timedelta(days=1)).isoformat()}),
+            "next_query": urlencode({**around, "date": (day + datetime.timedelta(days=1)).isoformat()}),
+            "today_query": urlencode(around),
+        })
 
 
 class StaffOccupancyView(StaffRequiredMixin, View):

@@ -6,9 +6,11 @@ from quai.registry import (
     NavLink,
     PersonData,
     Seeder,
+    StaffGroup,
     register_member_link,
     register_person_data,
     register_seeder,
+    register_staff_group,
     register_staff_section,
 )
 
@@ -52,8 +54,12 @@ def _seed(*, scale, rng, stdout):
 
 register_member_link(NavLink(label=_("Agenda"), url_name="events:agenda", order=30))
 register_member_link(NavLink(label=_("My events"), url_name="events:mine", order=31))
-register_staff_section(NavLink(label=_("Events and door lists"), url_name="events:staff_events", order=30))
-register_staff_section(NavLink(label=_("Déclic Numérique"), url_name="events:mediation_log", order=31))
+register_staff_group(StaffGroup(key="events", label=_("Events"), order=30))
+register_staff_group(StaffGroup(key="declic", label=_("Déclic Numérique"), order=35))
+register_staff_section(NavLink(label=_("Events and door lists"), url_name="events:staff_events", group="events", order=30))
+register_staff_section(NavLink(label=_("New event"), url_name="events:staff_event_create", group="events", order=31))
+register_staff_section(NavLink(label=_("Record an activity"), url_name="events:mediation_log", group="declic", order=35))
+register_staff_section(NavLink(label=_("Statistics"), url_name="events:mediation_stats", group="declic", order=36))
 register_person_data(
     PersonData(app_label="events", label=_("Events"), export=_export, erase=_erase, summary=_summary,
                summary_template="events/person_summary.html", order=30)

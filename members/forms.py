@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
@@ -96,15 +97,42 @@ class ContactForm(forms.Form):
     )
 
 
+class _ChoicesReadOnce(BaseChoiceIterator):
+    """Choices computed on first use, then kept for the life of one form (a widget iterates its
+    choices more than once while it renders)."""
+
+    def __init__(self, compute):
+        self.compute, self.choices = compute, None
+
+    def __iter__(self):
+        if self.choices is None:
+            self.choices = list(self.compute())
+        return iter(self.choices)
+
+
+def _membership_type_choices():
+    from members.models import MembershipType
+
+    return [("", _("All"))] + [(kind.pk, str(kind)) for kind in MembershipType.objects.order_by("-is_active", "name", "pk")]
+
+
 class MemberFilterForm(forms.Form):
-    STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")), ("none", _("Never a member"))]
+    STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")),
+              ("pending", _("Renewal to confirm")), ("none", _("Never a member"))]
     ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
-    q = inputs.TextField(label=_("Search (name, e-mail, organisation)"), required=False, max_length=200)
+    q = inputs.TextField(label=_("Name, e-mail or organisation"), required=False, max_length=200,
+                         widget=forms.TextInput(attrs={"type": "search"}))
     status = forms.ChoiceField(label=_("Status"), choices=STATUS, required=False)
-    type = inputs.IntegerField(label=_("Membership type"), required=False, min_value=1, widget=forms.HiddenInput)
+    # An id (ASCII digits, 400 otherwise) chosen from the list of types (see __init__).
+    type = inputs.IntegerField(label=_("Membership type"), required=False, min_value=1, widget=forms.Select)
     joined_from = inputs.DateField(label=_("Joined from"), required=False, widget=DateInput())
     joined_to = inputs.DateField(label=_("Joined until"), required=False, widget=DateInput())
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDER, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is shown (one query per form), not when the list is only exported.
+        self.fields["type"].widget.choices = _ChoicesReadOnce(_membership_type_choices)
 
     def filters(self) -> dict:
         """The selector's arguments; InvalidInput (400, per field) when a value is not valid."""
@@ -117,6 +145,13 @@ class MemberFilterForm(forms.Form):
             "search": data.get("q") or "", "status": data.get("status") or "", "type_id": data.get("type") or "",
             "joined_from": data.get("joined_from"), "joined_to": data.get("joined_to"), "order": data.get("order") or "name",
         }
+
+
+class PersonSearchForm(forms.Form):
+    """The staff search for a person, from the box of every staff page."""
+
+    q = inputs.TextField(label=_("Name, e-mail or organisation"), required=False, max_length=200,
+                         widget=forms.TextInput(attrs={"type": "search"}))
 
 
 class ImportForm(forms.Form):

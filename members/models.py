@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -252,7 +253,9 @@ class MembershipType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.amount_eur} €)"
+        # In the active language's format ("20,00 €" in French), as every other amount shown.
+        amount = number_format(self.amount_eur, decimal_pos=2, use_l10n=True, force_grouping=True)
+        return f"{self.name} ({amount}\u00a0€)"
 
 
 class MembershipQuerySet(models.QuerySet):

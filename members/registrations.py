@@ -3,11 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 
 from members.seed import print_demo_logins, seed_accounts, seed_members
-from quai.registry import NavLink, Seeder, register_member_link, register_seeder, register_staff_section
+from quai.registry import NavLink, Seeder, StaffGroup, register_member_link, register_seeder, register_staff_group, register_staff_section
 
 register_member_link(NavLink(label=_("My account"), url_name="members:account", order=10))
 register_member_link(NavLink(label=_("Directory"), url_name="members:directory", order=50))
-register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list", order=10))
+register_staff_group(StaffGroup(key="members", label=_("Members"), order=10))
+register_staff_group(StaffGroup(key="memberships", label=_("Memberships and renewals"), order=15))
+register_staff_section(NavLink(label=_("Members"), url_name="members:staff_list", group="members", order=10))
+register_staff_section(NavLink(label=_("Import a CSV"), url_name="members:staff_import", group="members", order=11))
+register_staff_section(NavLink(label=_("Renewals to confirm"), url_name="members:staff_list", query="status=pending", group="memberships", order=15))
+register_staff_section(NavLink(label=_("Expiring within 30 days"), url_name="members:staff_list", query="status=expiring", group="memberships", order=16))
+register_staff_section(NavLink(label=_("How to pay (instructions)"), url_name="admin:members_paymentinstructions_changelist", group="memberships", order=17))
+register_staff_section(NavLink(label=_("Membership types"), url_name="admin:members_membershiptype_changelist", group="memberships", order=18))
 register_seeder(Seeder(name="members.accounts", func=seed_accounts, order=10, report=print_demo_logins))
 register_seeder(Seeder(name="members.demo", func=seed_members, order=11))
 

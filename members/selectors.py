@@ -68,6 +68,8 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
         queryset = queryset.filter(Exists(paid.filter(ends_on__gte=today))).exclude(Exists(paid.filter(ends_on__gt=soon)))
     elif status == "expired":
         queryset = queryset.filter(Exists(paid)).exclude(Exists(paid.filter(ends_on__gte=today)))
+    elif status == "pending":
+        queryset = queryset.filter(Exists(Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)))
     elif status == "none":
         queryset = queryset.exclude(Exists(paid))
     if type_id:
@@ -79,6 +81,28 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
     orders = {"name": ["last_name", "first_name", "pk"], "-joined": ["-date_joined", "pk"], "joined": ["date_joined", "pk"],
               "expiry": ["membership_end", "pk"], "-expiry": ["-membership_end", "pk"]}
     return queryset.order_by(*orders.get(order, orders["name"]))
+
+
+def membership_status(membership_end: datetime.date | None, today: datetime.date) -> str:
+    """The member list's status of someone whose latest paid membership ends on `membership_end`:
+    "active", "expiring" (within 30 days), "expired" or "none" (never paid one)."""
+    if membership_end is None:
+        return "none"
+    if membership_end < today:
+        return "expired"
+    return "expiring" if membership_end <= today + datetime.timedelta(days=30) else "active"
+
+
+def person_search(*, text: str, limit: int) -> tuple[list[User], bool]:
+    """The staff search for a person: the first `limit` members the member list's full-text search
+    finds (GIN indexes), by name; and whether there are more. One query, whatever the number found."""
+    if not text.strip():
+        return [], False
+    today = timezone.localdate()
+    people = list(member_list(search=text)[: limit + 1])
+    for person in people:
+        person.status = membership_status(person.membership_end, today)
+    return people[:limit], len(people) > limit
 
 
 def member_get_for_staff(pk: int) -> User:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from members import importer, selectors, services
-from members.forms import ImportForm, MemberFilterForm, PaymentForm, RateMappingForm
+from members.forms import ImportForm, MemberFilterForm, PaymentForm, PersonSearchForm, RateMappingForm
 from members.models import PaymentInstructions
 from quai import xlsx
 from quai.errors import DomainError, InvalidInput
@@ -42,6 +42,27 @@ class MemberListView(StaffRequiredMixin, View):
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "members/staff_list.html", {"form": form if form.is_bound else MemberFilterForm(), "page": page, "query": query.urlencode()})
+
+
+class PersonSearchView(StaffRequiredMixin, View):
+    """Find a person from the search box of every staff page: name, e-mail, organisation.
+
+    Queries: ONE for the results (the member list's full-text search, capped at LIMIT + 1) on top
+    of any page's (the user, the header's links), whatever the number of members.
+    """
+
+    LIMIT = 25
+
+    def get(self, request):
+        form = PersonSearchForm(request.GET or None)
+        context = {"form": form if form.is_bound else PersonSearchForm(), "people": [], "more": False, "text": ""}
+        if not form.is_bound:
+            return render(request, "members/staff_search.html", context)
+        if not form.is_valid():
+            return render(request, "members/staff_search.html", context, status=400)
+        text = form.cleaned_data["q"] or ""
+        people, more = selectors.person_search(text=text, limit=self.LIMIT)
+        return render(request, "members/staff_search.html", {**context, "people": people, "more": more, "text": text.strip()})
 
 
 class MemberExportView(StaffRequiredMixin, View):

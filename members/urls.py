@@ -17,6 +17,7 @@ urlpatterns = [
     path("directory/<int:pk>/write/", views.DirectoryContactView.as_view(), name="directory_contact"),
     path("account/photo/", views.PhotoUploadView.as_view(), name="photo_upload"),
     path("members/<int:pk>/photo/", views.PhotoView.as_view(), name="photo"),
+    path("staff/search/", staff_views.PersonSearchView.as_view(), name="staff_search"),
     path("staff/members/", staff_views.MemberListView.as_view(), name="staff_list"),
     path("staff/members/export.<str:fmt>", staff_views.MemberExportView.as_view(), name="staff_export"),
     path("staff/members/import/", staff_views.ImportView.as_view(), name="staff_import"),

@@ -24,6 +24,19 @@ class NavLink:
     # conditions that need no query (e.g. user.is_staff).
     visible: Callable[[Any], bool] | None = None
     visible_if: Callable[[Any], Any] | None = None
+    # Staff links: the side-navigation group they sit in (a StaffGroup key; a link without a
+    # registered group stands alone) and a query string appended to the URL ("status=pending").
+    group: str = ""
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class StaffGroup:
+    """A heading of the staff side navigation (Members, Coworking, Tools…), ordered by `order`."""
+
+    key: str
+    label: Any  # a lazy translation
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ class ProjectSource:
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
+    staff_groups: list[StaffGroup] = field(default_factory=list)
     member_links: list[NavLink] = field(default_factory=list)
     person_data: list[PersonData] = field(default_factory=list)
     seeders: list[Seeder] = field(default_factory=list)
@@ -122,7 +136,11 @@ def _add(items: list, item, key) -> None:
 
 
 def register_staff_section(link: NavLink) -> None:
-    _add(registry.staff_sections, link, key=lambda entry: entry.url_name)
+    _add(registry.staff_sections, link, key=lambda entry: (entry.url_name, entry.query))
+
+
+def register_staff_group(group: StaffGroup) -> None:
+    _add(registry.staff_groups, group, key=lambda entry: entry.key)
 
 
 def register_member_link(link: NavLink) -> None:

@@ -63,7 +63,7 @@ def test_staff_import_a_helloasso_export_dry_run_then_valid_lines(request, tmp_p
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
     page.screenshot(path=f"/tmp/h15a-import-dry-run-{width}.png", full_page=True)
-    page.get_by_label("Tarif « Tarif Bienfaiteur »", exact=False).select_option(label="Adhésion solidaire (5.00 €)")
+    page.get_by_label("Tarif « Tarif Bienfaiteur »", exact=False).select_option(label="Adhésion solidaire (5,00\u00a0€)")
     page.get_by_role("button", name="Vérifier de nouveau avec ces types").click()
     page.get_by_text("adhésion « Adhésion solidaire »", exact=False).first.wait_for()
     assert page.locator(".import-counts li").first.inner_text() == "À créer : 3"

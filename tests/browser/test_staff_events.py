@@ -25,7 +25,7 @@ def test_staff_creates_publishes_an_event_and_a_member_registers_on_a_phone(page
     login(page, staff.email, TEST_PASSWORD)
     page.goto(page.base_url + "/staff/events/")
     assert_accessible(page)
-    page.get_by_role("link", name="Nouvel événement").click()
+    page.locator("main").get_by_role("link", name="Nouvel événement").click()
     page.get_by_label("Titre").fill("Fresque de l’ESS")
     page.get_by_label("Type").select_option("ess_awareness")
     page.get_by_label("Début").fill(f"{day:%Y-%m-%d}T18:00")

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from members import importer
 from members.models import Membership, User
@@ -129,5 +130,6 @@ def test_member_export_xlsx_has_typed_dates_and_formulas_as_text(client, staff):
     email, first, last, _org, _commune, type_, until, joined = sheet[2]
     assert (first.value, first.data_type) == ("=cmd|' /C calc'!A0", "s")
     assert (until.value, until.number_format) == (datetime.datetime(2026, 12, 31), "DD/MM/YYYY")
-    assert joined.is_date and joined.value.date() == user.date_joined.date()
+    # The day of joining in Paris (the export's time zone): after 23:00 UTC it is already the next day.
+    assert joined.is_date and joined.value.date() == timezone.localtime(user.date_joined).date()
     assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:H2")

@@ -127,6 +127,7 @@ ROUTES: dict[str, Row] = {
     "members:renew_cancel": Row(cells(LOGIN, 302), method="post"),
     "members:photo_upload": Row(cells(LOGIN, 302), method="post"),
     "members:photo": Row(cells(LOGIN, 404, member_a=200, staff=200), {"pk": "member_a"}),
+    "members:staff_search": Row(STAFF_PAGE),  # the search for a person of every staff page (issue 14)
     "members:staff_list": Row(STAFF_PAGE),
     "members:staff_export": Row(STAFF_PAGE, {"fmt": "csv"}),
     "members:staff_import": Row(STAFF_PAGE),

@@ -19,3 +19,25 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// Staff pages (staff_base.html): on a phone the side navigation folds behind its "Sections" button;
+// on a laptop the button is hidden by the style sheet and the navigation always shown.
+document.addEventListener("DOMContentLoaded", function () {
+  var side = document.querySelector(".staff-side");
+  var button = side && side.querySelector(".staff-nav-toggle");
+  if (!button) return;
+  side.classList.add("has-staff-fold");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    side.classList.toggle("staff-nav-open", open);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && side.classList.contains("staff-nav-open")) {
+      side.classList.remove("staff-nav-open");
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    }
+  });
+});
