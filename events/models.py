@@ -102,6 +102,9 @@ class Event(models.Model):
         indexes = [
             # The public agenda: published events from now on, by date.
             models.Index(fields=["status", "starts_at"], name="event_agenda_idx"),
+            # Events not over yet (ends_at >= now, a few thousand among every past one): the
+            # agenda's count and page, and a member's next events on the home page.
+            models.Index(fields=["ends_at"], name="event_ends_idx"),
         ]
         constraints = [
             models.CheckConstraint(
