@@ -119,6 +119,11 @@ def directory(*, skill: str = ""):
     return queryset.order_by("last_name", "first_name", "pk")
 
 
+def directory_rows(ids) -> list[User]:
+    """One page of the directory, by id (see members.views.DirectoryView)."""
+    return list(directory_members().select_related("profile").filter(pk__in=ids))
+
+
 def directory_member_get(*, pk: int, viewer: User) -> User:
     """A member one may write to from the directory: listed, active, and not oneself (404 otherwise)."""
     return get_object_or_404(directory_members().select_related("profile").exclude(pk=viewer.pk), pk=pk)

@@ -249,10 +249,32 @@ def test_directory_runs_five_queries_whatever_the_number_of_people(client, membe
     client.force_login(member)
     url = reverse("members:directory")
     assert client.get(url).status_code == 200  # the session is now in the cache
-    # 1. the logged-in user, 2. may the viewer write (listed themselves?), 3. the navigation's
-    # conditional links (one query of EXISTS), 4. the number of people listed, 5. the page's 30.
+    # 1. the logged-in user, 2. the ordered ids of the people listed (up to 1 000 past the page's
+    # start), 3. may the viewer write (listed themselves?), 4. the navigation's conditional links
+    # (one query of EXISTS), 5. the page's 30 people with their profile.
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_directory_past_a_thousand_ahead_says_more_than_and_pages_on(client, member, monkeypatch):
+    from members import views
+    from quai import inputs
+
+    # The threshold, scaled down: 4 people ahead of the page's start instead of 1 000, 3 a page.
+    real = inputs.paginate_by_ids
+    monkeypatch.setattr(views, "paginate_by_ids", lambda request, queryset, per_page, **kw: real(
+        request, queryset, 3, rows_for=kw["rows_for"], counted_ahead=4))
+    listed(member, skills="jardin")
+    for n in range(6):
+        listed(UserFactory(first_name="Jardinier", last_name=f"N{n:02d}"), skills="jardin")
+    client.force_login(member)
+    page = client.get(reverse("members:directory"), {"skill": "jardin"}).content.decode()
+    assert "Plus de 4 membres correspondent à « jardin »." in page
+    assert page.count('<li class="card">') == 3 and "Page 1 sur" not in page
+    assert '<a href="?skill=jardin&amp;page=2">Suivante</a>' in page
+    page = client.get(reverse("members:directory"), {"skill": "jardin", "page": "3"}).content.decode()
+    assert "7 membres correspondent à « jardin »." in page and "Page 3 sur 3" in page
+    assert page.count('<li class="card">') == 1
 
 
 def test_contact_relays_the_message_with_a_reply_to_the_sender(client, member, other_member):
