@@ -110,11 +110,15 @@ def ess1_anonymous_walk_ins(*, until) -> int:
 
 
 def registrations_for_member(member):
+    """A member's registrations for events not over yet, the next first. Ordered by the events'
+    end, as event_ends_idx is (a member's events rarely overlap, so it is also the order of their
+    starts): the home page's three read the first events of that index, where an order by start
+    sorted every upcoming event (2 400 at seed_demo --scale 100) in a parallel query."""
     return (
         Registration.objects.filter(member=member, event__ends_at__gte=timezone.now())
         .exclude(status="cancelled")
         .select_related("event__site")
-        .order_by("event__starts_at")
+        .order_by("event__ends_at", "event__starts_at", "pk")
     )
 
 

@@ -15,20 +15,28 @@ from events.markdown import render_markdown
 from events.models import Event, Registration
 from quai.errors import DomainError, InvalidInput
 from quai.exports import neutralise
+from quai.inputs import paginate
 from quai.ical import calendar_response
 from quai.permissions import StaffRequiredMixin
+
+
+AGENDA_PAGE_SIZE = 30
 
 
 class AgendaView(View):
     def get(self, request):
         form = AgendaFilterForm(request.GET or None)
         try:
-            events = selectors.agenda(user=request.user, **form.filters())
+            # Thirty at a time: the agenda of a busy year holds thousands of upcoming events.
+            page = paginate(request, selectors.agenda(user=request.user, **form.filters()), AGENDA_PAGE_SIZE)
         except InvalidInput:
             # The agenda with the filter's error on its field, and no event: never a filter ignored.
-            return render(request, "events/agenda.html", {"form": form, "events": [], "active_filters": []}, status=400)
+            return render(request, "events/agenda.html", {"form": form, "page": None, "events": [], "active_filters": []}, status=400)
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(request, "events/agenda.html", {
-            "form": form if form.is_bound else AgendaFilterForm(), "events": events, "active_filters": form.active_filter_labels(),
+            "form": form if form.is_bound else AgendaFilterForm(), "page": page, "events": page.object_list,
+            "active_filters": form.active_filter_labels(), "query": query.urlencode(),
         })
 
 

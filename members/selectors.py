@@ -43,19 +43,27 @@ def _search_matches(search: str):
     )
 
 
-def member_list(*, search: str = "", status: str = "", type_id: str = "", joined_from=None, joined_to=None, order: str = "name"):
-    """The staff list: one query for the page whatever the number of members (annotations, no N+1)."""
-    today = timezone.localdate()
+def _with_membership(queryset):
+    """Each member with their latest paid membership's end and type, and whether a renewal waits
+    for its payment (correlated subqueries on membership_member_end_idx), and their profile."""
     latest = Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=False).order_by("-ends_on")
-    queryset = (
-        User.objects.filter(is_active=True)
-        .select_related("profile")
-        .annotate(
-            membership_end=Subquery(latest.values("ends_on")[:1]),
-            membership_type=Subquery(latest.values("type__name")[:1]),
-            has_pending=Exists(Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)),
-        )
+    return queryset.select_related("profile").annotate(
+        membership_end=Subquery(latest.values("ends_on")[:1]),
+        membership_type=Subquery(latest.values("type__name")[:1]),
+        has_pending=Exists(Membership.objects.filter(member=OuterRef("pk"), paid_on__isnull=True)),
     )
+
+
+def member_list_rows(ids) -> list[User]:
+    """The rows of one page of the staff list, by id (see members.staff_views.MemberListView)."""
+    return list(_with_membership(User.objects.filter(pk__in=ids)))
+
+
+def member_list(*, search: str = "", status: str = "", type_id: str = "", joined_from=None, joined_to=None, order: str = "name"):
+    """The staff list and its exports: one query whatever the number of members (annotations, no
+    N+1). Its `values_list("pk")` reads only what the filters and the order need."""
+    today = timezone.localdate()
+    queryset = _with_membership(User.objects.filter(is_active=True))
     if search.strip():
         queryset = queryset.filter(pk__in=_search_matches(search))
     # Status filters as EXISTS on the (member, ends_on) index rather than on the annotation, which
@@ -65,7 +73,10 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
     if status == "active":
         queryset = queryset.filter(Exists(paid.filter(ends_on__gt=soon)))
     elif status == "expiring":
-        queryset = queryset.filter(Exists(paid.filter(ends_on__gte=today))).exclude(Exists(paid.filter(ends_on__gt=soon)))
+        # Driven from the memberships ending within 30 days (a range on membership_period_idx),
+        # not from every member: an EXISTS per member read all 90 000 of them to find a few.
+        ending = Membership.objects.filter(paid_on__isnull=False, ends_on__gte=today, ends_on__lte=soon)
+        queryset = queryset.filter(pk__in=ending.values("member_id")).exclude(Exists(paid.filter(ends_on__gt=soon)))
     elif status == "expired":
         queryset = queryset.filter(Exists(paid)).exclude(Exists(paid.filter(ends_on__gte=today)))
     elif status == "pending":
@@ -130,6 +141,11 @@ def directory(*, skill: str = ""):
             # \m is PostgreSQL's "start of a word"; re.escape keeps the term literal.
             queryset = queryset.filter(public_search__regex=r"\m" + re.escape(term))
     return queryset.order_by("last_name", "first_name", "pk")
+
+
+def directory_rows(ids) -> list[User]:
+    """One page of the directory, by id (see members.views.DirectoryView)."""
+    return list(directory_members().select_related("profile").filter(pk__in=ids))
 
 
 def directory_member_get(*, pk: int, viewer: User) -> User:

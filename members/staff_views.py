@@ -16,7 +16,7 @@ from members.forms import ImportForm, MemberFilterForm, PaymentForm, PersonSearc
 from members.models import PaymentInstructions
 from quai import xlsx
 from quai.errors import DomainError, InvalidInput
-from quai.inputs import paginate
+from quai.inputs import paginate_by_ids
 from quai.exports import neutralise
 from quai.permissions import StaffRequiredMixin
 from quai.registry import registry
@@ -38,7 +38,9 @@ class MemberListView(StaffRequiredMixin, View):
             form = MemberFilterForm(request.GET)
             page = Paginator(selectors.member_list().none(), 50).get_page(1)
             return render(request, "members/staff_list.html", {"form": form, "page": page, "query": ""}, status=400)
-        page = paginate(request, queryset, 50)
+        # Ids first, then the page's 50 rows: counting 90 000 members on every view cost more
+        # than the rest of the page; past 1 000 ahead the page says "more than".
+        page = paginate_by_ids(request, queryset, 50, rows_for=selectors.member_list_rows, counted_ahead=1000)
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "members/staff_list.html", {"form": form if form.is_bound else MemberFilterForm(), "page": page, "query": query.urlencode()})

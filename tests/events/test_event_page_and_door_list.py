@@ -108,6 +108,48 @@ def test_agenda_without_any_event_says_so(client):
     assert "Aucun événement n’est encore prévu." in body
 
 
+def test_agenda_shows_thirty_events_a_page_and_keeps_the_filters_in_its_links(client):
+    first = timezone.make_aware(datetime.datetime(2031, 6, 2, 18, 0))
+    for n in range(31):
+        starts_at = first + datetime.timedelta(days=n)
+        EventFactory(title=f"Atelier {n:02d}", kind="networking", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2))
+    EventFactory(title="Autre type", kind="ess_training", starts_at=first, ends_at=first + datetime.timedelta(hours=2))
+
+    body = client.get(reverse("events:agenda"), {"kind": "networking"}).content.decode()
+    assert body.count('<li class="card">') == 30
+    assert "Atelier 00" in body and "Atelier 29" in body and "Atelier 30" not in body and "Autre type" not in body
+    assert "Page 1 sur 2" in body
+    assert '<a href="?kind=networking&amp;page=2">Suivante</a>' in body
+    assert "Précédente" not in body
+
+    body = client.get(reverse("events:agenda"), {"kind": "networking", "page": "2"}).content.decode()
+    assert body.count('<li class="card">') == 1
+    assert "Atelier 30" in body and "Page 2 sur 2" in body
+    assert '<a href="?kind=networking&amp;page=1">Précédente</a>' in body
+    assert "Suivante" not in body
+    # A page past the end shows the last one; a page that is not a number is a 400.
+    assert "Atelier 30" in client.get(reverse("events:agenda"), {"kind": "networking", "page": "9"}).content.decode()
+    assert client.get(reverse("events:agenda"), {"page": "deux"}).status_code == 400
+
+
+def test_agenda_on_one_page_shows_no_pagination(client):
+    for _ in range(30):
+        EventFactory()
+    body = client.get(reverse("events:agenda")).content.decode()
+    assert body.count('<li class="card">') == 30
+    assert 'aria-label="Pagination"' not in body
+
+
+def test_agenda_marks_a_full_event_by_its_seats_taken_not_its_walk_ins(client, staff):
+    full = EventFactory(title="Complet", capacity=1)
+    services.registration_create(event=full, guest_name="A", guest_email="a@example.org")
+    open_ = EventFactory(title="Ouvert", capacity=1)
+    services.walk_in_add(event=open_, name="Passant", by=staff)
+    body = client.get(reverse("events:agenda")).content.decode()
+    assert body.count("Complet — liste d’attente") == 1
+    assert body.index("Complet — liste d’attente") < body.index("Ouvert")
+
+
 # --- door list ---------------------------------------------------------------------------------
 
 

@@ -35,3 +35,23 @@ def test_a_full_event_puts_the_next_member_on_the_waiting_list_but_not_a_walk_in
     walk_in = services.walk_in_add(event=event, name="Passante", by=staff)
     late = services.registration_create(event=event, member=UserFactory())
     assert (walk_in.status, late.status) == ("confirmed", "waitlisted")
+
+
+def test_a_members_next_events_come_first_past_and_cancelled_ones_left_out(member):
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+
+    def event_at(days, hours=2):
+        starts_at = now + datetime.timedelta(days=days)
+        return EventFactory(title=f"J{days}", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=hours))
+
+    later, sooner, ongoing = event_at(9), event_at(3), event_at(-0.05, hours=3)
+    past = event_at(-2)
+    for event in (later, sooner, ongoing, past):
+        services.registration_create(event=event, member=member, now=event.starts_at - datetime.timedelta(days=1))
+    cancelled = event_at(1)
+    services.registration_cancel(registration=services.registration_create(event=cancelled, member=member))
+    assert [r.event.title for r in selectors.registrations_for_member(member)] == [ongoing.title, "J3", "J9"]

@@ -226,6 +226,57 @@ def test_directory_page_finds_velo_but_not_developpement(client, member, other_m
     assert f'href="/directory/{other_member.pk}/write/"' in page
 
 
+def test_directory_shows_thirty_people_a_page_and_keeps_the_search_in_its_links(client, member):
+    listed(member, skills="jardin")
+    for n in range(31):
+        listed(UserFactory(first_name="Jardinier", last_name=f"N{n:02d}"), skills="jardin partagé")
+    client.force_login(member)
+    url = reverse("members:directory")
+    page = client.get(url, {"skill": "jardin"}).content.decode()
+    assert page.count('<li class="card">') == 30
+    assert "32 membres correspondent à « jardin »." in page
+    assert "Page 1 sur 2" in page and '<a href="?skill=jardin&amp;page=2">Suivante</a>' in page
+    page = client.get(url, {"skill": "jardin", "page": "2"}).content.decode()
+    assert page.count('<li class="card">') == 2
+    assert "Jardinier N30" in page and '<a href="?skill=jardin&amp;page=1">Précédente</a>' in page
+    assert client.get(url, {"page": "0"}).status_code == 400
+
+
+def test_directory_runs_five_queries_whatever_the_number_of_people(client, member, django_assert_num_queries):
+    listed(member)
+    for n in range(40):
+        listed(UserFactory(), skills="couture")
+    client.force_login(member)
+    url = reverse("members:directory")
+    assert client.get(url).status_code == 200  # the session is now in the cache
+    # 1. the logged-in user, 2. the ordered ids of the people listed (up to 1 000 past the page's
+    # start), 3. may the viewer write (listed themselves?), 4. the navigation's conditional links
+    # (one query of EXISTS), 5. the page's 30 people with their profile.
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
+def test_directory_past_a_thousand_ahead_says_more_than_and_pages_on(client, member, monkeypatch):
+    from members import views
+    from quai import inputs
+
+    # The threshold, scaled down: 4 people ahead of the page's start instead of 1 000, 3 a page.
+    real = inputs.paginate_by_ids
+    monkeypatch.setattr(views, "paginate_by_ids", lambda request, queryset, per_page, **kw: real(
+        request, queryset, 3, rows_for=kw["rows_for"], counted_ahead=4))
+    listed(member, skills="jardin")
+    for n in range(6):
+        listed(UserFactory(first_name="Jardinier", last_name=f"N{n:02d}"), skills="jardin")
+    client.force_login(member)
+    page = client.get(reverse("members:directory"), {"skill": "jardin"}).content.decode()
+    assert "Plus de 4 membres correspondent à « jardin »." in page
+    assert page.count('<li class="card">') == 3 and "Page 1 sur" not in page
+    assert '<a href="?skill=jardin&amp;page=2">Suivante</a>' in page
+    page = client.get(reverse("members:directory"), {"skill": "jardin", "page": "3"}).content.decode()
+    assert "7 membres correspondent à « jardin »." in page and "Page 3 sur 3" in page
+    assert page.count('<li class="card">') == 1
+
+
 def test_contact_relays_the_message_with_a_reply_to_the_sender(client, member, other_member):
     listed(member)
     listed(other_member)

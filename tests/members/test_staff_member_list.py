@@ -1,0 +1,113 @@
+"""The staff member list at any size: its status filters (expiring is driven from the memberships
+ending within 30 days), its first page, search and filters in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.selectors import member_list
+from members.services import profile_update
+from tests.factories import UserFactory
+from tests.members.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def _member(email, *periods, pending=None):
+    """A member with paid memberships over `periods` ((starts_on, ends_on), …) and maybe one waiting for payment."""
+    user = UserFactory(email=email)
+    for starts_on, ends_on in periods:
+        MembershipFactory(member=user, starts_on=starts_on, ends_on=ends_on)
+    if pending:
+        MembershipFactory(member=user, starts_on=pending[0], ends_on=pending[1], paid_on=None, amount_paid=None, payment_method="")
+    return user
+
+
+@pytest.fixture
+def people():
+    today = timezone.localdate()
+    day = DAY
+    _member("active@exemple.fr", (today - 200 * day, today + 31 * day))
+    _member("expiring@exemple.fr", (today - 300 * day, today + 30 * day))
+    _member("ends-today@exemple.fr", (today - 300 * day, today))
+    # Renewed already: an old period ending soon and the next one paid, so not expiring.
+    _member("renewed@exemple.fr", (today - 300 * day, today + 10 * day), (today + 11 * day, today + 376 * day))
+    # A renewal asked but not paid does not count: still expiring.
+    _member("pending@exemple.fr", (today - 300 * day, today + 5 * day), pending=(today + 6 * day, today + 371 * day))
+    _member("expired@exemple.fr", (today - 400 * day, today - day))
+    _member("never@exemple.fr")
+
+
+def _emails(**filters):
+    return sorted(user.email for user in member_list(**filters) if user.email.endswith("@exemple.fr"))
+
+
+def test_status_filters_split_members_by_their_latest_paid_membership(people):
+    assert _emails(status="active") == ["active@exemple.fr", "renewed@exemple.fr"]
+    assert _emails(status="expiring") == ["ends-today@exemple.fr", "expiring@exemple.fr", "pending@exemple.fr"]
+    assert _emails(status="expired") == ["expired@exemple.fr"]
+    assert _emails(status="none") == ["never@exemple.fr"]
+
+
+def test_expiring_filter_counts_a_member_once_and_keeps_the_search(people):
+    today = timezone.localdate()
+    # Two short paid periods both ending within 30 days: one row in the list, not two.
+    _member("twice@exemple.fr", (today - 20 * DAY, today + 2 * DAY), (today + 3 * DAY, today + 20 * DAY))
+    assert _emails(status="expiring").count("twice@exemple.fr") == 1
+    assert member_list(status="expiring", search="twice").count() == 1
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("members:staff_list")).status_code == 200  # the session is now in the cache
+    return client
+
+
+@pytest.mark.parametrize("query", ["", "?q=martin", "?status=expiring", "?status=active&order=-joined", "?order=expiry&page=2"])
+def test_list_runs_four_queries_whatever_the_number_of_members(staff_client, people, django_assert_num_queries, query):
+    for n in range(60):
+        MembershipFactory(member=UserFactory(last_name=f"Martin{n:02d}"))
+    # 1. the logged-in user, 2. the ordered ids of the filtered members (up to 1 000 past the
+    # page's start), 3. the page's 50 rows with their latest membership and profile,
+    # 4. the navigation's conditional links (one query of EXISTS).
+    with django_assert_num_queries(4):
+        assert staff_client.get(reverse("members:staff_list") + query).status_code == 200
+
+
+def test_list_counts_exactly_up_to_a_thousand_ahead_then_says_more_than(staff_client, staff, monkeypatch):
+    from members import staff_views
+    from quai import inputs
+
+    # The threshold, scaled down: 7 rows ahead of the page's start instead of 1 000.
+    real = inputs.paginate_by_ids
+    monkeypatch.setattr(staff_views, "paginate_by_ids", lambda request, queryset, per_page, **kw: real(
+        request, queryset, 3, rows_for=kw["rows_for"], counted_ahead=7))
+    for n in range(9):
+        profile_update(user=UserFactory(email=f"p{n}@exemple.fr"), first_name="Zoé", last_name=f"Zola{n}", consents={})
+    url = reverse("members:staff_list")
+
+    html = staff_client.get(url, {"q": "zola"}).content.decode()
+    assert "<p>Plus de 7 adhérents</p>" in html
+    assert _nav(html) == 'Page 1 <a href="?q=zola&amp;page=2">Suivante</a>'
+    assert [f"Zola{n}" in html for n in range(9)] == [True] * 3 + [False] * 6
+
+    html = staff_client.get(url, {"q": "zola", "page": "3"}).content.decode()
+    # 2 × 3 + 7 = 13 rows counted ahead from page 3: all 9 are known, the count is exact again.
+    assert "<p>9 adhérents</p>" in html
+    assert _nav(html) == '<a href="?q=zola&amp;page=2">Précédente</a> Page 3 sur 3'
+    assert [f"Zola{n}" in html for n in range(9)] == [False] * 6 + [True] * 3
+
+    html = staff_client.get(url, {"q": "zola", "page": "40"}).content.decode()  # past the end: the last page
+    assert _nav(html) == '<a href="?q=zola&amp;page=2">Précédente</a> Page 3 sur 3' and "Zola8" in html
+    assert staff_client.get(url, {"page": "x"}).status_code == 400
+
+
+def _nav(html: str) -> str:
+    """The pagination's text and links, spaces collapsed."""
+    start = html.index('<nav aria-label="Pagination"><p>') + len('<nav aria-label="Pagination"><p>')
+    return " ".join(html[start:html.index("</p></nav>", start)].split())
