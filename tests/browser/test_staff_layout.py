@@ -70,7 +70,7 @@ def test_on_a_laptop_staff_find_their_way_with_the_side_navigation_and_the_searc
 
     # The search for a person, from the box of any staff page.
     page.get_by_role("search", name="Trouver une personne").get_by_role("searchbox").fill("helene lef")
-    page.get_by_role("search", name="Trouver une personne").get_by_role("button", name="Chercher").click()
+    page.get_by_role("search", name="Trouver une personne").get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**/staff/search/?q=helene+lef")
     assert page.get_by_role("heading", level=2).first.inner_text() == "1 personne trouvée"
     row = page.locator("main tbody tr").filter(has_text="Hélène Lefèvre")
