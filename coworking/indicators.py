@@ -111,7 +111,7 @@ INDICATORS = [
         columns=(("id", _("Member")), ("last_name", _("Last name")), ("first_name", _("First name")), ("with_plan", _("Plan"))),
     ),
     Indicator(
-        code="COW-2", app_label="coworking", order=51, unit="percent",
+        code="COW-2", period_column="starts_at", app_label="coworking", order=51, unit="percent",
         label=_("Desk occupancy"),
         definition=_("Booked desk half-days ÷ open desk half-days (opening days minus closures, × active desks × 2). "
                      "Rooms apart: booked hours ÷ open hours."),

@@ -169,7 +169,7 @@ def num2_rows(start, end):
 
 INDICATORS = [
     Indicator(
-        code="ESS-1", app_label="events", order=10, unit="people", cumulative=True, target=Decimal(10000),
+        code="ESS-1", period_column="first_attended", app_label="events", order=10, unit="people", cumulative=True, target=Decimal(10000),
         label=_("People sensitised to the social and solidarity economy (cumulative, unique)"),
         definition=_("Distinct people (member or guest e-mail) with at least one attended registration at an ESS awareness "
                      "or ESS training event, from the programme start to the end of the period. A registration without "
@@ -179,21 +179,21 @@ INDICATORS = [
         details=(Detail("anonymous_walk_ins", _("Anonymous walk-ins (not in the unique count)"), anonymous_walk_ins),),
     ),
     Indicator(
-        code="ESS-2", app_label="events", order=11, unit="count",
+        code="ESS-2", period_column="event_start", app_label="events", order=11, unit="count",
         label=_("Participations in ESS events"),
         definition=_("Attended registrations (person × event) at ESS awareness or training events held in the period."),
         rows=ess2_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date"))),
     ),
     Indicator(
-        code="EVT-1", app_label="events", order=20, unit="percent",
+        code="EVT-1", period_column="event_start", app_label="events", order=20, unit="percent",
         label=_("Attendance rate"),
         definition=_("Attended ÷ confirmed at the event's start, for events held in the period (cancelled events excluded)."),
         rows=evt1_rows, aggregate=RatioOf("present", "expected"),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date")), ("present", _("Present"))),
     ),
     Indicator(
-        code="EVT-3", app_label="events", order=21, unit="percent",
+        code="EVT-3", period_column="starts_at", app_label="events", order=21, unit="percent",
         label=_("Fill rate"),
         definition=_("Confirmed registrations at the event's start ÷ capacity, for events held in the period (cancelled events excluded)."),
         rows=evt3_rows, aggregate=RatioOf("confirmed", "capacity"),
@@ -207,21 +207,21 @@ INDICATORS = [
         columns=(("person_key", _("Person")), ("events", _("Events attended"))),
     ),
     Indicator(
-        code="EVT-5", app_label="events", order=23, unit="people",
+        code="EVT-5", period_column="first_attended", app_label="events", order=23, unit="people",
         label=_("New participants"),
         definition=_("Unique attendees whose first attended event ever falls in the period."),
         rows=evt5_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("first_attended", _("First attended"))),
     ),
     Indicator(
-        code="TRN-1", app_label="events", order=24, unit="hours",
+        code="TRN-1", period_column="event_start", app_label="events", order=24, unit="hours",
         label=_("Trainee hours"),
         definition=_("Σ over ESS training events held in the period of the event's duration (hours) × attendees."),
         rows=trn1_rows, aggregate=SumOf("hours"),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date")), ("hours", _("Hours"))),
     ),
     Indicator(
-        code="NUM-1", app_label="events", order=70, unit="count",
+        code="NUM-1", period_column="date", app_label="events", order=70, unit="count",
         label=_("Digital accompaniments"),
         definition=_("Accompaniments (participant × session) of Déclic Numérique in the period: one per person of an "
                      "individual session, one per participant of a workshop."),
@@ -232,7 +232,7 @@ INDICATORS = [
                  Detail("collective", _("Collective"), num1_split(ActivityType.COLLECTIF))),
     ),
     Indicator(
-        code="NUM-2", app_label="events", order=71, unit="people",
+        code="NUM-2", period_column="date", app_label="events", order=71, unit="people",
         label=_("New digital-mediation beneficiaries"),
         definition=_("Beneficiaries whose first accompaniment falls in the period (beneficiaries are anonymous: the "
                      "mediator records a first visit)."),

@@ -100,7 +100,7 @@ INDICATORS = [
         columns=(("id", _("Holder")), ("last_name", _("Last name")), ("first_name", _("First name"))),
     ),
     Indicator(
-        code="FAB-2", app_label="fabrique", order=61, unit="people", target=Decimal(8), target_per_year=True,
+        code="FAB-2", period_column="graduated_on", app_label="fabrique", order=61, unit="people", target=Decimal(8), target_per_year=True,
         label=_("Fabrique project holders graduated"),
         definition=_("Enrolments whose value proposition and business plan are both validated; the graduation date is "
                      "the date of the last of the two validations, and it falls in the period."),
@@ -109,7 +109,7 @@ INDICATORS = [
                  ("graduated_on", _("Graduated on"))),
     ),
     Indicator(
-        code="FAB-3", app_label="fabrique", order=62, unit="count",
+        code="FAB-3", period_column="opened_on", app_label="fabrique", order=62, unit="count",
         label=_("Tiers-lieux opened after the programme"),
         definition=_("Programme outcomes whose tiers-lieu opened in the period (the cumulative figure is shown apart)."),
         rows=fab3_rows, aggregate=CountRows(),
