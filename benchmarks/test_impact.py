@@ -44,8 +44,8 @@ SQL = {
                  JOIN LATERAL (SELECT count(*) AS n FROM events_registration r
                                WHERE r.event_id = e.id AND NOT r.walk_in AND {CONFIRMED_AT_START}) c ON true
                  WHERE {HELD}""",
-    "EVT-4": f"""SELECT sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) * 100.0 / nullif(count(*), 0) FROM (
-                   SELECT r.person_key, count(DISTINCT r.event_id) AS n FROM events_registration r JOIN events_event e ON e.id = r.event_id
+    "EVT-4": f"""SELECT sum(CASE WHEN repeat THEN 1 ELSE 0 END) * 100.0 / nullif(count(*), 0) FROM (
+                   SELECT r.person_key, max(r.event_id) <> min(r.event_id) AS repeat FROM events_registration r JOIN events_event e ON e.id = r.event_id
                    WHERE r.attended AND {HELD} AND {NOT_WALK_IN} GROUP BY r.person_key) p""",
     "EVT-5": f"""SELECT count(*) FROM (
                    SELECT r.person_key, min(e.starts_at) AS first FROM events_registration r JOIN events_event e ON e.id = r.event_id

@@ -8,8 +8,24 @@ reports them apart.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from events.declic.choices import ActivityType
@@ -45,10 +61,11 @@ def ess1_rows(start, end):
     )
 
 
-def anonymous_walk_ins(start, end) -> int:
+def anonymous_walk_ins(start, end):
+    """Attended anonymous walk-ins at ESS events (reported apart from ESS-1: they cannot be told apart)."""
     return Registration.objects.filter(
         _held_between(start, end), attended=True, event__kind__in=Event.ESS_KINDS, person_key__startswith=ANONYMOUS_PREFIX
-    ).count()
+    ).values("id", event_start=F("event__starts_at"))
 
 
 # --- ESS-2: participations in ESS events ----------------------------------------------------------
@@ -97,11 +114,13 @@ def evt3_rows(start, end):
 # --- EVT-4: repeat participation --------------------------------------------------------------------
 
 def evt4_rows(start, end):
+    # "At least two distinct events" is "first event ≠ last event": min and max hash-aggregate,
+    # where COUNT(DISTINCT) makes PostgreSQL sort every registration of the period by person.
     return (
         _attended(start, end)
         .values("person_key")
         .annotate(events=Count("event", distinct=True))
-        .annotate(repeat=Case(When(events__gte=2, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        .annotate(repeat=Case(When(GreaterThan(Max("event"), Min("event")), then=Value(1)), default=Value(0), output_field=IntegerField()),
                   one=Value(1, output_field=IntegerField()))
         .order_by("-events", "person_key")
     )
@@ -155,10 +174,10 @@ def num1_rows(start, end):
 
 
 def num1_split(kind):
-    def value(start, end):
-        return _accompaniments(start, end).filter(activity_type=kind).count()
+    def rows(start, end):
+        return _accompaniments(start, end).filter(activity_type=kind).values("id", date=F("activity__date"))
 
-    return value
+    return rows
 
 
 def num2_rows(start, end):
@@ -176,7 +195,8 @@ INDICATORS = [
                      "attendance does not count; erased members still count. Anonymous walk-ins are reported apart."),
         rows=ess1_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("first_attended", _("First attended")), ("events", _("ESS events attended"))),
-        details=(Detail("anonymous_walk_ins", _("Anonymous walk-ins (not in the unique count)"), anonymous_walk_ins),),
+        details=(Detail("anonymous_walk_ins", _("Anonymous walk-ins (not in the unique count)"), rows=anonymous_walk_ins,
+                        period_column="event_start"),),
     ),
     Indicator(
         code="ESS-2", period_column="event_start", app_label="events", order=11, unit="count",
@@ -228,8 +248,8 @@ INDICATORS = [
         rows=num1_rows, aggregate=CountRows(),
         columns=(("date", _("Date")), ("kind", _("Kind")), ("activity_id", _("Activity")), ("position", _("Participant")),
                  ("duration_min", _("Duration (min)")), ("commune", _("Commune"))),
-        details=(Detail("individual", _("Individual"), num1_split(ActivityType.INDIVIDUEL)),
-                 Detail("collective", _("Collective"), num1_split(ActivityType.COLLECTIF))),
+        details=(Detail("individual", _("Individual"), rows=num1_split(ActivityType.INDIVIDUEL), period_column="date"),
+                 Detail("collective", _("Collective"), rows=num1_split(ActivityType.COLLECTIF), period_column="date")),
     ),
     Indicator(
         code="NUM-2", period_column="date", app_label="events", order=71, unit="people",

@@ -18,10 +18,10 @@ def snapshot_day(start: datetime.date, end: datetime.date) -> datetime.date:
 
 def mem1_rows(start, end):
     day = snapshot_day(start, end)
-    valid = Membership.objects.valid_on(day).filter(member=OuterRef("pk"))
     # Erased members keep their (pseudonymised) account and memberships: they still count.
+    # A semi-join on the members of the valid memberships (one pass), not an EXISTS probe per account.
     return (
-        User.objects.filter(Exists(valid))
+        User.objects.filter(pk__in=Membership.objects.valid_on(day).order_by().values("member"))
         .values("id", "last_name", "first_name", "date_joined")
         .order_by("last_name", "first_name", "id")
     )

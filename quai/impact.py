@@ -221,9 +221,17 @@ UNITS = {
 
 @dataclass(frozen=True)
 class Detail:
+    """A figure reported apart. With `rows` and `period_column` (as for an indicator), the value is
+    the number of those rows, and a snapshot computes every period from one query."""
+
     key: str
     label: Any
-    value: Callable[[datetime.date, datetime.date], Any]
+    value: Callable[[datetime.date, datetime.date], Any] | None = None
+    rows: Callable[[datetime.date, datetime.date], QuerySet] | None = None
+    period_column: str = ""
+
+    def value_for(self, start: datetime.date, end: datetime.date):
+        return self.rows(start, end).count() if self.value is None else self.value(start, end)
 
 
 @dataclass(frozen=True)
@@ -267,7 +275,7 @@ class Indicator:
 
     def detail_values(self, start: datetime.date, end: datetime.date) -> dict:
         window = self.window(start, end)
-        return {detail.key: _json_number(detail.value(*window)) for detail in self.details}
+        return {detail.key: _json_number(detail.value_for(*window)) for detail in self.details}
 
     @property
     def is_count(self) -> bool:
@@ -319,37 +327,51 @@ def period_values(indicator: Indicator, periods: list[Period]) -> list[Decimal |
     """
     if not indicator.period_column or len(periods) < 2:
         return [indicator.value(period.start, period.end) for period in periods]
+    windows = [indicator.window(period.start, period.end) for period in periods]
+    return [indicator._round(figure) for figure in _by_day(indicator.rows, indicator.period_column, indicator.aggregate, windows)]
+
+
+def period_details(indicator: Indicator, periods: list[Period]) -> list[dict]:
+    """`indicator.detail_values` of each period; a detail with rows and a period column in one query."""
+    windows = [indicator.window(period.start, period.end) for period in periods]
+    columns = {}
+    for detail in indicator.details:
+        if detail.rows is not None and detail.period_column and len(periods) > 1:
+            columns[detail.key] = _by_day(detail.rows, detail.period_column, CountRows(), windows)
+        else:
+            columns[detail.key] = [detail.value_for(*window) for window in windows]
+    return [{key: _json_number(values[index]) for key, values in columns.items()} for index in range(len(periods))]
+
+
+def _by_day(rows_for: Callable, column: str, aggregate: Aggregate, windows: list[tuple]) -> list[Decimal | None]:
+    """Figures of several windows from one query of the rows of the window spanning them all, grouped by day."""
     import bisect
 
     from django.db import connection
     from django.db.models import DateTimeField
 
-    windows = [indicator.window(period.start, period.end) for period in periods]
-    first, last = min(start for start, _end in windows), max(end for _start, end in windows)
-    rows = indicator.rows(first, last).order_by()
-    column = indicator.period_column
+    rows = rows_for(min(start for start, _end in windows), max(end for _start, end in windows)).order_by()
     field = rows.query.annotations[column].output_field if column in rows.query.annotations else rows.model._meta.get_field(column)
-    summed = indicator.aggregate.summed
+    at_time_zone = isinstance(field, DateTimeField)
     sql, params = rows.query.sql_with_params()
-    day = f'(r."{column}" AT TIME ZONE %s)::date' if isinstance(field, DateTimeField) else f'r."{column}"'
-    sums = "".join(f', sum(r."{name}"), count(r."{name}")' for name in summed)
+    day = f'(r."{column}" AT TIME ZONE %s)::date' if at_time_zone else f'r."{column}"'
+    sums = "".join(f', sum(r."{name}"), count(r."{name}")' for name in aggregate.summed)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {day} AS day, count(*){sums} FROM ({sql}) r GROUP BY 1 ORDER BY 1",
-                       ((settings.TIME_ZONE,) if isinstance(field, DateTimeField) else ()) + tuple(params))
+                       ((settings.TIME_ZONE,) if at_time_zone else ()) + tuple(params))
         days = cursor.fetchall()
-    # Prefix sums over the days: totals[i] is the total of the first i days.
-    width = 1 + 2 * len(summed)
-    totals = [(0,) * width]
+    # Prefix sums over the days (a few thousand at most: groups, not rows): totals[i] is the total of the first i days.
+    totals = [(0,) * (1 + 2 * len(aggregate.summed))]
     for row in days:
         totals.append(tuple(a + (b or 0) for a, b in zip(totals[-1], row[1:])))
     keys = [row[0] for row in days]
-    values = []
+    figures = []
     for start, end in windows:
         low, high = totals[bisect.bisect_left(keys, start)], totals[bisect.bisect_left(keys, end)]
         count, *rest = (b - a for a, b in zip(low, high))
-        figure = indicator.aggregate.from_sums(count, rest[0::2], rest[1::2], start, end)
-        values.append(indicator._round(None if figure is None else Decimal(figure)))
-    return values
+        figure = aggregate.from_sums(count, rest[0::2], rest[1::2], start, end)
+        figures.append(None if figure is None else Decimal(figure))
+    return figures
 
 
 # Upsert that leaves a row untouched when nothing it holds changed: a second run writes nothing
@@ -404,11 +426,9 @@ def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | 
         # One indicator at a time in its own transaction: the figures of one code are coherent, and
         # a long run never holds one transaction open over all of them.
         with transaction.atomic():
-            values = period_values(indicator, periods)
             snapshots_write([
-                (indicator.code, period.kind, period.start, period.end, value, indicator.detail_values(period.start, period.end),
-                 indicator.definition_version, now)
-                for period, value in zip(periods, values)
+                (indicator.code, period.kind, period.start, period.end, value, details, indicator.definition_version, now)
+                for period, value, details in zip(periods, period_values(indicator, periods), period_details(indicator, periods))
             ])
         done += len(periods)
         if progress is not None:

@@ -20,7 +20,7 @@ from events.models import Event, Registration
 from fabrique.models import Cohort, Deliverable, DeliverableKind, Enrolment, Outcome
 from incubator.models import KpiReport, Project
 from members.models import Membership, MembershipType, User
-from quai.impact import CountRows, Period, RatioOf, RatioTo, SumOf, indicators, period_values
+from quai.impact import CountRows, Period, RatioOf, RatioTo, SumOf, indicators, period_details, period_values
 
 START = datetime.date(2024, 1, 1)
 DAYS = 500
@@ -149,3 +149,4 @@ class FigureEqualsDrilldown(TestCase):
                    Period("month", start.replace(day=1), (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1))]
         for indicator in indicators():
             assert period_values(indicator, periods) == [indicator.value(p.start, p.end) for p in periods], indicator.code
+            assert period_details(indicator, periods) == [indicator.detail_values(p.start, p.end) for p in periods], indicator.code
