@@ -278,10 +278,18 @@ def card_events_week(today) -> dict:
 
 
 def card_declic_month(today) -> dict:
+    from events.declic.models import MediationActivity
     from quai.impact import add_months, month_start
 
     start = month_start(today)
-    month = _accompaniments(start, add_months(start, 1)).aggregate(
-        accompaniments=Count("pk"), sessions=Count("activity", distinct=True)
+    # From the month's activities (date index), each counting its participants through the
+    # participant→activity index: a hash join would read every participant ever recorded.
+    participants = (
+        MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
+    )
+    month = (
+        MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1))
+        .annotate(n=Coalesce(Subquery(participants, output_field=IntegerField()), 0))
+        .aggregate(accompaniments=Coalesce(Sum("n"), 0), sessions=Count("pk", filter=Q(n__gt=0)))
     )
     return {"value": month["accompaniments"], "detail": _("%(sessions)s sessions") % month}

@@ -47,12 +47,14 @@ def card_renewals(today) -> dict:
     from quai.impact import add_months, month_start
 
     paid = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
-    counts = Membership.objects.aggregate(
+    this_month = Q(ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
+    # Only the rows either count looks at, each set found by an index (the pending one per member:
+    # membership_one_pending_per_member; this month's ends: membership_period_idx), not every membership.
+    counts = Membership.objects.filter(Q(paid_on__isnull=True) | this_month).aggregate(
         pending=Count("pk", filter=Q(paid_on__isnull=True)),
         expiring=Count(
             "member", distinct=True,
-            filter=Q(paid_on__isnull=False, ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
-            & ~Q(Exists(paid)),
+            filter=Q(paid_on__isnull=False) & this_month & ~Q(Exists(paid)),
         ),
     )
     return {
