@@ -27,6 +27,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for name, median_ms, ratio, bare_ratio, queries in paired:
             terminalreporter.write_line(f"{name:<60} {median_ms:>12.2f} {ratio:>13.2f} {bare_ratio:>13.2f} {queries:>8}")
     _paired_growth(terminalreporter, [(row[0], row[1], row[2]) for row in paired])
+    _impact_table(terminalreporter, getattr(config, "_quai_impact_rows", []))
     _table(terminalreporter, "Measured once", ("what", "value", "unit"), "{:.1f}", "{}", getattr(config, "_quai_facts", []))
     _table(terminalreporter, "HTTP throughput (loopback)",
            ("scenario", "req/s", "p95 (ms)"), "{:.1f}", "{:.1f}", getattr(config, "_quai_extra_rows", []))
@@ -50,6 +51,16 @@ def _benchmarks_table(terminalreporter, session) -> None:
         for small, big in pairs:
             growth = by_name[big].stats.median / by_name[small].stats.median
             terminalreporter.write_line(f"{small.replace('_1_demo_volume', ''):<60} {growth:>12.2f}")
+
+
+def _impact_table(terminalreporter, rows) -> None:
+    """Each impact indicator (engine: its queryset and aggregate) against its hand-written SQL, paired rounds."""
+    if not rows:
+        return
+    terminalreporter.write_sep("-", "Impact: engine vs hand-written SQL, paired rounds (medians; ratio = median of per-round ratios)")
+    terminalreporter.write_line(f"{'indicator (window)':<60} {'engine (ms)':>12} {'SQL (ms)':>9} {'× SQL':>7}")
+    for name, orm_ms, sql_ms, ratio in rows:
+        terminalreporter.write_line(f"{name:<60} {orm_ms:>12.2f} {sql_ms:>9.2f} {ratio:>7.2f}")
 
 
 def _paired_growth(terminalreporter, paired) -> None:

@@ -96,5 +96,8 @@ def test_main_pages_paired_with_the_page_floor(demo, paired_with_floor):
     from members.models import User
 
     members = User.objects.count()
+    only = {name.strip() for name in os.environ.get("QUAI_BENCH_PAGES", "").split(",") if name.strip()}  # e.g. "staff home"
     for name, email, url in _pages():
+        if only and name not in only:
+            continue
         paired_with_floor(f"{name} (scale {SCALE}, {members} users)", _client(email), url)

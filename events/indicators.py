@@ -8,8 +8,24 @@ reports them apart.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from events.declic.choices import ActivityType
@@ -45,10 +61,11 @@ def ess1_rows(start, end):
     )
 
 
-def anonymous_walk_ins(start, end) -> int:
+def anonymous_walk_ins(start, end):
+    """Attended anonymous walk-ins at ESS events (reported apart from ESS-1: they cannot be told apart)."""
     return Registration.objects.filter(
         _held_between(start, end), attended=True, event__kind__in=Event.ESS_KINDS, person_key__startswith=ANONYMOUS_PREFIX
-    ).count()
+    ).values("id", event_start=F("event__starts_at"))
 
 
 # --- ESS-2: participations in ESS events ----------------------------------------------------------
@@ -97,11 +114,13 @@ def evt3_rows(start, end):
 # --- EVT-4: repeat participation --------------------------------------------------------------------
 
 def evt4_rows(start, end):
+    # "At least two distinct events" is "first event ≠ last event": min and max hash-aggregate,
+    # where COUNT(DISTINCT) makes PostgreSQL sort every registration of the period by person.
     return (
         _attended(start, end)
         .values("person_key")
         .annotate(events=Count("event", distinct=True))
-        .annotate(repeat=Case(When(events__gte=2, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        .annotate(repeat=Case(When(GreaterThan(Max("event"), Min("event")), then=Value(1)), default=Value(0), output_field=IntegerField()),
                   one=Value(1, output_field=IntegerField()))
         .order_by("-events", "person_key")
     )
@@ -155,10 +174,10 @@ def num1_rows(start, end):
 
 
 def num1_split(kind):
-    def value(start, end):
-        return _accompaniments(start, end).filter(activity_type=kind).count()
+    def rows(start, end):
+        return _accompaniments(start, end).filter(activity_type=kind).values("id", date=F("activity__date"))
 
-    return value
+    return rows
 
 
 def num2_rows(start, end):
@@ -169,31 +188,32 @@ def num2_rows(start, end):
 
 INDICATORS = [
     Indicator(
-        code="ESS-1", app_label="events", order=10, unit="people", cumulative=True, target=Decimal(10000),
+        code="ESS-1", period_column="first_attended", app_label="events", order=10, unit="people", cumulative=True, target=Decimal(10000),
         label=_("People sensitised to the social and solidarity economy (cumulative, unique)"),
         definition=_("Distinct people (member or guest e-mail) with at least one attended registration at an ESS awareness "
                      "or ESS training event, from the programme start to the end of the period. A registration without "
                      "attendance does not count; erased members still count. Anonymous walk-ins are reported apart."),
         rows=ess1_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("first_attended", _("First attended")), ("events", _("ESS events attended"))),
-        details=(Detail("anonymous_walk_ins", _("Anonymous walk-ins (not in the unique count)"), anonymous_walk_ins),),
+        details=(Detail("anonymous_walk_ins", _("Anonymous walk-ins (not in the unique count)"), rows=anonymous_walk_ins,
+                        period_column="event_start"),),
     ),
     Indicator(
-        code="ESS-2", app_label="events", order=11, unit="count",
+        code="ESS-2", period_column="event_start", app_label="events", order=11, unit="count",
         label=_("Participations in ESS events"),
         definition=_("Attended registrations (person × event) at ESS awareness or training events held in the period."),
         rows=ess2_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date"))),
     ),
     Indicator(
-        code="EVT-1", app_label="events", order=20, unit="percent",
+        code="EVT-1", period_column="event_start", app_label="events", order=20, unit="percent",
         label=_("Attendance rate"),
         definition=_("Attended ÷ confirmed at the event's start, for events held in the period (cancelled events excluded)."),
         rows=evt1_rows, aggregate=RatioOf("present", "expected"),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date")), ("present", _("Present"))),
     ),
     Indicator(
-        code="EVT-3", app_label="events", order=21, unit="percent",
+        code="EVT-3", period_column="starts_at", app_label="events", order=21, unit="percent",
         label=_("Fill rate"),
         definition=_("Confirmed registrations at the event's start ÷ capacity, for events held in the period (cancelled events excluded)."),
         rows=evt3_rows, aggregate=RatioOf("confirmed", "capacity"),
@@ -207,32 +227,32 @@ INDICATORS = [
         columns=(("person_key", _("Person")), ("events", _("Events attended"))),
     ),
     Indicator(
-        code="EVT-5", app_label="events", order=23, unit="people",
+        code="EVT-5", period_column="first_attended", app_label="events", order=23, unit="people",
         label=_("New participants"),
         definition=_("Unique attendees whose first attended event ever falls in the period."),
         rows=evt5_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("first_attended", _("First attended"))),
     ),
     Indicator(
-        code="TRN-1", app_label="events", order=24, unit="hours",
+        code="TRN-1", period_column="event_start", app_label="events", order=24, unit="hours",
         label=_("Trainee hours"),
         definition=_("Σ over ESS training events held in the period of the event's duration (hours) × attendees."),
         rows=trn1_rows, aggregate=SumOf("hours"),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date")), ("hours", _("Hours"))),
     ),
     Indicator(
-        code="NUM-1", app_label="events", order=70, unit="count",
+        code="NUM-1", period_column="date", app_label="events", order=70, unit="count",
         label=_("Digital accompaniments"),
         definition=_("Accompaniments (participant × session) of Déclic Numérique in the period: one per person of an "
                      "individual session, one per participant of a workshop."),
         rows=num1_rows, aggregate=CountRows(),
         columns=(("date", _("Date")), ("kind", _("Kind")), ("activity_id", _("Activity")), ("position", _("Participant")),
                  ("duration_min", _("Duration (min)")), ("commune", _("Commune"))),
-        details=(Detail("individual", _("Individual"), num1_split(ActivityType.INDIVIDUEL)),
-                 Detail("collective", _("Collective"), num1_split(ActivityType.COLLECTIF))),
+        details=(Detail("individual", _("Individual"), rows=num1_split(ActivityType.INDIVIDUEL), period_column="date"),
+                 Detail("collective", _("Collective"), rows=num1_split(ActivityType.COLLECTIF), period_column="date")),
     ),
     Indicator(
-        code="NUM-2", app_label="events", order=71, unit="people",
+        code="NUM-2", period_column="date", app_label="events", order=71, unit="people",
         label=_("New digital-mediation beneficiaries"),
         definition=_("Beneficiaries whose first accompaniment falls in the period (beneficiaries are anonymous: the "
                      "mediator records a first visit)."),
@@ -258,10 +278,18 @@ def card_events_week(today) -> dict:
 
 
 def card_declic_month(today) -> dict:
+    from events.declic.models import MediationActivity
     from quai.impact import add_months, month_start
 
     start = month_start(today)
-    month = _accompaniments(start, add_months(start, 1)).aggregate(
-        accompaniments=Count("pk"), sessions=Count("activity", distinct=True)
+    # From the month's activities (date index), each counting its participants through the
+    # participant→activity index: a hash join would read every participant ever recorded.
+    participants = (
+        MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
+    )
+    month = (
+        MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1))
+        .annotate(n=Coalesce(Subquery(participants, output_field=IntegerField()), 0))
+        .aggregate(accompaniments=Coalesce(Sum("n"), 0), sessions=Count("pk", filter=Q(n__gt=0)))
     )
     return {"value": month["accompaniments"], "detail": _("%(sessions)s sessions") % month}

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Lower, Trim
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,26 +60,29 @@ def outcomes_cumulative(start, end) -> int:
 
 def _collective_held(start, end):
     # Sessions of the period that have taken place (attendance of a future session is not expected yet).
-    return Session.objects.filter(
-        kind=Session.Kind.COLLECTIVE, starts_at__gte=local_midnight(start),
-        starts_at__lt=min(local_midnight(end), timezone.now()),
-    )
+    return Session.objects.filter(**_held_condition("", start, end))
+
+
+def _held_condition(prefix, start, end) -> dict:
+    return {f"{prefix}kind": Session.Kind.COLLECTIVE, f"{prefix}starts_at__gte": local_midnight(start),
+            f"{prefix}starts_at__lt": min(local_midnight(end), timezone.now())}
 
 
 def fab4_rows(start, end):
-    held = _collective_held(start, end)
-    expected = held.filter(cohort=OuterRef("cohort")).order_by().values("cohort").annotate(n=Count("pk")).values("n")
-    marked = Attendance.objects.filter(enrolment=OuterRef("pk"), session__in=held)
+    # One grouped pass: each enrolment joined to its cohort's collective sessions held in the period
+    # (one row each: the expected presences), and to its own attendance at each of them (if marked).
     return (
-        Enrolment.objects.annotate(
-            expected=Coalesce(Subquery(expected, output_field=IntegerField()), Value(0)),
-            present=Coalesce(Subquery(marked.filter(status=Attendance.Status.PRESENT).order_by().values("enrolment").annotate(n=Count("pk")).values("n"),
-                                      output_field=IntegerField()), Value(0)),
-            excused=Coalesce(Subquery(marked.filter(status=Attendance.Status.EXCUSED).order_by().values("enrolment").annotate(n=Count("pk")).values("n"),
-                                      output_field=IntegerField()), Value(0)),
+        Enrolment.objects.alias(
+            held=FilteredRelation("cohort__sessions", condition=Q(**_held_condition("cohort__sessions__", start, end))),
+            mark=FilteredRelation("held__attendances", condition=Q(held__attendances__enrolment=F("pk"))),
         )
-        .filter(expected__gt=0)
-        .values("id", "project_name", "expected", "present", "excused", holder_last_name=F("holder__last_name"))
+        .filter(held__isnull=False)
+        .values("id", "project_name", holder_last_name=F("holder__last_name"))
+        .annotate(
+            expected=Count("held"),
+            present=Count("mark", filter=Q(mark__status=Attendance.Status.PRESENT)),
+            excused=Count("mark", filter=Q(mark__status=Attendance.Status.EXCUSED)),
+        )
         .order_by("project_name", "id")
     )
 
@@ -97,7 +100,7 @@ INDICATORS = [
         columns=(("id", _("Holder")), ("last_name", _("Last name")), ("first_name", _("First name"))),
     ),
     Indicator(
-        code="FAB-2", app_label="fabrique", order=61, unit="people", target=Decimal(8), target_per_year=True,
+        code="FAB-2", period_column="graduated_on", app_label="fabrique", order=61, unit="people", target=Decimal(8), target_per_year=True,
         label=_("Fabrique project holders graduated"),
         definition=_("Enrolments whose value proposition and business plan are both validated; the graduation date is "
                      "the date of the last of the two validations, and it falls in the period."),
@@ -106,7 +109,7 @@ INDICATORS = [
                  ("graduated_on", _("Graduated on"))),
     ),
     Indicator(
-        code="FAB-3", app_label="fabrique", order=62, unit="count",
+        code="FAB-3", period_column="opened_on", app_label="fabrique", order=62, unit="count",
         label=_("Tiers-lieux opened after the programme"),
         definition=_("Programme outcomes whose tiers-lieu opened in the period (the cumulative figure is shown apart)."),
         rows=fab3_rows, aggregate=CountRows(),

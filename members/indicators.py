@@ -18,10 +18,10 @@ def snapshot_day(start: datetime.date, end: datetime.date) -> datetime.date:
 
 def mem1_rows(start, end):
     day = snapshot_day(start, end)
-    valid = Membership.objects.valid_on(day).filter(member=OuterRef("pk"))
     # Erased members keep their (pseudonymised) account and memberships: they still count.
+    # A semi-join on the members of the valid memberships (one pass), not an EXISTS probe per account.
     return (
-        User.objects.filter(Exists(valid))
+        User.objects.filter(pk__in=Membership.objects.valid_on(day).order_by().values("member"))
         .values("id", "last_name", "first_name", "date_joined")
         .order_by("last_name", "first_name", "id")
     )
@@ -47,12 +47,14 @@ def card_renewals(today) -> dict:
     from quai.impact import add_months, month_start
 
     paid = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
-    counts = Membership.objects.aggregate(
+    this_month = Q(ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
+    # Only the rows either count looks at, each set found by an index (the pending one per member:
+    # membership_one_pending_per_member; this month's ends: membership_period_idx), not every membership.
+    counts = Membership.objects.filter(Q(paid_on__isnull=True) | this_month).aggregate(
         pending=Count("pk", filter=Q(paid_on__isnull=True)),
         expiring=Count(
             "member", distinct=True,
-            filter=Q(paid_on__isnull=False, ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
-            & ~Q(Exists(paid)),
+            filter=Q(paid_on__isnull=False) & this_month & ~Q(Exists(paid)),
         ),
     )
     return {

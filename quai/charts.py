@@ -1,8 +1,10 @@
 """Server-rendered SVG charts (no JavaScript, no CDN), readable without colour.
 
-A chart is geometry computed here and drawn by `templates/quai/_bar_chart.html`: bars filled with
-a hatch pattern and outlined, values written on the bars when there is room, a dashed target
-line with its label, and always the data table next to it (the template prints it).
+A chart is geometry computed here and drawn here too (`chart_markup`, shown by
+`templates/quai/_bar_chart.html`): bars filled with a hatch pattern and outlined, values written on
+the bars when there is room, a dashed target line with its label, and always the data table next
+to it. The markup is built in Python, not in template loops: the staff home draws six 24-bar charts,
+≈ 2 000 template variable lookups that were most of its time.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 _ids = itertools.count(1)
 
@@ -30,11 +36,23 @@ class Bar:
     show_value: bool
 
 
+_SEPARATORS: dict[str, tuple] = {}
+
+
 def format_number(value, unit: str = "") -> str:
+    """A figure in the active language's format ("10 000", "79,4 %"). The separators are looked up
+    once per language: a staff home formats ≈ 300 numbers, and `number_format` looks them up each time."""
     if value is None:
         return "—"
-    decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else (1 if unit == "percent" else 2)
-    text = number_format(Decimal(value), decimal_pos=decimals, force_grouping=True)
+    value = Decimal(value)
+    decimals = 0 if value == value.to_integral_value() else (1 if unit == "percent" else 2)
+    language = get_language()
+    separators = _SEPARATORS.get(language)
+    if separators is None:
+        separators = _SEPARATORS[language] = (get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING"),
+                                              get_format("THOUSAND_SEPARATOR"))
+    decimal_sep, grouping, thousand_sep = separators
+    text = numberformat.format(value, decimal_sep, decimal_pos=decimals, grouping=grouping, thousand_sep=thousand_sep, force_grouping=True)
     return f"{text} %" if unit == "percent" else text
 
 
@@ -60,12 +78,65 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
         {"y": round(top + plot_h - plot_h * i / 4, 1), "text": format_number(top_value * i / 4, unit)} for i in range(5)
     ]
     target_y = round(top + plot_h - float(Decimal(target) / top_value) * plot_h, 1) if target is not None else None
-    return {
+    chart = {
         "id": f"chart{next(_ids)}", "title": title, "width": width, "height": height, "bars": bars, "ticks": ticks,
         "left": left, "right": width - right, "baseline": top + plot_h, "label_y": top + plot_h + 16,
         "target": target, "target_y": target_y, "target_text": format_number(target, unit) if target is not None else "",
         "unit": unit,
     }
+    chart["html"] = chart_markup(chart)
+    return chart
+
+
+_DARK, _GREEN, _GRID, _RED = "#1d1d1f", "#0b5d4b", "#c9ccd6", "#a4161a"
+
+
+def chart_markup(chart: dict) -> SafeString:
+    """The chart's <figure>: the SVG (hatched bars, axis ticks, target line) and its data table.
+
+    Coordinates are written with str() (a dot as decimal separator whatever the language); every
+    text (title, labels, values) is escaped.
+    """
+    e = conditional_escape
+    cid = chart["id"]
+    svg = [
+        (f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}" role="img" aria-labelledby="{cid}-title" '
+         f'aria-describedby="{cid}-note" focusable="false" class="chart-svg">'),
+        (f'<defs><pattern id="{cid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+         f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{_GREEN}" stroke-width="3"/>'
+         "</pattern></defs>"),
+    ]
+    left, right = chart["left"], chart["right"]
+    for tick in chart["ticks"]:
+        svg.append(f'<line x1="{left}" x2="{right}" y1="{tick["y"]}" y2="{tick["y"]}" stroke="{_GRID}" stroke-width="1"/>'
+                   f'<text x="{left - 4}" y="{tick["y"]}" dy="4" text-anchor="end" font-size="10" fill="{_DARK}">{e(tick["text"])}</text>')
+    for bar in chart["bars"]:
+        svg.append(f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" fill="url(#{cid}-hatch)" '
+                   f'stroke="{_GREEN}" stroke-width="1.5"><title>{e(bar.label)} : {e(bar.value_text)}</title></rect>')
+        if bar.show_value:
+            svg.append(f'<text x="{bar.center}" y="{bar.y}" dy="-3" text-anchor="middle" font-size="10" fill="{_DARK}">{e(bar.value_text)}</text>')
+        if bar.show_label:
+            svg.append(f'<text x="{bar.center}" y="{chart["label_y"]}" text-anchor="middle" font-size="10" fill="{_DARK}">{e(bar.label)}</text>')
+    svg.append(f'<line x1="{left}" x2="{right}" y1="{chart["baseline"]}" y2="{chart["baseline"]}" stroke="{_DARK}" stroke-width="1"/>')
+    note = gettext("Hatched bars: the figure of each period.")
+    if chart["target_y"] is not None:
+        y = chart["target_y"]
+        svg.append(f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="{_RED}" stroke-width="2" stroke-dasharray="8 4"/>'
+                   f'<text x="{right}" y="{y}" dy="-4" text-anchor="end" font-size="12" font-weight="bold" fill="{_RED}">'
+                   f'{e(gettext("Target"))} {e(chart["target_text"])}</text>')
+        note += " " + gettext("Dashed line: the target.")
+    svg.append("</svg>")
+    rows = "".join(f'<tr><th scope="row">{e(bar.label)}</th><td class="num">{e(bar.value_text)}</td></tr>' for bar in chart["bars"])
+    table = format_html(
+        '<details class="chart-data"><summary>{}</summary><div class="table-wrap"><table>'
+        '<caption class="visually-hidden">{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+        "<tbody>{}</tbody></table></div></details>",
+        gettext("Data table"), chart["title"], gettext("Period"), gettext("Value"), mark_safe(rows),  # each cell escaped above
+    )
+    return format_html(
+        '<figure class="chart"><figcaption id="{}-title">{}</figcaption>{}<p class="help" id="{}-note">{}</p>{}</figure>',
+        cid, chart["title"], mark_safe("".join(svg)), cid, note, table,  # every text escaped above
+    )
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

@@ -104,11 +104,20 @@ def snapshot_periods(today: datetime.date, *, days: int = 7) -> list[Period]:
 # --- Aggregates -----------------------------------------------------------------------------------
 
 class Aggregate:
-    """How a figure comes out of its rows. `value(rows, start, end)` returns a Decimal or None (no data)."""
+    """How a figure comes out of its rows. `value(rows, start, end)` returns a Decimal or None (no data).
+
+    `summed` names the columns a figure sums; `from_sums(count, sums, nonnull, start, end)` gives
+    the same figure from the number of rows, Σ of each summed column and how many of its values
+    are not null — for `period_values`, which reads those per day for every period at once.
+    """
 
     kind = ""
+    summed: tuple[str, ...] = ()
 
     def value(self, rows: QuerySet, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
+        raise NotImplementedError
+
+    def from_sums(self, count: int, sums: list, nonnull: list, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -120,6 +129,9 @@ class CountRows(Aggregate):
     def value(self, rows, start, end):
         return Decimal(rows.count())
 
+    def from_sums(self, count, sums, nonnull, start, end):
+        return Decimal(count)
+
 
 @dataclass(frozen=True)
 class SumOf(Aggregate):
@@ -129,11 +141,20 @@ class SumOf(Aggregate):
     none_if_empty: bool = False
     kind = "sum"
 
+    @property
+    def summed(self):
+        return (self.column,)
+
     def value(self, rows, start, end):
         total = rows.aggregate(total=Sum(self.column))["total"]
         if total is None:
             return None if self.none_if_empty else Decimal(0)
         return Decimal(total)
+
+    def from_sums(self, count, sums, nonnull, start, end):
+        if not nonnull[0]:  # Σ over no value is NULL in SQL, as in `value`
+            return None if self.none_if_empty else Decimal(0)
+        return Decimal(sums[0])
 
 
 @dataclass(frozen=True)
@@ -144,11 +165,20 @@ class RatioOf(Aggregate):
     denominator: str
     kind = "ratio"
 
+    @property
+    def summed(self):
+        return (self.numerator, self.denominator)
+
     def value(self, rows, start, end):
         sums = rows.aggregate(num=Sum(self.numerator), den=Sum(self.denominator))
         if not sums["den"]:
             return None
         return Decimal(sums["num"] or 0) * 100 / Decimal(sums["den"])
+
+    def from_sums(self, count, sums, nonnull, start, end):
+        if not sums[1]:
+            return None
+        return Decimal(sums[0] or 0) * 100 / Decimal(sums[1])
 
 
 @dataclass(frozen=True)
@@ -159,12 +189,22 @@ class RatioTo(Aggregate):
     denominator: Callable[[datetime.date, datetime.date], Decimal]
     kind = "ratio"
 
+    @property
+    def summed(self):
+        return (self.numerator,)
+
     def value(self, rows, start, end):
         den = self.denominator(start, end)
         if not den:
             return None
         num = rows.aggregate(num=Sum(self.numerator))["num"] or 0
         return Decimal(num) * 100 / Decimal(den)
+
+    def from_sums(self, count, sums, nonnull, start, end):
+        den = self.denominator(start, end)
+        if not den:
+            return None
+        return Decimal(sums[0] or 0) * 100 / Decimal(den)
 
 
 # --- Indicators -----------------------------------------------------------------------------------
@@ -181,9 +221,17 @@ UNITS = {
 
 @dataclass(frozen=True)
 class Detail:
+    """A figure reported apart. With `rows` and `period_column` (as for an indicator), the value is
+    the number of those rows, and a snapshot computes every period from one query."""
+
     key: str
     label: Any
-    value: Callable[[datetime.date, datetime.date], Any]
+    value: Callable[[datetime.date, datetime.date], Any] | None = None
+    rows: Callable[[datetime.date, datetime.date], QuerySet] | None = None
+    period_column: str = ""
+
+    def value_for(self, start: datetime.date, end: datetime.date):
+        return self.rows(start, end).count() if self.value is None else self.value(start, end)
 
 
 @dataclass(frozen=True)
@@ -205,6 +253,12 @@ class Indicator:
     # Figures reported apart, never merged into the figure (anonymous walk-ins, excused absences…).
     details: tuple[Detail, ...] = ()
     order: int = 100
+    # The column of the rows (a date or a datetime) that places each row in ONE period, when the
+    # rows of [start, end) are exactly the rows of any longer window whose column falls in
+    # [start, end) (a registration by its event's start, a person by their first attendance).
+    # Then `period_values` computes every period of a snapshot from one query. Empty: one query
+    # per period (a person counted in several periods, a membership valid on a day…).
+    period_column: str = ""
 
     def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
         return (programme_start(), end) if self.cumulative else (start, end)
@@ -214,12 +268,14 @@ class Indicator:
 
     def value(self, start: datetime.date, end: datetime.date) -> Decimal | None:
         window = self.window(start, end)
-        figure = self.aggregate.value(self.rows(*window), *window)
+        return self._round(self.aggregate.value(self.rows(*window), *window))
+
+    def _round(self, figure: Decimal | None) -> Decimal | None:
         return None if figure is None else figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def detail_values(self, start: datetime.date, end: datetime.date) -> dict:
         window = self.window(start, end)
-        return {detail.key: _json_number(detail.value(*window)) for detail in self.details}
+        return {detail.key: _json_number(detail.value_for(*window)) for detail in self.details}
 
     @property
     def is_count(self) -> bool:
@@ -261,11 +317,61 @@ def indicator_by_code(code: str) -> Indicator | None:
 
 # --- Snapshots ------------------------------------------------------------------------------------
 
-def snapshot_rows(indicator: Indicator, period: Period, *, computed_at: datetime.datetime) -> tuple:
-    return (
-        indicator.code, period.kind, period.start, period.end, indicator.value(period.start, period.end),
-        indicator.detail_values(period.start, period.end), indicator.definition_version, computed_at,
-    )
+def period_values(indicator: Indicator, periods: list[Period]) -> list[Decimal | None]:
+    """The figure of each period, equal to `indicator.value(period.start, period.end)` for each.
+
+    With a `period_column`, ONE query: the rows of the window that spans every period, grouped by
+    the local day of that column, give per day the number of rows and Σ of each summed column
+    (SELECT … FROM (<the rows queryset>) GROUP BY day); a period's figure is the aggregate of its
+    days (prefix sums: a subtraction per period). Without one, one query per period.
+    """
+    if not indicator.period_column or len(periods) < 2:
+        return [indicator.value(period.start, period.end) for period in periods]
+    windows = [indicator.window(period.start, period.end) for period in periods]
+    return [indicator._round(figure) for figure in _by_day(indicator.rows, indicator.period_column, indicator.aggregate, windows)]
+
+
+def period_details(indicator: Indicator, periods: list[Period]) -> list[dict]:
+    """`indicator.detail_values` of each period; a detail with rows and a period column in one query."""
+    windows = [indicator.window(period.start, period.end) for period in periods]
+    columns = {}
+    for detail in indicator.details:
+        if detail.rows is not None and detail.period_column and len(periods) > 1:
+            columns[detail.key] = _by_day(detail.rows, detail.period_column, CountRows(), windows)
+        else:
+            columns[detail.key] = [detail.value_for(*window) for window in windows]
+    return [{key: _json_number(values[index]) for key, values in columns.items()} for index in range(len(periods))]
+
+
+def _by_day(rows_for: Callable, column: str, aggregate: Aggregate, windows: list[tuple]) -> list[Decimal | None]:
+    """Figures of several windows from one query of the rows of the window spanning them all, grouped by day."""
+    import bisect
+
+    from django.db import connection
+    from django.db.models import DateTimeField
+
+    rows = rows_for(min(start for start, _end in windows), max(end for _start, end in windows)).order_by()
+    field = rows.query.annotations[column].output_field if column in rows.query.annotations else rows.model._meta.get_field(column)
+    at_time_zone = isinstance(field, DateTimeField)
+    sql, params = rows.query.sql_with_params()
+    day = f'(r."{column}" AT TIME ZONE %s)::date' if at_time_zone else f'r."{column}"'
+    sums = "".join(f', sum(r."{name}"), count(r."{name}")' for name in aggregate.summed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {day} AS day, count(*){sums} FROM ({sql}) r GROUP BY 1 ORDER BY 1",
+                       ((settings.TIME_ZONE,) if at_time_zone else ()) + tuple(params))
+        days = cursor.fetchall()
+    # Prefix sums over the days (a few thousand at most: groups, not rows): totals[i] is the total of the first i days.
+    totals = [(0,) * (1 + 2 * len(aggregate.summed))]
+    for row in days:
+        totals.append(tuple(a + (b or 0) for a, b in zip(totals[-1], row[1:])))
+    keys = [row[0] for row in days]
+    figures = []
+    for start, end in windows:
+        low, high = totals[bisect.bisect_left(keys, start)], totals[bisect.bisect_left(keys, end)]
+        count, *rest = (b - a for a, b in zip(low, high))
+        figure = aggregate.from_sums(count, rest[0::2], rest[1::2], start, end)
+        figures.append(None if figure is None else Decimal(figure))
+    return figures
 
 
 # Upsert that leaves a row untouched when nothing it holds changed: a second run writes nothing
@@ -320,7 +426,10 @@ def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | 
         # One indicator at a time in its own transaction: the figures of one code are coherent, and
         # a long run never holds one transaction open over all of them.
         with transaction.atomic():
-            snapshots_write([snapshot_rows(indicator, period, computed_at=now) for period in periods])
+            snapshots_write([
+                (indicator.code, period.kind, period.start, period.end, value, details, indicator.definition_version, now)
+                for period, value, details in zip(periods, period_values(indicator, periods), period_details(indicator, periods))
+            ])
         done += len(periods)
         if progress is not None:
             progress(done, total)

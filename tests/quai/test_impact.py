@@ -377,3 +377,34 @@ def test_snapshot_run_twice_leaves_the_same_rows(member, settings):
     compute_snapshots(today=today)
     ess.refresh_from_db()
     assert ess.value == 2
+
+
+# --- Staff home cards reworked for the scale-100 data: same figures, indexed reads ----------------------
+
+def test_renewals_card_counts_pending_renewals_and_members_whose_paid_membership_ends_this_month_unrenewed(member, other_member, staff):
+    from members.indicators import card_renewals
+
+    today = datetime.date(2026, 3, 15)
+    membership(member, datetime.date(2025, 3, 20), datetime.date(2026, 3, 19))  # ends this month, not renewed
+    membership(other_member, datetime.date(2025, 3, 10), datetime.date(2026, 3, 9))  # ends this month…
+    membership(other_member, datetime.date(2026, 3, 10), datetime.date(2027, 3, 9))  # …renewed and paid: not counted
+    membership(staff, datetime.date(2025, 5, 1), datetime.date(2026, 4, 30))  # ends next month
+    membership(staff, datetime.date(2026, 5, 1), datetime.date(2027, 4, 30), paid=False)  # a renewal waiting for payment
+
+    card = card_renewals(today)
+
+    assert card["value"] == 1
+    assert card["detail"] == "1 adhésions se terminent ce mois-ci"
+
+
+def test_declic_card_counts_this_months_accompaniments_and_sessions():
+    from events.indicators import card_declic_month
+
+    individual(date=datetime.date(2026, 3, 2))
+    workshop(date=datetime.date(2026, 3, 12), anonymous=AnonymousCount(total=4))
+    individual(date=datetime.date(2026, 2, 27))  # last month
+
+    card = card_declic_month(datetime.date(2026, 3, 20))
+
+    assert card["value"] == 5
+    assert card["detail"] == "2 séances"

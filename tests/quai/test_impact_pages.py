@@ -66,6 +66,38 @@ def test_staff_home_shows_today_figures_linking_to_their_lists_and_each_target_w
     assert "Comparaison des périodes" in html
 
 
+# The staff home's queries, in order: what each reads (the session comes from the cache).
+STAFF_HOME_QUERIES = [
+    ("the logged-in user", 'FROM "members_user"'),
+    ("bookings today (coworking card)", 'FROM "coworking_booking"'),
+    ("events this week", 'FROM "events_event"'),
+    ("their confirmed seats", 'FROM "events_registration"'),
+    ("renewals pending and memberships ending this month, by index", 'FROM "members_membership"'),
+    ("submissions waiting for review", 'FROM "fabrique_submission"'),
+    ("Déclic accompaniments this month, from the month's activities", 'FROM "events_mediationactivity"'),
+    ("outbox failures", 'FROM "quai_outboxmessage"'),
+    ("the snapshots: every target, trend and comparison", 'FROM "quai_indicatorsnapshot"'),
+    ("the last impact run", 'FROM "quai_impactrun"'),
+    ("the navigation's conditional links", 'FROM "coworking_subscription"'),
+]
+
+
+def test_staff_home_queries_are_named_and_read_no_indicator_rows(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ess_attendance(2)
+    compute_snapshots()
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(reverse("staff_home")).status_code == 200
+
+    assert len(queries.captured_queries) == len(STAFF_HOME_QUERIES)
+    for (name, table), query in zip(STAFF_HOME_QUERIES, queries.captured_queries):
+        assert table in query["sql"], (name, query["sql"][:200])
+    # Impact comes from the snapshots only: no query aggregates registrations by person for a figure.
+    assert not any("person_key" in query["sql"] for query in queries.captured_queries)
+
+
 def test_staff_home_reads_snapshots_in_a_constant_number_of_queries(staff_client, django_assert_num_queries):
     ess_attendance(2)
     compute_snapshots()

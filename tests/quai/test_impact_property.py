@@ -20,7 +20,7 @@ from events.models import Event, Registration
 from fabrique.models import Cohort, Deliverable, DeliverableKind, Enrolment, Outcome
 from incubator.models import KpiReport, Project
 from members.models import Membership, MembershipType, User
-from quai.impact import CountRows, RatioOf, RatioTo, SumOf, indicators
+from quai.impact import CountRows, Period, RatioOf, RatioTo, SumOf, indicators, period_details, period_values
 
 START = datetime.date(2024, 1, 1)
 DAYS = 500
@@ -140,3 +140,13 @@ class FigureEqualsDrilldown(TestCase):
             assert indicator.value(start, end) == want, indicator.code
             if isinstance(indicator.aggregate, CountRows):
                 assert indicator.drilldown(start, end).count() == len(rows), indicator.code
+
+        # The snapshot computes all periods of an indicator at once (one query grouped by day when
+        # it has a period column): the same figure as each period alone, for the random period,
+        # the days around its ends, the months it touches and the whole range.
+        periods = [Period("custom", start, end), Period("day", start, start + datetime.timedelta(days=1)),
+                   Period("day", end - datetime.timedelta(days=1), end), Period("custom", d(0), d(DAYS + 1)),
+                   Period("month", start.replace(day=1), (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1))]
+        for indicator in indicators():
+            assert period_values(indicator, periods) == [indicator.value(p.start, p.end) for p in periods], indicator.code
+            assert period_details(indicator, periods) == [indicator.detail_values(p.start, p.end) for p in periods], indicator.code
