@@ -191,7 +191,8 @@ def _booking(resource, plan, start, end, day, today, now, rng) -> tuple:
     created = min(start - datetime.timedelta(days=rng.randint(1, 10), minutes=rng.randint(0, 600)), now)
     cancelled = past and rng.random() < 0.08
     cancelled_at = created + (start - created) / 2 if cancelled else None
-    checked_in_at = start + datetime.timedelta(minutes=rng.randint(0, 40)) if past and not cancelled and rng.random() < 0.85 else None
+    late = min(40, int((end - start).total_seconds() // 60) - 1)  # checked in before the slot ends
+    checked_in_at = start + datetime.timedelta(minutes=rng.randint(0, late)) if past and not cancelled and rng.random() < 0.85 else None
     return (
         resource.pk,
         plan[0],

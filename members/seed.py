@@ -98,7 +98,7 @@ def seed_members(*, scale: int, rng, stdout) -> None:
         skills = ", ".join(rng.sample(skills_pool, 2))
         profiles.append((user_id, commune, organisation, skills, fake.phone_number() if rng.random() < 0.6 else "",
                          now if rng.random() < 0.3 else None, search_text(first, last, email, organisation, skills, commune)))
-        joined_on = joined.date()
+        joined_on = timezone.localdate(joined)  # the Paris day (the rules compare days)
         for year in range(today.year - 2, today.year + 1):
             if datetime.date(year, 1, 1) > joined_on + datetime.timedelta(days=365) or rng.random() < 0.75:
                 if datetime.date(year, 12, 31) < joined_on:
