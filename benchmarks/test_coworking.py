@@ -53,9 +53,9 @@ def grown(demo, django_db_blocker):
     """The same database with far more bookings (see the module's docstring)."""
     with django_db_blocker.unblock():
         if SCALE > 1:
-            from coworking.seed import seed_coworking
+            from coworking.seed import seed_coworking_sites
 
-            seed_coworking(scale=SCALE, rng=random.Random(SCALE), stdout=io.StringIO())
+            seed_coworking_sites(scale=SCALE, rng=random.Random(SCALE), stdout=io.StringIO())
         else:
             _multiply_history(demo, FACTOR)
         with connection.cursor() as cursor:

@@ -104,6 +104,15 @@ register_person_data(
 register_seeder(Seeder(name="coworking.demo", func=_seed, order=20))
 
 
+def _seed_sites(*, scale, rng, stdout):
+    from coworking.seed import seed_coworking_sites
+
+    seed_coworking_sites(scale=scale, rng=rng, stdout=stdout)
+
+
+register_seeder(Seeder(name="coworking.sites", func=_seed_sites, order=21, own_transactions=True))
+
+
 
 def _register_home_panels() -> None:
     from coworking.home import next_bookings_panel

@@ -74,7 +74,7 @@ class EventRegistrationsView(APIView):
 
     @extend_schema(request=GuestRegistrationSerializer, responses={201: RegistrationCreatedSerializer})
     def post(self, request, pk):
-        event = selectors.event_get_for_user(request.user, pk)
+        event = selectors.event_get_for_registration(request.user, pk)
         if request.user.is_authenticated:
             registration = services.registration_create(event=event, member=request.user)
         else:

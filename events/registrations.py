@@ -64,7 +64,7 @@ register_person_data(
     PersonData(app_label="events", label=_("Events"), export=_export, erase=_erase, summary=_summary,
                summary_template="events/person_summary.html", order=30)
 )
-register_seeder(Seeder(name="events.demo", func=_seed, order=30))
+register_seeder(Seeder(name="events.demo", func=_seed, order=30, own_transactions=True))
 
 
 def _register_home_panels() -> None:
@@ -95,4 +95,4 @@ def _seed_history(*, scale, rng, stdout):
     seed_event_history(scale=scale, rng=rng, stdout=stdout)
 
 
-register_seeder(Seeder(name="events.history", func=_seed_history, order=35))
+register_seeder(Seeder(name="events.history", func=_seed_history, order=35, own_transactions=True))

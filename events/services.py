@@ -72,11 +72,17 @@ def _notify(registration: Registration, template: str, key: str) -> None:
 
 def _lock_event(pk: int) -> Event:
     # Every write that changes who has a seat takes this row lock first: recount, then write.
-    return Event.objects.select_for_update().get(pk=pk)
+    # The site comes along (the e-mails name it) without being locked.
+    return Event.objects.select_related("site").select_for_update(of=("self",)).get(pk=pk)
 
 
 def _seats_taken(event: Event) -> int:
     return event.registrations.seats_taken().count()
+
+
+def _seats_taken_and_registered(event: Event, person_key: str) -> tuple[int, bool]:
+    """Seats taken and "already registered?", one query. Caller holds the event lock."""
+    return event.registrations.seats_taken_and_held_by(person_key)
 
 
 def _promote(event: Event) -> list[Registration]:
@@ -118,11 +124,13 @@ def registration_create(
     with transaction.atomic():
         # The race this lock prevents: two requests for the last seat both count "one left".
         event = _lock_event(event.pk)
-        if event.registrations.filter(person_key=key).exclude(status=Registration.Status.CANCELLED).exists():
+        taken, already = _seats_taken_and_registered(event, key)
+        if already:
             raise ConflictError(_("You are already registered for this event."), code="already_registered")
-        status = Registration.Status.CONFIRMED if _seats_taken(event) < event.capacity else Registration.Status.WAITLISTED
+        status = Registration.Status.CONFIRMED if taken < event.capacity else Registration.Status.WAITLISTED
         try:
-            with transaction.atomic():
+            # No savepoint: a refusal ends this transaction anyway (two round trips fewer).
+            with transaction.atomic(savepoint=False):
                 registration = Registration.objects.create(
                     event=event, member=member, guest_name=guest_name if member is None else "",
                     guest_email=normalize_email_address(guest_email) if member is None else "",

@@ -72,7 +72,7 @@ class EventDetailView(View):
         )
 
     def post(self, request, pk):
-        event = selectors.event_get_for_user(request.user, pk)
+        event = selectors.event_get_for_registration(request.user, pk)
         guest_form = None
         try:
             if request.user.is_authenticated:

@@ -3,6 +3,7 @@ porteur@demo.quai.test is coached by coach@demo.quai.test. Bulk inserts only; id
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from fabrique.models import (
@@ -29,7 +30,7 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
     from django.contrib.auth.hashers import make_password
 
     from members.models import User
-    from members.seed import demo_user
+    from members.seed import demo_user, memberships_ensure
 
     if Cohort.objects.exists():
         return
@@ -134,5 +135,38 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
         for e in graduated if e.cohort.end < today and rng.random() < 0.6
     ]
     Outcome.objects.bulk_create([o for o in outcomes if o.opened_on <= today])
+    _dates_as_they_happened(today)
+    # Holders and their coach are adhérents on every day of their cohort (up to today).
+    memberships_ensure(spans=[(e.holder_id, e.cohort.start, min(e.cohort.end, today)) for e in enrolments]
+                       + [(coach.pk, min(c.start for c in cohorts), today)])
     stdout.write(f"fabrique: {len(cohorts)} cohorts, {len(enrolments)} enrolments, {len(submissions)} submissions, "
                  f"{len(graduated)} graduated\n")
+
+
+def _dates_as_they_happened(today) -> None:
+    """Bulk inserts stamp every row "now": a 2021 submission would read as sent today. Submissions
+    go in a week before their due date (a second version two days before), reviews two days after,
+    attendance is recorded as the session ends; never later than now."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE fabrique_submission AS s
+            SET submitted_at = LEAST(now(), (d.due_on - CASE WHEN s.version = 1 THEN 7 ELSE 2 END + time '10:00') AT TIME ZONE %s)
+            FROM fabrique_deliverable AS d WHERE d.id = s.deliverable_id
+            """,
+            [settings.TIME_ZONE],
+        )
+        cursor.execute(
+            """
+            UPDATE fabrique_review AS r SET reviewed_at = LEAST(now(), s.submitted_at + interval '2 days')
+            FROM fabrique_submission AS s WHERE s.id = r.submission_id
+            """
+        )
+        cursor.execute(
+            """
+            UPDATE fabrique_attendance AS a SET recorded_at = LEAST(now(), s.ends_at)
+            FROM fabrique_session AS s WHERE s.id = a.session_id
+            """
+        )

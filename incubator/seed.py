@@ -104,7 +104,7 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
     from coworking.models import Plan, Subscription
     from coworking.services import INCUBATED_PLAN_HORIZON
     from members.models import User
-    from members.seed import demo_user
+    from members.seed import demo_user, memberships_ensure
 
     if Project.objects.exists():
         return
@@ -257,6 +257,12 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
     MentoringSession.objects.bulk_create(sessions, batch_size=5000)
     Milestone.objects.bulk_create(milestones, batch_size=5000)
     KpiReport.objects.bulk_create(reports, batch_size=5000)
+    # Founders, their associates and the coaches are adhérents on every day they are active here.
+    spans = [(m.member_id, m.project.incubation_start, min(m.project.incubation_end or today, today)) for m in memberships]
+    coached_since = {}
+    for project in projects:
+        coached_since[project.coach_id] = min(project.incubation_start, coached_since.get(project.coach_id, project.incubation_start))
+    memberships_ensure(spans=spans + [(coach_id, since, today) for coach_id, since in coached_since.items()])
     if stdout is not None:
         stdout.write(f"incubator: {len(calls)} calls, {len(applications) + len(others)} applications, "
                      f"{len(projects)} projects, {len(sessions)} sessions, {len(reports)} KPI reports\n")

@@ -18,7 +18,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -93,22 +93,42 @@ def outbox_enqueue_rendered(
     attachments: list[dict] | None = None,
     reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
-    with transaction.atomic():
-        message, created = OutboxMessage.objects.get_or_create(
-            key=key[:255],
-            defaults={
-                "to": to,
-                "user": user if getattr(user, "pk", None) else None,
-                "subject": subject[:255],
-                "body_text": body_text,
-                "body_html": body_html,
-                "attachments": attachments or [],
-                "reply_to": reply_to,
-            },
-        )
-    if created:
-        transaction.on_commit(lambda: _dispatch(message.pk))
-    return message, created
+    message = OutboxMessage(
+        key=key[:255],
+        to=to,
+        user=user if getattr(user, "pk", None) else None,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments or [],
+        reply_to=reply_to,
+    )
+    pk = _insert_unless_exists(message)
+    if pk is None:  # this key was written before (or by a concurrent transaction that committed)
+        return OutboxMessage.objects.get(key=message.key), False
+    message.pk = pk
+    message._state.adding = False
+    transaction.on_commit(lambda: _dispatch(message.pk))
+    return message, True
+
+
+def _insert_unless_exists(message: OutboxMessage) -> int | None:
+    """`INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`: the new row's id, or None when the key
+    exists. One round trip, and no savepoint: a known key is an answer, not an error that would
+    abort the caller's transaction (get_or_create took six round trips on every registration)."""
+    opts = OutboxMessage._meta
+    fields = [field for field in opts.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(opts.get_field('key').column)}) DO NOTHING RETURNING {quote(opts.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def outbox_retry_delay(attempts: int) -> timedelta:

@@ -66,6 +66,10 @@ class Seeder:
     order: int = 100
     # What to tell the person who ran seed_demo afterwards (e.g. the demo logins): report(stdout).
     report: Callable[[Any], None] | None = None
+    # True: seed_demo does not wrap it in one transaction; it commits units of its own (each
+    # complete on its own, so that a second run finds what is missing), possibly from several
+    # connections at once (quai.bulk.run_parallel).
+    own_transactions: bool = False
 
 
 @dataclass(frozen=True)

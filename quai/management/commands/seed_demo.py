@@ -30,8 +30,11 @@ class Command(BaseCommand):
         try:
             for seeder in registry.seeders:
                 started = time.perf_counter()
-                with transaction.atomic():
+                if seeder.own_transactions:
                     seeder.func(scale=scale, rng=rng, stdout=self.stdout)
+                else:
+                    with transaction.atomic():
+                        seeder.func(scale=scale, rng=rng, stdout=self.stdout)
                 self.stdout.write(f"seed_demo: {seeder.name} ({time.perf_counter() - started:.1f} s)")
         finally:
             with connection.cursor() as cursor:
