@@ -60,8 +60,7 @@ def world(db, settings, tmp_path):
 
 
 def test_every_staff_page_has_the_staff_layout(client, world):
-    """The pages under /staff/ of members, coworking, events and impact (Fabrique and incubator
-    pages belong to their own work)."""
+    """The pages under /staff/ of every app, Fabrique and incubator included."""
     client.force_login(world.people["staff"])
     event = world.objects["event"]
     pages = [
@@ -72,6 +71,7 @@ def test_every_staff_page_has_the_staff_layout(client, world):
         reverse("events:door_list", args=[event.pk]), reverse("events:attendance_print", args=[event.pk]),
         reverse("events:mediation_log"), reverse("events:mediation_stats"),
         reverse("impact_report"), reverse("impact_indicator", args=["MEM-1"]),
+        reverse("fabrique:staff_cohorts"), reverse("incubator:staff_projects"), reverse("incubator:staff_call_create"),
     ]
     for url in pages:
         response = client.get(url)
