@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, Subquery
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
@@ -148,7 +148,20 @@ def _insert(booking: Booking, *, savepoint: bool = True, taken: str | None = Non
         if "booking_no_overlap" in str(error):
             raise ConflictError(taken or _("This slot has just been taken by someone else."), code="taken") from error
         raise
+    except OperationalError as error:
+        # Two transactions inserting overlapping bookings can each wait for the other while
+        # checking the exclusion constraint; PostgreSQL then aborts one of them ("deadlock
+        # detected"), and the other goes through. Waiting longer than lock_timeout for another
+        # transaction's overlapping row ends the same way. For the one stopped, the slot is taken.
+        if _is_exclusion_deadlock(error):
+            raise ConflictError(taken or _("This slot has just been taken by someone else."), code="taken") from error
+        raise
     return booking
+
+
+def _is_exclusion_deadlock(error: OperationalError) -> bool:
+    # 40P01 deadlock_detected, 55P03 lock_not_available (lock_timeout), while checking the constraint.
+    return getattr(error.__cause__, "pgcode", None) in ("40P01", "55P03") and "exclusion constraint" in str(error)
 
 
 def _ensure_free(resource: Resource, starts_at, ends_at, *, exclude_pk=None) -> None:
