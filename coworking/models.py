@@ -357,6 +357,12 @@ class Booking(models.Model):
     def ends_at(self):
         return self.span.upper
 
+    def cancel_returns_credit(self, now=None) -> bool:
+        """The cancellation rule: cancelled up to the site's cut-off before the start, the credit
+        comes back. booking_cancel applies it; the confirmation page says it in advance."""
+        now = now or timezone.now()
+        return now <= self.starts_at - datetime.timedelta(hours=self.resource.site.cancellation_cutoff_hours)
+
     def check_in_is_open(self, now=None) -> bool:
         """The check-in rule: a confirmed booking is checked in on its own day (Paris time), once.
         booking_check_in enforces it; pages show the button when it holds."""

@@ -231,8 +231,7 @@ def booking_cancel(*, booking: Booking, by, now=None) -> BookingCancelled:
             raise ConflictError(_("This booking is already cancelled."), code="not_active")
         if booking.ends_at <= now:
             raise DomainError(_("A past booking cannot be cancelled."), code="past")
-        cutoff = booking.starts_at - datetime.timedelta(hours=booking.resource.site.cancellation_cutoff_hours)
-        refunded = now <= cutoff
+        refunded = booking.cancel_returns_credit(now)
         credits_returned = _refund(booking) if refunded else Decimal("0")
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now

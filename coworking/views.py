@@ -190,6 +190,15 @@ def _feed_links(request, feed) -> dict:
 
 
 class BookingCancelView(LoginRequiredMixin, View):
+    """GET asks first (what is cancelled, whether the credit comes back); POST cancels."""
+
+    def get(self, request, pk):
+        booking = selectors.booking_get_for_user(request.user, pk)
+        if booking.status != booking.Status.CONFIRMED or booking.ends_at <= timezone.now():
+            return redirect("coworking:my_bookings")
+        return render(request, "coworking/cancel_confirm.html", {
+            "booking": booking, "returns_credit": bool(booking.credits_used) and booking.cancel_returns_credit()})
+
     def post(self, request, pk):
         booking = selectors.booking_get_for_user(request.user, pk)
         try:

@@ -98,7 +98,12 @@ def test_member_books_a_desk_all_day_and_a_room_for_an_hour_on_a_phone_then_move
     page.goto(page.base_url + "/coworking/bookings/")
     _no_sideways_scroll(page)
     assert_accessible(page)
-    page.get_by_role("button", name=re.compile(r"^Annuler — Salle Loire")).click()
+    page.get_by_role("link", name=re.compile(r"^Annuler — Salle Loire")).click()
+    page.get_by_role("heading", name="Annuler cette réservation ?").wait_for()
+    assert Booking.objects.get(resource=room).status == "confirmed"  # asked first, nothing done yet
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Oui, l’annuler").click()
     page.get_by_text("Réservation annulée").wait_for()
     assert Booking.objects.get(resource=room).status == "cancelled"
 

@@ -68,9 +68,19 @@ def test_my_bookings_cancel_and_constant_queries(client, coworker, site, day):
     assert html.count('class="card"') == 20 and "Page 1 sur 2" in html and "?page=2" in html
     html = client.get(reverse("coworking:my_bookings") + "?page=2").content.decode()
     assert html.count('class="card"') == 5 and "Page 2 sur 2" in html
+    # "Cancel" asks first: a page saying what is cancelled and whether the credit comes back.
+    html = client.get(reverse("coworking:my_bookings")).content.decode()
+    assert f'href="{reverse("coworking:cancel", args=[first.pk])}"' in html
+    response = client.get(reverse("coworking:cancel", args=[first.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Annuler cette réservation ?" in html and "Garder ma réservation" in html
+    assert Booking.objects.get(pk=first.pk).status == "confirmed"
     response = client.post(reverse("coworking:cancel", args=[first.pk]))
     assert response.status_code == 302
     assert Booking.objects.get(pk=first.pk).status == "cancelled"
+    # Once cancelled, the question is not asked again: back to my bookings.
+    response = client.get(reverse("coworking:cancel", args=[first.pk]))
+    assert (response.status_code, response.url) == (302, reverse("coworking:my_bookings"))
 
 
 def test_grid_page_runs_four_queries_whatever_the_number_of_resources_and_bookings(client, coworker, other_member, site, day, django_assert_num_queries):
@@ -184,6 +194,7 @@ def test_member_cannot_open_staff_pages_or_cancel_others(client, member, other_m
     client.force_login(member)
     assert client.get(reverse("coworking:staff_today")).status_code == 403
     assert client.post(reverse("coworking:cancel", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("coworking:cancel", args=[theirs.pk])).status_code == 404
     assert Booking.objects.get(pk=theirs.pk).status == "confirmed"
 
 
