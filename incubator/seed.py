@@ -56,6 +56,8 @@ EVIDENCE = {
     Project.CreationKind.FIRST_REVENUE: "Première facture n° {n:04d}",
     Project.CreationKind.PLACE_OPENED: "Ouverture au public, procès-verbal de la commission de sécurité",
 }
+PLANNED_PLACES = ["la Ruche Saint-Germain, salle Cèdre", "la Ruche Saint-Germain, salle Tilleul",
+                  "https://visio.demo.quai.test/mentorat"]
 SESSION_NOTES = [
     ("Point sur l’offre et les premiers clients ; la cible est encore large.", "Choisir deux segments et les tester"),
     ("Revue du prévisionnel : charges sous-estimées.", "Refaire le prévisionnel avec les loyers réels"),
@@ -218,6 +220,7 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
     memberships, subscriptions, sessions, milestones, reports = [], [], [], [], []
     plan, _created = Plan.objects.get_or_create(kind=Plan.Kind.INCUBATED, defaults={"name": "Incubé (inclus)", "credits": None})
     has_plan = set(Subscription.objects.filter(plan=plan, ends_on__gte=today).values_list("member_id", flat=True))
+    planned_until: dict[int, datetime.date] = {}  # coach → their last planned session
     for index, (project, person) in enumerate(zip(projects, founders)):
         memberships.append(TeamMember(project=project, member=person, role=TeamMember.Role.FOUNDER))
         for _extra in range(index % 3):
@@ -237,6 +240,15 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
                                              notes=notes, next_actions=actions))
             day += datetime.timedelta(days=rng.randint(21, 40))
             n += 1
+        if project.status == Project.Status.ACTIVE and not quiet:
+            # The next session is planned: a weekday within two weeks, with its time and place.
+            planned = today + datetime.timedelta(days=rng.randint(2, 14))
+            while planned.weekday() >= 5:
+                planned += datetime.timedelta(days=1)
+            sessions.append(MentoringSession(
+                project=project, coach=project.coach, date=planned, start_time=datetime.time(rng.choice([10, 14, 17])),
+                duration_min=60, location=rng.choice(PLANNED_PLACES), notes="", next_actions=""))
+            planned_until[project.coach_id] = max(planned, planned_until.get(project.coach_id, planned))
         for offset, title in enumerate(MILESTONES):
             due = project.incubation_start + datetime.timedelta(days=90 * (offset + 1))
             done = due if due < today - datetime.timedelta(days=20) and (offset < 3 or project.created_on) else None
@@ -262,7 +274,8 @@ def seed_incubator(*, scale: int, rng, stdout) -> None:
     coached_since = {}
     for project in projects:
         coached_since[project.coach_id] = min(project.incubation_start, coached_since.get(project.coach_id, project.incubation_start))
-    memberships_ensure(spans=spans + [(coach_id, since, today) for coach_id, since in coached_since.items()])
+    memberships_ensure(spans=spans + [(coach_id, since, max(today, planned_until.get(coach_id, today)))
+                                      for coach_id, since in coached_since.items()])
     if stdout is not None:
         stdout.write(f"incubator: {len(calls)} calls, {len(applications) + len(others)} applications, "
                      f"{len(projects)} projects, {len(sessions)} sessions, {len(reports)} KPI reports\n")

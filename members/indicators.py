@@ -60,5 +60,5 @@ def card_renewals(today) -> dict:
     return {
         "value": counts["pending"],
         "detail": _("%(count)s memberships end this month") % {"count": counts["expiring"]},
-        "url": reverse("members:staff_list") + "?status=expiring",
+        "url": reverse("members:staff_list") + "?status=pending",  # the value: renewals waiting for payment
     }
