@@ -11,10 +11,13 @@
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from icalendar import Calendar
+from icalendar import Event as IcsEvent
 
 FEED_MAX_AGE_SECONDS = 300
 
@@ -57,3 +60,28 @@ def calendar_response(body: bytes, *, filename: str | None = None, personal: boo
     else:
         patch_cache_control(response, private=True, max_age=FEED_MAX_AGE_SECONDS)
     return response
+
+
+def single_event_calendar(*, prodid: str, uid: str, dtstamp, summary: str, start, end, url: str, location: str = "") -> bytes:
+    """One event as a whole calendar (a session's "add to my calendar" file): `start`/`end` are aware
+    datetimes (shown in Europe/Paris) or dates (an all-day event)."""
+    if isinstance(start, datetime.datetime):
+        paris = ZoneInfo(settings.TIME_ZONE)
+        start, end = start.astimezone(paris), end.astimezone(paris)
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    item = IcsEvent()
+    item.add("uid", uid)
+    item.add("dtstamp", dtstamp)
+    item.add("summary", summary)
+    item.add("dtstart", start)
+    item.add("dtend", end)
+    item.add("status", "CONFIRMED")
+    item.add("url", url)
+    if location:
+        item.add("location", location)
+    calendar.add_component(item)
+    add_timezones(calendar, [start if isinstance(start, datetime.datetime) else None])
+    return calendar.to_ical()
