@@ -357,6 +357,12 @@ class Booking(models.Model):
     def ends_at(self):
         return self.span.upper
 
+    def can_be_cancelled(self, now=None) -> bool:
+        """A confirmed booking that has not ended yet can be cancelled: booking_cancel refuses the
+        others, the confirmation page sends them back to the list."""
+        now = now or timezone.now()
+        return self.status == self.Status.CONFIRMED and self.ends_at > now
+
     def cancel_returns_credit(self, now=None) -> bool:
         """The cancellation rule: cancelled up to the site's cut-off before the start, the credit
         comes back. booking_cancel applies it; the confirmation page says it in advance."""

@@ -227,9 +227,9 @@ def booking_cancel(*, booking: Booking, by, now=None) -> BookingCancelled:
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("resource__site").get(pk=booking.pk)
-        if booking.status != Booking.Status.CONFIRMED:
-            raise ConflictError(_("This booking is already cancelled."), code="not_active")
-        if booking.ends_at <= now:
+        if not booking.can_be_cancelled(now):
+            if booking.status != Booking.Status.CONFIRMED:
+                raise ConflictError(_("This booking is already cancelled."), code="not_active")
             raise DomainError(_("A past booking cannot be cancelled."), code="past")
         refunded = booking.cancel_returns_credit(now)
         credits_returned = _refund(booking) if refunded else Decimal("0")

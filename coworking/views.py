@@ -194,7 +194,7 @@ class BookingCancelView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         booking = selectors.booking_get_for_user(request.user, pk)
-        if booking.status != booking.Status.CONFIRMED or booking.ends_at <= timezone.now():
+        if not booking.can_be_cancelled():
             return redirect("coworking:my_bookings")
         return render(request, "coworking/cancel_confirm.html", {
             "booking": booking, "returns_credit": bool(booking.credits_used) and booking.cancel_returns_credit()})

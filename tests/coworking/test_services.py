@@ -124,6 +124,25 @@ def test_credits_are_spent_and_refunded_before_the_cutoff(member, desk, day, mor
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
 
 
+def test_a_booking_can_be_cancelled_until_it_ends_and_only_once(coworker, desk, morning):
+    booking = book(coworker, desk, *morning)
+    start, end = morning
+    # The rule the confirmation page and booking_cancel share, at its edges.
+    assert [booking.can_be_cancelled(now) for now in (start - datetime.timedelta(days=1), start,
+            end - datetime.timedelta(microseconds=1), end, end + datetime.timedelta(hours=1))] == [
+        True, True, True, False, False]
+    with pytest.raises(DomainError) as error:
+        services.booking_cancel(booking=booking, by=coworker, now=end)
+    assert error.value.code == "past"
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    services.booking_cancel(booking=booking, by=coworker, now=start)
+    booking.refresh_from_db()
+    assert booking.can_be_cancelled(start) is False
+    with pytest.raises(ConflictError) as error:
+        services.booking_cancel(booking=booking, by=coworker, now=start)
+    assert error.value.code == "not_active"
+
+
 def test_late_cancellation_keeps_the_credit(member, desk, day):
     subscription = ten_day_pass(member, credits="1")
     tomorrow = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=1)
