@@ -31,50 +31,54 @@ def _booking(room, day, start_hour, start_minute, minutes):
     return Booking(resource=room, label="test", span=DateTimeTZRange(start, start + datetime.timedelta(minutes=minutes), "[)"))
 
 
-def test_the_transaction_aborted_by_an_exclusion_deadlock_gets_a_conflict_and_the_other_commits():
-    room = ResourceFactory(site=SiteFactory(), kind="room", name="Salle Seine", zone="")
-    day = timezone.localdate() + datetime.timedelta(days=3)
-    a_inserted, b_started = threading.Event(), threading.Event()
+def _run_side_by_side(**transactions) -> dict:
+    """Run each function in its own thread (its own connection, closed at the end); return what
+    each one gave: "returned" (no error), "conflict:<code>" for a ConflictError, or the repr of another error."""
     outcome = {}
 
-    def transaction_a():
+    def record(name, function):
         try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL deadlock_timeout = '10s'")
-                _booking(room, day, 10, 0, 60).save()
-                a_inserted.set()
-                b_started.wait(5)
-                time.sleep(0.3)  # B is now waiting for A inside the constraint check
-                _booking(room, day, 11, 0, 60).save()  # meets B's row: waits for B → deadlock
-            outcome["a"] = "committed"
-        except Exception as error:  # noqa: BLE001 — recorded and asserted below
-            outcome["a"] = repr(error)
-        finally:
-            connection.close()
-
-    def transaction_b():
-        try:
-            a_inserted.wait(5)
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL deadlock_timeout = '1s'")
-                b_started.set()
-                services._insert(_booking(room, day, 10, 30, 60))
-            outcome["b"] = "committed"
+            function()
+            outcome[name] = "returned"
         except ConflictError as error:
-            outcome["b"] = f"conflict:{error.code}"
-        except Exception as error:  # noqa: BLE001
-            outcome["b"] = repr(error)
+            outcome[name] = f"conflict:{error.code}"
+        except Exception as error:  # noqa: BLE001 — recorded and asserted by the caller
+            outcome[name] = repr(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=transaction_a), threading.Thread(target=transaction_b)]
+    threads = [threading.Thread(target=record, args=item) for item in transactions.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert outcome == {"a": "committed", "b": "conflict:taken"}
+    return outcome
+
+
+def test_the_transaction_aborted_by_an_exclusion_deadlock_gets_a_conflict_and_the_other_commits():
+    room = ResourceFactory(site=SiteFactory(), kind="room", name="Salle Seine", zone="")
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    a_inserted, b_started = threading.Event(), threading.Event()
+
+    def transaction_a():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL deadlock_timeout = '10s'")
+            _booking(room, day, 10, 0, 60).save()
+            a_inserted.set()
+            b_started.wait(5)
+            time.sleep(0.3)  # B is now waiting for A inside the constraint check
+            _booking(room, day, 11, 0, 60).save()  # meets B's row: waits for B → deadlock
+
+    def transaction_b():
+        a_inserted.wait(5)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL deadlock_timeout = '1s'")
+            b_started.set()
+            services._insert(_booking(room, day, 10, 30, 60))
+
+    assert _run_side_by_side(a=transaction_a, b=transaction_b) == {"a": "returned", "b": "conflict:taken"}
     spans = sorted((timezone.localtime(b.span.lower).time(), timezone.localtime(b.span.upper).time()) for b in Booking.objects.filter(resource=room))
     assert spans == [(datetime.time(10), datetime.time(11)), (datetime.time(11), datetime.time(12))]
 
@@ -83,7 +87,6 @@ def test_waiting_past_the_lock_timeout_for_an_overlapping_booking_is_a_conflict_
     room = ResourceFactory(site=SiteFactory(), kind="room", name="Salle Seine", zone="")
     day = timezone.localdate() + datetime.timedelta(days=3)
     a_inserted, b_done = threading.Event(), threading.Event()
-    outcome = {}
 
     def transaction_a():
         with transaction.atomic():
@@ -91,28 +94,16 @@ def test_waiting_past_the_lock_timeout_for_an_overlapping_booking_is_a_conflict_
             a_inserted.set()
             b_done.wait(10)
             transaction.set_rollback(True)  # A gives up: B was stopped all the same
-        connection.close()
 
     def transaction_b():
+        a_inserted.wait(5)
         try:
-            a_inserted.wait(5)
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '300ms'")
                 services._insert(_booking(room, day, 10, 30, 60))
-            outcome["b"] = "committed"
-        except ConflictError as error:
-            outcome["b"] = f"conflict:{error.code}"
-        except Exception as error:  # noqa: BLE001
-            outcome["b"] = repr(error)
         finally:
             b_done.set()
-            connection.close()
 
-    threads = [threading.Thread(target=transaction_a), threading.Thread(target=transaction_b)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert outcome == {"b": "conflict:taken"}
+    assert _run_side_by_side(a=transaction_a, b=transaction_b) == {"a": "returned", "b": "conflict:taken"}
     assert Booking.objects.filter(resource=room).count() == 0
