@@ -142,6 +142,24 @@ def _block(sheet, start_row: int, title: str, lines, *, columns: int, bold, tota
     return total, total + 2
 
 
+def _formula_row(sheet, row: int, label: str, formula, *, columns: int, bold) -> None:
+    """A bold row whose cells compute `formula(column letter)` in each year's (or amount's) column."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.cell(row=row, column=1, value=label).font = bold
+    for column in range(2, columns + 2):
+        cell = sheet.cell(row=row, column=column, value="=" + formula(get_column_letter(column)))
+        cell.font, cell.number_format = bold, EURO_FORMAT
+
+
+def _title(sheet, title: str, project: str, due: str) -> None:
+    from openpyxl.styles import Font
+
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = f"Projet : {project} — à rendre le {due}"
+
+
 def _business_plan_xlsx(title: str, project: str, due: str) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -150,9 +168,7 @@ def _business_plan_xlsx(title: str, project: str, due: str) -> bytes:
     workbook = _workbook(title)
     guide = workbook.active
     guide.title = "Mode d’emploi"
-    guide["A1"] = title
-    guide["A1"].font = Font(bold=True, size=14)
-    guide["A2"] = f"Projet : {project} — à rendre le {due}"
+    _title(guide, title, project, due)
     guide["A4"] = "Remplissez les cellules vides des feuilles « Hypothèses », « Compte de résultat » et « Trésorerie » (montants en euros)."
     guide["A5"] = "Les totaux se calculent seuls. Joignez le texte du business plan (15 à 20 pages) au dépôt."
     guide["A7"] = "Sommaire du business plan"
@@ -178,19 +194,12 @@ def _business_plan_xlsx(title: str, project: str, due: str) -> bytes:
                                      total_label="Total chiffre d’affaires")
     subsidies_total, next_row = _block(pl, next_row, "Subventions et dons", PL_SUBSIDIES, columns=3, bold=bold,
                                        total_label="Total subventions et dons")
-    pl.cell(row=next_row, column=1, value="Total produits").font = bold
     products_row = next_row
-    for column in range(2, 5):
-        letter = get_column_letter(column)
-        cell = pl.cell(row=products_row, column=column, value=f"={letter}{revenue_total}+{letter}{subsidies_total}")
-        cell.font, cell.number_format = bold, EURO_FORMAT
+    _formula_row(pl, products_row, "Total produits", lambda c: f"{c}{revenue_total}+{c}{subsidies_total}",
+                 columns=3, bold=bold)
     charges_total, next_row = _block(pl, products_row + 2, "Charges", PL_CHARGES, columns=3, bold=bold,
                                      total_label="Total charges")
-    pl.cell(row=next_row, column=1, value="Résultat").font = bold
-    for column in range(2, 5):
-        letter = get_column_letter(column)
-        cell = pl.cell(row=next_row, column=column, value=f"={letter}{products_row}-{letter}{charges_total}")
-        cell.font, cell.number_format = bold, EURO_FORMAT
+    _formula_row(pl, next_row, "Résultat", lambda c: f"{c}{products_row}-{c}{charges_total}", columns=3, bold=bold)
     pl.column_dimensions["A"].width = 60
     for letter in "BCD":
         pl.column_dimensions[letter].width = 14
@@ -200,11 +209,9 @@ def _business_plan_xlsx(title: str, project: str, due: str) -> bytes:
     cash.cell(row=2, column=1, value="Trésorerie en début d’année").font = bold
     in_total, next_row = _block(cash, 4, "Encaissements", CASH_IN, columns=3, bold=bold, total_label="Total encaissements")
     out_total, next_row = _block(cash, next_row, "Décaissements", CASH_OUT, columns=3, bold=bold, total_label="Total décaissements")
-    cash.cell(row=next_row, column=1, value="Trésorerie en fin d’année").font = bold
+    _formula_row(cash, next_row, "Trésorerie en fin d’année", lambda c: f"{c}2+{c}{in_total}-{c}{out_total}",
+                 columns=3, bold=bold)
     for column in range(2, 5):
-        letter = get_column_letter(column)
-        end = cash.cell(row=next_row, column=column, value=f"={letter}2+{letter}{in_total}-{letter}{out_total}")
-        end.font, end.number_format = bold, EURO_FORMAT
         cash.cell(row=2, column=column).number_format = EURO_FORMAT
         if column > 2:  # a year starts with the cash the previous one ended with
             cash.cell(row=2, column=column, value=f"={get_column_letter(column - 1)}{next_row}")
@@ -221,9 +228,7 @@ def _site_financing_xlsx(title: str, project: str, due: str) -> bytes:
     workbook = _workbook(title)
     site = workbook.active
     site.title = "Fiche lieu"
-    site["A1"] = title
-    site["A1"].font = Font(bold=True, size=14)
-    site["A2"] = f"Projet : {project} — à rendre le {due}"
+    _title(site, title, project, due)
     _header(site, 4, ("Rubrique", "Votre réponse"), bold_font=bold)
     for row, label in enumerate(SITE_SHEET_ROWS, start=5):
         site.cell(row=row, column=1, value=label)
@@ -236,9 +241,8 @@ def _site_financing_xlsx(title: str, project: str, due: str) -> bytes:
     uses_total, next_row = _block(plan, 3, "Emplois", FINANCING_USES, columns=1, bold=bold, total_label="Total emplois")
     resources_total, next_row = _block(plan, next_row, "Ressources", FINANCING_RESOURCES, columns=1, bold=bold,
                                        total_label="Total ressources")
-    plan.cell(row=next_row, column=1, value="Écart ressources − emplois (doit être 0)").font = bold
-    gap = plan.cell(row=next_row, column=2, value=f"=B{resources_total}-B{uses_total}")
-    gap.font, gap.number_format = bold, EURO_FORMAT
+    _formula_row(plan, next_row, "Écart ressources − emplois (doit être 0)",
+                 lambda c: f"{c}{resources_total}-{c}{uses_total}", columns=1, bold=bold)
     plan.column_dimensions["A"].width = 52
     plan.column_dimensions["B"].width = 14
     plan.column_dimensions["C"].width = 36

@@ -148,12 +148,17 @@ def test_business_plan_template_is_a_3_year_forecast_workbook(client, member, en
     # title row 3, six revenue lines in rows 4–9, their total in row 10
     assert (rows["Produits d’activité"][0].row, rows[PL_REVENUE[0]][0].row) == (3, 4)
     assert [c.value for c in rows["Total chiffre d’affaires"][1:]] == ["=SUM(B4:B9)", "=SUM(C4:C9)", "=SUM(D4:D9)"]
-    assert rows["Résultat"][3].value.startswith("=D")
+    subsidies, products, charges = (rows[label][0].row for label in ("Total subventions et dons", "Total produits", "Total charges"))
+    assert [c.value for c in rows["Total produits"][1:]] == [f"={c}10+{c}{subsidies}" for c in "BCD"]
+    assert [c.value for c in rows["Résultat"][1:]] == [f"={c}{products}-{c}{charges}" for c in "BCD"]
     cash = workbook["Trésorerie"]
     cash_labels = [row[0].value for row in cash.iter_rows() if row[0].value]
     assert cash_labels[1] == "Trésorerie en début d’année" and cash_labels[-1] == "Trésorerie en fin d’année"
     end_row = len(list(cash.iter_rows()))
     assert cash["C2"].value == f"=B{end_row}"  # year 2 starts with year 1's closing cash
+    cash_rows = {row[0].value: row[0].row for row in cash.iter_rows() if row[0].value}
+    ins, outs = cash_rows["Total encaissements"], cash_rows["Total décaissements"]
+    assert [cash.cell(row=end_row, column=n).value for n in (2, 3, 4)] == [f"={c}2+{c}{ins}-{c}{outs}" for c in "BCD"]
 
 
 def test_site_financing_template_balances_uses_and_resources(client, member, enrolment):
