@@ -142,7 +142,8 @@ def _heartbeat_card() -> dict:
         stamp = None
     beat = parse_datetime(stamp) if stamp else None
     if beat is None:
-        return {"label": _("Background worker"), "value": _("silent"), "detail": _("No heartbeat received yet."), "url": ""}
+        return {"label": _("Background worker"), "value": _("no signal"), "url": "", "warning": True,
+                "detail": _("No heartbeat received: is the Celery worker running? Reminders, e-mails and impact figures wait for it.")}
     late = timezone.now() - beat > datetime.timedelta(minutes=5)
     return {
         "label": _("Background worker"), "value": _("late") if late else _("running"),
