@@ -40,7 +40,10 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
     tz = timezone.get_current_timezone()
     password = make_password(None)
     running_start = (today - datetime.timedelta(days=75)).replace(day=1)
-    specs = [(year, datetime.date(year, 1, 8)) for year in (2021, 2022, 2023, 2024)] + [(running_start.year, running_start)]
+    # One promotion a year since the programme began (January to July, so FAB-1 and FAB-2 count 8 in
+    # its year), no year without one, then the running promotion.
+    specs = [(year, datetime.date(year, 1, 8)) for year in range(settings.QUAI_PROGRAMME_START.year, running_start.year)]
+    specs.append((running_start.year, running_start))
     cohorts = Cohort.objects.bulk_create(
         Cohort(name=f"Promotion {year}", year=year, start=start, end=start + datetime.timedelta(days=182))
         for year, start in specs
