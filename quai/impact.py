@@ -526,7 +526,7 @@ def impact_dashboard(today: datetime.date) -> dict:
     months = [add_months(first_month, n) for n in range(24)]
     from django.utils.formats import date_format
 
-    month_labels = [date_format(m, "M y") for m in months]
+    month_labels = [date_format(m, "N Y") for m in months]  # "juin 2026", "juil. 2026": never "Jui"
     targets, comparison = [], []
     for indicator in indicators():
         if indicator.target is not None:

@@ -99,7 +99,7 @@ def _details(indicator, period) -> list[tuple]:
 def _month_label(day) -> str:
     from django.utils.formats import date_format
 
-    return date_format(day, "M y")
+    return date_format(day, "N Y")  # "juin 2026", "juil. 2026": never "Jui"
 
 
 class IndicatorExportView(StaffRequiredMixin, View):

@@ -1,0 +1,41 @@
+"""Months read in full French on the impact pages: "juin 2025" and "juil. 2025", never "Jui 25"
+(Django's "M" abbreviates June and July alike)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from quai.impact import compute_snapshots
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff, settings):
+    settings.QUAI_PROGRAMME_START = datetime.date(2025, 1, 1)
+    client.force_login(staff)
+    return client
+
+
+def test_indicator_trend_names_every_month_unambiguously(staff_client):
+    compute_snapshots(today=datetime.date(2025, 12, 31))
+    html = staff_client.get(reverse("impact_indicator", args=["ESS-2"]), {"start": "2025-01-01", "end": "2025-12-31"}).content.decode()
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', html)
+    assert rows[:12] == ["jan. 2025", "fév. 2025", "mars 2025", "avr. 2025", "mai 2025", "juin 2025",
+                         "juil. 2025", "août 2025", "sept. 2025", "oct. 2025", "nov. 2025", "déc. 2025"]
+    assert "Jui" not in html
+
+
+def test_staff_home_compares_months_named_in_full(staff_client):
+    compute_snapshots()
+    html = staff_client.get(reverse("staff_home")).content.decode()
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html)
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    today = timezone.localdate()
+    assert date_format(today, "F Y") in headers
+    assert date_format(today.replace(year=today.year - 1), "F Y") in headers
+    assert "Jui" not in html
