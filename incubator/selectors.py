@@ -11,13 +11,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incubator.models import (
     Application, Call, Criterion, KpiReport, MentoringSession, Milestone, Project, Review, TeamMember,
 )
+
+from members.selectors import text_query, text_vector
+from quai.registry import SearchHit
 
 SESSION_ALERT_AFTER = datetime.timedelta(days=61)  # "no session for 2 months"
 
@@ -333,3 +340,32 @@ def inc1_jobs_created(*, until) -> Decimal | None:
 def prj2_projects_created(*, until) -> int:
     """PRJ-2 (incubator side): projects with a creation date ≤ until, each with its evidence."""
     return Project.objects.filter(created_on__lte=until).count()
+
+
+# --- The staff search for a person ---
+
+def staff_person_search(*, text: str, people, limit: int) -> tuple[list[SearchHit], bool]:
+    """The incubator part of the staff search for a person (quai.registry.PersonSearch): the
+    projects whose team holds someone the member search finds (a founder), and those whose name
+    matches (accents and case ignored), by name, each with its team and linking to the project's
+    page. One query (the team's names aggregated), whatever the number of projects."""
+    query = text_query(text)
+    if query is None:
+        return [], False
+    in_team = TeamMember.objects.filter(project=OuterRef("pk"), member__in=people)
+    name = Coalesce(NullIf(Trim(Concat("memberships__member__first_name", Value(" "), "memberships__member__last_name")), Value("")),
+                    "memberships__member__email")
+    projects = list(
+        Project.objects.annotate(match=text_vector("name"))
+        .filter(Exists(in_team) | Q(match=query))
+        .annotate(team_names=StringAgg(name, ", ", order_by=("memberships__member__last_name", "memberships__member__first_name"),
+                                       default=Value("")))
+        .order_by("name", "pk")[: limit + 1]
+    )
+    hits = [
+        SearchHit(title=project.name, url=reverse("incubator:project", args=[project.pk]),
+                  detail=str(_("Team: %(names)s") % {"names": project.team_names}) if project.team_names else "",
+                  badge=str(project.get_status_display()))
+        for project in projects[:limit]
+    ]
+    return hits, len(projects) > limit
