@@ -290,7 +290,14 @@ def project_dashboard(project: Project, *, today: datetime.date | None = None, n
 
 def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
     """Projects grouped by status then stage, with last report and session dates and their alerts (1 query
-    for the projects, 1 for the teams)."""
+    for the projects, 1 for the teams).
+
+    - "statuses": one entry per status (those with no project included, for the filter's counts):
+      its label, number of projects and of projects with an alert, and its stage groups — all of
+      them, whatever `status`, so that the page's status links can show every count;
+    - "groups": the stage groups of `status` (every status when empty), flat;
+    - "alerts": active projects without a report this quarter / without a session for 2 months.
+    """
     today = today or timezone.localdate()
     quarter_start, _quarter_end = quarter_bounds(today)
     projects = (
@@ -300,8 +307,7 @@ def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
                   last_session_on=Max("sessions__date"))
         .order_by("name")
     )
-    if status in Project.Status.values:
-        projects = projects.filter(status=status)
+    status = status if status in Project.Status.values else ""
     groups: dict[tuple[str, str], list] = {}
     alerts = {"no_report": 0, "no_session": 0}
     for project in projects:
@@ -312,13 +318,20 @@ def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
         alerts["no_report"] += project.alert_no_report
         alerts["no_session"] += project.alert_no_session
         groups.setdefault((project.status, project.stage), []).append(project)
-    ordered = []
+    statuses, ordered = [], []
     for status_value, status_label in Project.Status.choices:
-        for stage_value, stage_label in Project.Stage.choices:
-            if (status_value, stage_value) in groups:
-                ordered.append({"status": status_value, "status_label": status_label, "stage": stage_value,
-                                "stage_label": stage_label, "projects": groups[(status_value, stage_value)]})
-    return {"groups": ordered, "alerts": alerts, "quarter_start": quarter_start}
+        stage_groups = [
+            {"status": status_value, "status_label": status_label, "stage": stage_value, "stage_label": stage_label,
+             "projects": groups[(status_value, stage_value)]}
+            for stage_value, stage_label in Project.Stage.choices if (status_value, stage_value) in groups
+        ]
+        members = [project for group in stage_groups for project in group["projects"]]
+        statuses.append({"status": status_value, "label": status_label, "groups": stage_groups, "count": len(members),
+                         "alerted": sum(1 for p in members if p.alert_no_report or p.alert_no_session)})
+        if status in ("", status_value):
+            ordered.extend(stage_groups)
+    return {"groups": ordered, "statuses": statuses, "total": sum(entry["count"] for entry in statuses), "alerts": alerts,
+            "quarter_start": quarter_start}
 
 
 # --- Indicator rows (PRJ-1, PRJ-2, INC-1) ---
