@@ -111,6 +111,9 @@ def test_holders_and_incubated_projects_found_with_links_to_their_pages(client, 
     assert f'<a href="{reverse("incubator:project", args=[project.pk])}">Épicerie du Vésinet</a>' in html
     assert "Équipe : Nadia Benali" in html
     assert "Atelier vélo" not in html
+    # from the top of the page, a link to each app's results (on a phone they come after the members)
+    assert ('<p class="search-jump">Trouvé aussi : <a href="#results-incubator">Projets incubés et leurs équipes (1)</a>'
+            '<a href="#results-fabrique">Porteurs de la Fabrique de Territoire (1)</a></p>') in html
 
 
 def test_a_project_found_by_its_name_alone_without_a_member_heading(client, staff):
@@ -118,7 +121,7 @@ def test_a_project_found_by_its_name_alone_without_a_member_heading(client, staf
     client.force_login(staff)
     html = client.get(URL, {"q": "atelier velo"}).content.decode()
     assert f'<a href="{reverse("incubator:project", args=[project.pk])}">Atelier vélo</a>' in html
-    assert "personne trouvée" not in html and "Personne ne correspond" not in html
+    assert "personne trouvée" not in html and "Personne ne correspond" not in html and "Trouvé aussi" not in html
     assert 'id="results-fabrique"' not in html  # a section with nothing found is left out
 
 
