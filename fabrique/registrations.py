@@ -106,3 +106,14 @@ for _indicator in _indicators.INDICATORS:
 register_project_source(_indicators.SOURCE)
 register_staff_card(StaffCard(key="fabrique.reviews", label=_("Submissions waiting for review"),
                               compute=_indicators.card_submissions_waiting, url_name="fabrique:staff_cohorts", order=50))
+
+
+def _person_search(*, text, people, limit):
+    from fabrique.selectors import staff_person_search
+
+    return staff_person_search(text=text, people=people, limit=limit)
+
+
+from quai.registry import PersonSearch, register_person_search  # noqa: E402
+
+register_person_search(PersonSearch(app_label="fabrique", label=_("Fabrique de Territoire holders"), search=_person_search, order=50))

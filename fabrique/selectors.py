@@ -1,12 +1,15 @@
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fabrique.briefs import default_brief
 from fabrique.deliverable_templates import template_available
 from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Session, Submission
+from members.selectors import text_query, text_vector
+from quai.registry import SearchHit
 
 
 def user_can_coach(user, enrolment: Enrolment) -> bool:
@@ -313,3 +316,35 @@ def deliverable_brief(deliverable: Deliverable) -> dict:
     brief = brief_effective(module, deliverable.kind)
     brief.update({"module": module, "has_template": template_available(deliverable.kind)})
     return brief
+
+
+def staff_person_search(*, text: str, people, limit: int):
+    """The Fabrique part of the staff search for a person (quai.registry.PersonSearch): the
+    enrolments of the holders the member search finds, and those whose project's name matches
+    (accents and case ignored), newest cohort first, each linking to the holder's enrolment page.
+    One query, whatever the number of enrolments."""
+    query = text_query(text)
+    if query is None:
+        return [], False
+    enrolments = list(
+        Enrolment.objects.select_related("holder", "cohort")
+        .annotate(match=text_vector("project_name"))
+        .filter(Q(holder__in=people) | Q(match=query))
+        .order_by("-cohort__start", "holder__last_name", "holder__first_name", "pk")[: limit + 1]
+    )
+    today = timezone.localdate()
+    hits = []
+    for enrolment in enrolments[:limit]:
+        if enrolment.graduated_at:
+            badge = _("graduated")
+        elif enrolment.cohort.end >= today:
+            badge = _("in progress")
+        else:
+            badge = _("not graduated")
+        hits.append(SearchHit(
+            title=enrolment.holder.get_full_name() or enrolment.holder.email,
+            url=reverse("fabrique:enrolment", args=[enrolment.pk]),
+            detail=f"{enrolment.project_name} · {enrolment.cohort.name}",
+            badge=str(badge),
+        ))
+    return hits, len(enrolments) > limit

@@ -109,3 +109,14 @@ def _register_home_panels() -> None:
 
 
 _register_home_panels()
+
+
+def _person_search(*, text, people, limit):
+    from incubator.selectors import staff_person_search
+
+    return staff_person_search(text=text, people=people, limit=limit)
+
+
+from quai.registry import PersonSearch, register_person_search  # noqa: E402
+
+register_person_search(PersonSearch(app_label="incubator", label=_("Incubated projects and their teams"), search=_person_search, order=40))

@@ -11,13 +11,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incubator.models import (
     Application, Call, Criterion, KpiReport, MentoringSession, Milestone, Project, Review, TeamMember,
 )
+
+from members.selectors import text_query, text_vector
+from quai.registry import SearchHit
 
 SESSION_ALERT_AFTER = datetime.timedelta(days=61)  # "no session for 2 months"
 
@@ -283,7 +290,14 @@ def project_dashboard(project: Project, *, today: datetime.date | None = None, n
 
 def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
     """Projects grouped by status then stage, with last report and session dates and their alerts (1 query
-    for the projects, 1 for the teams)."""
+    for the projects, 1 for the teams).
+
+    - "statuses": one entry per status (those with no project included, for the filter's counts):
+      its label, number of projects and of projects with an alert, and its stage groups — all of
+      them, whatever `status`, so that the page's status links can show every count;
+    - "groups": the stage groups of `status` (every status when empty), flat;
+    - "alerts": active projects without a report this quarter / without a session for 2 months.
+    """
     today = today or timezone.localdate()
     quarter_start, _quarter_end = quarter_bounds(today)
     projects = (
@@ -293,8 +307,7 @@ def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
                   last_session_on=Max("sessions__date"))
         .order_by("name")
     )
-    if status in Project.Status.values:
-        projects = projects.filter(status=status)
+    status = status if status in Project.Status.values else ""
     groups: dict[tuple[str, str], list] = {}
     alerts = {"no_report": 0, "no_session": 0}
     for project in projects:
@@ -305,13 +318,20 @@ def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
         alerts["no_report"] += project.alert_no_report
         alerts["no_session"] += project.alert_no_session
         groups.setdefault((project.status, project.stage), []).append(project)
-    ordered = []
+    statuses, ordered = [], []
     for status_value, status_label in Project.Status.choices:
-        for stage_value, stage_label in Project.Stage.choices:
-            if (status_value, stage_value) in groups:
-                ordered.append({"status": status_value, "status_label": status_label, "stage": stage_value,
-                                "stage_label": stage_label, "projects": groups[(status_value, stage_value)]})
-    return {"groups": ordered, "alerts": alerts, "quarter_start": quarter_start}
+        stage_groups = [
+            {"status": status_value, "status_label": status_label, "stage": stage_value, "stage_label": stage_label,
+             "projects": groups[(status_value, stage_value)]}
+            for stage_value, stage_label in Project.Stage.choices if (status_value, stage_value) in groups
+        ]
+        members = [project for group in stage_groups for project in group["projects"]]
+        statuses.append({"status": status_value, "label": status_label, "groups": stage_groups, "count": len(members),
+                         "alerted": sum(1 for p in members if p.alert_no_report or p.alert_no_session)})
+        if status in ("", status_value):
+            ordered.extend(stage_groups)
+    return {"groups": ordered, "statuses": statuses, "total": sum(entry["count"] for entry in statuses), "alerts": alerts,
+            "quarter_start": quarter_start}
 
 
 # --- Indicator rows (PRJ-1, PRJ-2, INC-1) ---
@@ -333,3 +353,32 @@ def inc1_jobs_created(*, until) -> Decimal | None:
 def prj2_projects_created(*, until) -> int:
     """PRJ-2 (incubator side): projects with a creation date ≤ until, each with its evidence."""
     return Project.objects.filter(created_on__lte=until).count()
+
+
+# --- The staff search for a person ---
+
+def staff_person_search(*, text: str, people, limit: int) -> tuple[list[SearchHit], bool]:
+    """The incubator part of the staff search for a person (quai.registry.PersonSearch): the
+    projects whose team holds someone the member search finds (a founder), and those whose name
+    matches (accents and case ignored), by name, each with its team and linking to the project's
+    page. One query (the team's names aggregated), whatever the number of projects."""
+    query = text_query(text)
+    if query is None:
+        return [], False
+    in_team = TeamMember.objects.filter(project=OuterRef("pk"), member__in=people)
+    name = Coalesce(NullIf(Trim(Concat("memberships__member__first_name", Value(" "), "memberships__member__last_name")), Value("")),
+                    "memberships__member__email")
+    projects = list(
+        Project.objects.annotate(match=text_vector("name"))
+        .filter(Exists(in_team) | Q(match=query))
+        .annotate(team_names=StringAgg(name, ", ", order_by=("memberships__member__last_name", "memberships__member__first_name"),
+                                       default=Value("")))
+        .order_by("name", "pk")[: limit + 1]
+    )
+    hits = [
+        SearchHit(title=project.name, url=reverse("incubator:project", args=[project.pk]),
+                  detail=str(_("Team: %(names)s") % {"names": project.team_names}) if project.team_names else "",
+                  badge=str(project.get_status_display()))
+        for project in projects[:limit]
+    ]
+    return hits, len(projects) > limit

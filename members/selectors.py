@@ -1,8 +1,9 @@
 import datetime
 import re
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +29,27 @@ def _prefix_query(text: str) -> SearchQuery | None:
     if not words:
         return None
     return SearchQuery(" & ".join(f"'{word}':*" for word in words), search_type="raw", config="simple")
+
+
+# Accented letters and their plain form, for PostgreSQL's core translate() (no unaccent extension):
+# the same folding as search_text() for the letters French names use.
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
+
+
+def text_vector(*fields: str) -> SearchVector:
+    """A full-text vector of the given columns, lower-cased and without accents, to match with
+    text_query(): for the small tables the person search also reads (a project's name), computed
+    on the fly rather than indexed."""
+    folded = [Func(Lower(F(name)), Value(_ACCENTED), Value(_PLAIN), function="translate", output_field=TextField())
+              for name in fields]
+    return SearchVector(*folded, config="simple")
+
+
+def text_query(text: str) -> SearchQuery | None:
+    """What a staff search for `text` matches in a text_vector(): every word as the beginning of
+    a word, accents and case ignored. None: no word to look for."""
+    return _prefix_query(search_text(text))
 
 
 def _search_matches(search: str):
@@ -114,6 +136,22 @@ def person_search(*, text: str, limit: int) -> tuple[list[User], bool]:
     for person in people:
         person.status = membership_status(person.membership_end, today)
     return people[:limit], len(people) > limit
+
+
+def person_search_sections(*, text: str, limit: int) -> list[dict]:
+    """What the other apps find for the same search (quai.registry.PersonSearch: Fabrique holders,
+    incubated projects and their founders…): one query per app, whatever the data. Each section:
+    its label, its hits (quai.registry.SearchHit) and whether there are more."""
+    from quai.registry import registry
+
+    if text_query(text) is None:
+        return []
+    people = _search_matches(text)
+    sections = []
+    for source in registry.person_searches:
+        hits, more = source.search(text=text, people=people, limit=limit)
+        sections.append({"app_label": source.app_label, "label": source.label, "hits": hits, "more": more})
+    return sections
 
 
 def member_get_for_staff(pk: int) -> User:

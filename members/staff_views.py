@@ -49,8 +49,9 @@ class MemberListView(StaffRequiredMixin, View):
 class PersonSearchView(StaffRequiredMixin, View):
     """Find a person from the search box of every staff page: name, e-mail, organisation.
 
-    Queries: ONE for the results (the member list's full-text search, capped at LIMIT + 1) on top
-    of any page's (the user, the header's links), whatever the number of members.
+    Queries: ONE for the members found (the member list's full-text search, capped at LIMIT + 1),
+    then ONE per app registered in quai.registry.PersonSearch (Fabrique holders, incubated
+    projects), on top of any page's (the user, the header's links), whatever the number found.
     """
 
     LIMIT = 25
@@ -64,7 +65,10 @@ class PersonSearchView(StaffRequiredMixin, View):
             return render(request, "members/staff_search.html", context, status=400)
         text = form.cleaned_data["q"] or ""
         people, more = selectors.person_search(text=text, limit=self.LIMIT)
-        return render(request, "members/staff_search.html", {**context, "people": people, "more": more, "text": text.strip()})
+        sections = selectors.person_search_sections(text=text, limit=self.LIMIT)
+        return render(request, "members/staff_search.html", {**context, "people": people, "more": more, "text": text.strip(),
+                                                             "sections": sections,
+                                                             "sections_found": any(section["hits"] for section in sections)})
 
 
 class MemberExportView(StaffRequiredMixin, View):

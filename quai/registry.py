@@ -116,6 +116,32 @@ class ProjectSource:
     created: Callable[[Any, Any], Any]
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One line of the staff search for a person, found by an app: what it is, where it leads."""
+
+    title: str  # the person's or the project's name
+    url: str  # the staff page to open (an enrolment, a project…)
+    detail: str = ""  # what it is: "Cohort 2026 · graduated", "founder of Vélo Solidaire"…
+    badge: str = ""  # a short status ("in progress", "active"…)
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    """What one app adds to the staff search for a person (members:staff_search).
+
+    search(*, text, people, limit) -> (hits, more): at most `limit` SearchHit, and whether there
+    were more, in ONE query whatever the data. `text` is what staff typed (stripped, not empty);
+    `people` a values("pk") queryset of the users the member search finds (to use as a subquery:
+    a holder found by name), so that the app also matches what it holds itself (a project's name).
+    """
+
+    app_label: str
+    label: Any  # a lazy translation: the heading of the app's results
+    search: Callable[..., tuple[list[SearchHit], bool]]
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
@@ -127,6 +153,7 @@ class _Registry:
     indicators: list = field(default_factory=list)  # quai.impact.Indicator, sorted by order
     staff_cards: list[StaffCard] = field(default_factory=list)
     project_sources: list[ProjectSource] = field(default_factory=list)
+    person_searches: list[PersonSearch] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -177,6 +204,10 @@ def home_panels_for(user) -> list[tuple[str, dict]]:
 def register_indicator(indicator) -> None:
     """An impact indicator (quai.impact.Indicator), declared in `<app>/indicators.py`."""
     _add(registry.indicators, indicator, key=lambda entry: entry.code)
+
+
+def register_person_search(search: PersonSearch) -> None:
+    _add(registry.person_searches, search, key=lambda entry: entry.app_label)
 
 
 def register_staff_card(card: StaffCard) -> None:

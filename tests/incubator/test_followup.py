@@ -202,3 +202,16 @@ def test_pipeline_groups_by_status_and_stage_with_alerts(member, coach):
 def test_founder_sees_only_their_projects(project, member, other_project, other_member):
     assert list(Project.objects.visible_to(member)) == [project]
     assert list(Project.objects.visible_to(UserFactory())) == []
+
+
+def test_pipeline_counts_every_status_whatever_the_filter(member, coach):
+    today = datetime.date(2026, 11, 29)
+    ProjectFactory(name="Sans nouvelles", stage="idea", incubation_start=today - datetime.timedelta(days=200))
+    ProjectFactory(name="Suivi", stage="idea", incubation_start=today - datetime.timedelta(days=10))
+    ProjectFactory(name="Fini", stage="launched", status="graduated", incubation_start=today - datetime.timedelta(days=400))
+    result = selectors.pipeline(today=today, status="graduated")
+    assert [(s["status"], s["count"], s["alerted"], [g["stage"] for g in s["groups"]]) for s in result["statuses"]] == [
+        ("active", 2, 2, ["idea"]), ("graduated", 1, 0, ["launched"]), ("stopped", 0, 0, [])]
+    assert [(g["status"], [p.name for p in g["projects"]]) for g in result["groups"]] == [("graduated", ["Fini"])]
+    assert result["total"] == 3
+    assert result["alerts"] == {"no_report": 2, "no_session": 1}  # the active projects', whatever the filter

@@ -10,7 +10,7 @@ from django.utils import timezone
 from incubator.models import Application, KpiReport, MentoringSession, Milestone, Project, Review
 from quai.models import OutboxMessage
 from tests.factories import UserFactory
-from tests.incubator.factories import ApplicationFactory, CallFactory
+from tests.incubator.factories import ApplicationFactory, CallFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,31 @@ def test_staff_pipeline_shows_alerts(client, project, staff):
     page = client.get(reverse("incubator:staff_projects")).content.decode()
     assert "La Recyclerie" in page and "pas de rapport ce trimestre" in page
     assert "1 projet actif sans rapport ce trimestre" in page
+
+
+def test_staff_pipeline_by_status_folds_on_a_phone(client, project, staff):
+    graduated = ProjectFactory(name="Atelier vélo", status="graduated")
+    client.force_login(staff)
+    url = reverse("incubator:staff_projects")
+    page = client.get(url).content.decode()
+    # every status's link with its count; the current one marked
+    assert f'<a class="status-tab" href="{url}" aria-current="page">Tout <span class="status-tab-count">2</span></a>' in page
+    assert '<a class="status-tab" href="?status=graduated">Sorti de l’incubateur <span class="status-tab-count">1</span></a>' in page
+    assert '<a class="status-tab" href="?status=stopped">Arrêté <span class="status-tab-count">0</span></a>' in page
+    # one section per status with projects: the active ones open (a script folds them on a phone)
+    assert '<details class="pipeline-status" id="status-active" open data-fold-on-phone>' in page
+    assert '<details class="pipeline-status" id="status-graduated" data-fold-on-phone>' in page
+    assert 'id="status-stopped"' not in page
+    assert "1 projet · <span class=\"badge badge-danger\">1 en alerte</span>" in page
+    assert page.count("<script src=\"/static/incubator/pipeline.js\"></script>") == 1
+
+    filtered = client.get(url, {"status": "graduated"}).content.decode()
+    assert '<details class="pipeline-status" id="status-graduated" open>' in filtered
+    assert 'id="status-active"' not in filtered and "Atelier vélo" in filtered and "La Recyclerie" not in filtered
+    assert 'href="?status=graduated" aria-current="page"' in filtered
+    # an unknown status is the whole pipeline
+    assert 'id="status-active"' in client.get(url, {"status": "nope"}).content.decode()
+    assert graduated.pk
 
 
 def test_outsider_sees_no_project_page(client, project):

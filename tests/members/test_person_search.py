@@ -1,5 +1,6 @@
 """The search for a person of every staff page (issue 14): members by name, e-mail or
-organisation, their membership status, a link to their page; staff only; bad input answered."""
+organisation, their membership status, a link to their page; Fabrique holders and incubated
+projects (quai.registry.PersonSearch) with links to their pages; staff only; bad input answered."""
 
 import datetime
 
@@ -8,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.services import profile_update
+from fabrique.services import enrol
+from tests.fabrique.factories import make_cohort
 from tests.factories import UserFactory
+from tests.incubator.factories import ProjectFactory
 from tests.members.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,20 +69,67 @@ def test_statuses_shown_for_expired_never_paid_and_pending_renewal(client, staff
     assert "Non adhérent·e" in html
 
 
-def test_the_results_cost_one_query_whatever_the_number_of_people(client, staff, django_assert_num_queries):
+def test_the_results_cost_the_same_queries_whatever_the_number_found(client, staff, django_assert_num_queries):
     client.force_login(staff)
+    cohort = make_cohort(staff)
     for index in range(3):
-        _person(f"martin{index}@exemple.fr", "Paul", f"Martin{index}")
-    # the staff user, the header's member links (one query for all), the results (the member
-    # list's full-text search, LIMIT + 1); the session is read from the cache
-    with django_assert_num_queries(3):
+        holder = _person(f"martin{index}@exemple.fr", "Paul", f"Martin{index}")
+        enrol(cohort=cohort, holder=holder, project_name=f"Tiers-lieu {index}")
+        ProjectFactory(team=[holder])
+    # the staff user, the header's member links (one query for all), the members found (the member
+    # list's full-text search, LIMIT + 1), the Fabrique holders, the incubated projects (one each);
+    # the session is read from the cache
+    with django_assert_num_queries(5):
         few = client.get(URL, {"q": "martin"})
     for index in range(3, 40):
-        MembershipFactory(member=_person(f"martin{index}@exemple.fr", "Paul", f"Martin{index}"))
-    with django_assert_num_queries(3):
+        holder = _person(f"martin{index}@exemple.fr", "Paul", f"Martin{index}")
+        MembershipFactory(member=holder)
+        enrol(cohort=cohort, holder=holder, project_name=f"Tiers-lieu {index}")
+        ProjectFactory(team=[holder, UserFactory()])
+    with django_assert_num_queries(5):
         many = client.get(URL, {"q": "martin"})
     assert few.status_code == many.status_code == 200
-    assert "Plus de 25 personnes trouvées : les 25 premières" in many.content.decode()
+    html = many.content.decode()
+    assert "Plus de 25 personnes trouvées : les 25 premières" in html
+    assert html.count("Seuls les 25 premiers sont affichés : ajoutez un mot pour affiner la recherche.") == 2
+
+
+def test_holders_and_incubated_projects_found_with_links_to_their_pages(client, staff):
+    nadia = _person("nadia@exemple.fr", "Nadia", "Benali")
+    enrolment = enrol(cohort=make_cohort(staff), holder=nadia, project_name="Le Préau de Montesson", commune="Montesson")
+    project = ProjectFactory(name="Épicerie du Vésinet", team=[nadia])
+    ProjectFactory(name="Atelier vélo", team=[_person("yanis@exemple.fr", "Yanis", "Amrani")])
+    client.force_login(staff)
+
+    html = client.get(URL, {"q": "benali"}).content.decode()
+
+    assert "1 personne trouvée" in html
+    assert 'id="results-fabrique">Porteurs de la Fabrique de Territoire <span class="badge badge-muted">1</span>' in html
+    assert f'<a href="{reverse("fabrique:enrolment", args=[enrolment.pk])}">Nadia Benali</a>' in html
+    assert "Le Préau de Montesson · Promotion 2026" in html
+    assert 'id="results-incubator">Projets incubés et leurs équipes <span class="badge badge-muted">1</span>' in html
+    assert f'<a href="{reverse("incubator:project", args=[project.pk])}">Épicerie du Vésinet</a>' in html
+    assert "Équipe : Nadia Benali" in html
+    assert "Atelier vélo" not in html
+    # from the top of the page, a link to each app's results (on a phone they come after the members)
+    assert ('<p class="search-jump">Trouvé aussi : <a href="#results-incubator">Projets incubés et leurs équipes (1)</a>'
+            '<a href="#results-fabrique">Porteurs de la Fabrique de Territoire (1)</a></p>') in html
+
+
+def test_a_project_found_by_its_name_alone_without_a_member_heading(client, staff):
+    project = ProjectFactory(name="Atelier vélo", team=[_person("yanis@exemple.fr", "Yanis", "Amrani")])
+    client.force_login(staff)
+    html = client.get(URL, {"q": "atelier velo"}).content.decode()
+    assert f'<a href="{reverse("incubator:project", args=[project.pk])}">Atelier vélo</a>' in html
+    assert "personne trouvée" not in html and "Personne ne correspond" not in html and "Trouvé aussi" not in html
+    assert 'id="results-fabrique"' not in html  # a section with nothing found is left out
+
+
+def test_nobody_anywhere(client, staff):
+    client.force_login(staff)
+    html = client.get(URL, {"q": "zzz"}).content.decode()
+    assert "0 personne trouvée" in html and "Personne ne correspond." in html
+    assert 'id="results-fabrique"' not in html and 'id="results-incubator"' not in html
 
 
 def test_an_empty_search_asks_for_a_name_without_querying(client, staff, django_assert_num_queries):
