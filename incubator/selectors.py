@@ -126,14 +126,19 @@ def _latest_report(field: str):
     return Subquery(KpiReport.objects.filter(project=OuterRef("pk")).order_by("-reported_on").values(field)[:1])
 
 
+def _last_held_session(today):
+    """The date of a project's last session held (planned sessions ahead don't count: a session
+    planned next week does not make one held two months ago recent)."""
+    return Max("sessions__date", filter=Q(sessions__date__lte=today))
+
+
 def project_list_for_user(user):
     """Projects the user may see, with what the list pages show (constant number of queries)."""
     return (
         Project.objects.visible_to(user)
         .select_related("coach")
         .prefetch_related("team")
-        .annotate(latest_fte=_latest_report("fte"), last_report_on=_latest_report("reported_on"),
-                  last_session_on=Max("sessions__date"))
+        .annotate(latest_fte=_latest_report("fte"), last_report_on=_latest_report("reported_on"))
         .order_by("status", "name")
     )
 
@@ -304,7 +309,7 @@ def pipeline(*, today: datetime.date | None = None, status: str = "") -> dict:
         Project.objects.select_related("coach")
         .prefetch_related("team")
         .annotate(latest_fte=_latest_report("fte"), last_report_on=_latest_report("reported_on"),
-                  last_session_on=Max("sessions__date"))
+                  last_session_on=_last_held_session(today))
         .order_by("name")
     )
     status = status if status in Project.Status.values else ""

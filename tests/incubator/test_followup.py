@@ -183,6 +183,8 @@ def test_pipeline_groups_by_status_and_stage_with_alerts(member, coach):
     KpiReport.objects.create(project=followed, reported_on=datetime.date(2026, 10, 5), fte=2)
     MentoringSession.objects.create(project=followed, date=today - datetime.timedelta(days=20), coach=coach)
     MentoringSession.objects.create(project=quiet, date=today - datetime.timedelta(days=70), coach=coach)
+    # A session planned ahead is not one held: "Sans nouvelles" still has had none for 70 days.
+    MentoringSession.objects.create(project=quiet, date=today + datetime.timedelta(days=10), start_time=datetime.time(10), coach=coach)
     KpiReport.objects.create(project=quiet, reported_on=datetime.date(2026, 9, 30), fte=1)
     done = ProjectFactory(name="Fini", stage="launched", status="graduated", incubation_start=today - datetime.timedelta(days=400),
                           incubation_end=today - datetime.timedelta(days=30))
@@ -194,6 +196,7 @@ def test_pipeline_groups_by_status_and_stage_with_alerts(member, coach):
     assert (rows["Suivi"].alert_no_report, rows["Suivi"].alert_no_session) == (False, False)
     assert rows["Suivi"].last_report_on == datetime.date(2026, 10, 5)
     assert rows["Suivi"].last_session_on == today - datetime.timedelta(days=20)
+    assert rows["Sans nouvelles"].last_session_on == today - datetime.timedelta(days=70)
     assert (rows["Fini"].alert_no_report, rows["Fini"].alert_no_session) == (False, False)
     assert result["alerts"] == {"no_report": 1, "no_session": 1}
     assert done.pk
