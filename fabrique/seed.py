@@ -55,6 +55,8 @@ def seed_fabrique(*, scale: int, rng, stdout) -> None:
     holders = []
     for c_index, cohort in enumerate(cohorts):
         for h in range(8):
+            if cohort is cohorts[-1] and h == 0:
+                continue  # the running promotion's first holder is the demo login porteur@demo.quai.test
             email = f"porteur.{cohort.year}.{h + 1}@demo.quai.test"
             holders.append(User(email=email, first_name=FIRST[h], last_name=f"{LAST[(h + c_index) % 8]}", password=password))
     User.objects.bulk_create(holders, ignore_conflicts=True)

@@ -27,6 +27,12 @@ def test_seed_is_fast_idempotent_and_follows_the_rules(db):
     assert [c.year for c in cohorts] == list(range(2021, running.year + 1))
     assert {(c.start.month, c.end.year == c.year) for c in cohorts if c != running} == {(1, True)}
     assert [c.enrolments.count() for c in cohorts] == [8] * len(cohorts)
+    # Every demo holder account is enrolled: none left over beside the demo login.
+    from members.models import User
+
+    holders = User.objects.filter(email__startswith="porteur")
+    assert holders.filter(fabrique_enrolments__isnull=True).count() == 0
+    assert holders.count() == 8 * len(cohorts)
     porteur = Enrolment.objects.get(holder__email="porteur@demo.quai.test")
     assert porteur.coach.email == "coach@demo.quai.test" and porteur.cohort.end >= timezone.localdate()
     assert Outcome.objects.exists() and Submission.objects.exists() and Attendance.objects.exists()
