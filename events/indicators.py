@@ -308,9 +308,12 @@ INDICATORS = [
 
 def card_events_week(today) -> dict:
     monday = today - datetime.timedelta(days=today.weekday())
+    # The statuses other than cancelled, named, so that event_agenda_idx (status, starts_at) finds
+    # the week's events; `<> 'cancelled'` read every event (20–30 ms at scale 100).
     week = Event.objects.filter(
-        starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
-    ).exclude(status=Event.Status.CANCELLED)
+        status__in=[status for status in Event.Status.values if status != Event.Status.CANCELLED],
+        starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)),
+    )
     counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
     counts["confirmed"] = Registration.objects.seats_taken().filter(event__in=week).count()
     fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
