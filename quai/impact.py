@@ -123,19 +123,6 @@ def values_of(function: Callable, windows: list[tuple[datetime.date, datetime.da
     return [function(start, end) for start, end in windows]
 
 
-# The local days of each window [start, stop), numbered by window (n, from 1, in order): joined on
-# a day column, it puts each row grouped by day in every window that holds that day, in one pass.
-WINDOW_DAYS_SQL = """
-    SELECT w.n, w.start, w.stop, d.day::date AS day
-    FROM unnest(%s::date[], %s::date[]) WITH ORDINALITY AS w(start, stop, n),
-         generate_series(w.start, w.stop - 1, interval '1 day') AS d(day)
-"""
-
-
-def window_days_params(windows: list[tuple[datetime.date, datetime.date]]) -> list:
-    return [[start for start, _end in windows], [end for _start, end in windows]]
-
-
 # --- Aggregates -----------------------------------------------------------------------------------
 
 class Aggregate:
