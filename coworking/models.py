@@ -342,6 +342,11 @@ class Booking(models.Model):
             # longest a booking lasts) of the day asked for; a few index entries per resource,
             # whatever the history.
             models.Index(F("resource"), span_bound("lower"), name="booking_resource_start_idx", condition=Q(status="confirmed")),
+            # Every site's confirmed bookings of a day by their start (the staff home's "bookings
+            # today"): one short range, where the index above needs one probe per resource and the
+            # GiST index below walks every range it cannot rule out (86 ms at scale 100, this one 2 ms).
+            # Its expression statistics also tell the planner how many bookings a range of starts holds.
+            models.Index(span_bound("lower"), name="booking_confirmed_start_idx", condition=Q(status="confirmed")),
             # Occupancy over a period: "bookings overlapping these days" (range && range, GiST).
             GistIndex(fields=["span"], name="booking_span_gist"),
         ]

@@ -258,13 +258,18 @@ class MembershipType(models.Model):
         return f"{self.name} ({amount}\u00a0€)"
 
 
+def membership_valid_on(day) -> models.Q:
+    """A paid membership whose period holds `day` (MEM-1, the member's status)."""
+    return models.Q(starts_on__lte=day, ends_on__gte=day, paid_on__isnull=False)
+
+
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff: every membership; anyone else: their own."""
         return self if user.is_staff else self.filter(member=user)
 
     def valid_on(self, day):
-        return self.filter(starts_on__lte=day, ends_on__gte=day, paid_on__isnull=False)
+        return self.filter(membership_valid_on(day))
 
 
 class Membership(models.Model):

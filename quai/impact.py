@@ -101,14 +101,37 @@ def snapshot_periods(today: datetime.date, *, days: int = 7) -> list[Period]:
     return periods
 
 
+# --- Quantities not made of rows -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodQuantity:
+    """A figure that is not made of rows (open desk half-days, room occupancy), computed for many
+    windows [start, end) by ONE query: `many(windows)` returns one value per window, in order.
+    Called as `quantity(start, end)` it is `many([(start, end)])[0]`: one code path for one period
+    and for a whole snapshot, so the two cannot disagree."""
+
+    many: Callable[[list[tuple[datetime.date, datetime.date]]], list]
+
+    def __call__(self, start: datetime.date, end: datetime.date):
+        return self.many([(start, end)])[0]
+
+
+def values_of(function: Callable, windows: list[tuple[datetime.date, datetime.date]]) -> list:
+    """`function(start, end)` for each window: one query for a PeriodQuantity, else one per window."""
+    if isinstance(function, PeriodQuantity):
+        return function.many(windows) if windows else []
+    return [function(start, end) for start, end in windows]
+
+
 # --- Aggregates -----------------------------------------------------------------------------------
 
 class Aggregate:
     """How a figure comes out of its rows. `value(rows, start, end)` returns a Decimal or None (no data).
 
-    `summed` names the columns a figure sums; `from_sums(count, sums, nonnull, start, end)` gives
-    the same figure from the number of rows, Σ of each summed column and how many of its values
-    are not null — for `period_values`, which reads those per day for every period at once.
+    `summed` names the columns a figure sums; `from_sums(count, sums, nonnull, known)` gives the
+    same figure from the number of rows, Σ of each summed column and how many of its values are not
+    null, and what `known(windows)` found for its window — for `period_values`, which reads those
+    per day for every period at once.
     """
 
     kind = ""
@@ -117,7 +140,11 @@ class Aggregate:
     def value(self, rows: QuerySet, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
         raise NotImplementedError
 
-    def from_sums(self, count: int, sums: list, nonnull: list, start: datetime.date, end: datetime.date) -> Decimal | None:  # pragma: no cover
+    def known(self, windows: list[tuple[datetime.date, datetime.date]]) -> list:
+        """What the figure needs besides its rows, for each window (nothing, but for RatioTo)."""
+        return [None] * len(windows)
+
+    def from_sums(self, count: int, sums: list, nonnull: list, known) -> Decimal | None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -129,7 +156,7 @@ class CountRows(Aggregate):
     def value(self, rows, start, end):
         return Decimal(rows.count())
 
-    def from_sums(self, count, sums, nonnull, start, end):
+    def from_sums(self, count, sums, nonnull, known):
         return Decimal(count)
 
 
@@ -151,7 +178,7 @@ class SumOf(Aggregate):
             return None if self.none_if_empty else Decimal(0)
         return Decimal(total)
 
-    def from_sums(self, count, sums, nonnull, start, end):
+    def from_sums(self, count, sums, nonnull, known):
         if not nonnull[0]:  # Σ over no value is NULL in SQL, as in `value`
             return None if self.none_if_empty else Decimal(0)
         return Decimal(sums[0])
@@ -175,7 +202,7 @@ class RatioOf(Aggregate):
             return None
         return Decimal(sums["num"] or 0) * 100 / Decimal(sums["den"])
 
-    def from_sums(self, count, sums, nonnull, start, end):
+    def from_sums(self, count, sums, nonnull, known):
         if not sums[1]:
             return None
         return Decimal(sums[0] or 0) * 100 / Decimal(sums[1])
@@ -200,8 +227,11 @@ class RatioTo(Aggregate):
         num = rows.aggregate(num=Sum(self.numerator))["num"] or 0
         return Decimal(num) * 100 / Decimal(den)
 
-    def from_sums(self, count, sums, nonnull, start, end):
-        den = self.denominator(start, end)
+    def known(self, windows):
+        return values_of(self.denominator, windows)
+
+    def from_sums(self, count, sums, nonnull, known):
+        den = known
         if not den:
             return None
         return Decimal(sums[0] or 0) * 100 / Decimal(den)
@@ -259,6 +289,10 @@ class Indicator:
     # Then `period_values` computes every period of a snapshot from one query. Empty: one query
     # per period (a person counted in several periods, a membership valid on a day…).
     period_column: str = ""
+    # Without a period column: the figures of many windows [start, end) from ONE query, one per
+    # window in order, each equal to `value(start, end)` (the property test holds it to that). For
+    # rows that fall in several periods, e.g. MEM-1's members valid on each period's last day.
+    figures_many: Callable[[list[tuple[datetime.date, datetime.date]]], list] | None = None
 
     def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
         return (programme_start(), end) if self.cumulative else (start, end)
@@ -323,11 +357,14 @@ def period_values(indicator: Indicator, periods: list[Period]) -> list[Decimal |
     With a `period_column`, ONE query: the rows of the window that spans every period, grouped by
     the local day of that column, give per day the number of rows and Σ of each summed column
     (SELECT … FROM (<the rows queryset>) GROUP BY day); a period's figure is the aggregate of its
-    days (prefix sums: a subtraction per period). Without one, one query per period.
+    days (prefix sums: a subtraction per period). With `figures_many`, its one query. Otherwise
+    one query per period.
     """
-    if not indicator.period_column or len(periods) < 2:
+    if len(periods) < 2 or not (indicator.period_column or indicator.figures_many):
         return [indicator.value(period.start, period.end) for period in periods]
     windows = [indicator.window(period.start, period.end) for period in periods]
+    if not indicator.period_column:
+        return [indicator._round(None if figure is None else Decimal(figure)) for figure in indicator.figures_many(windows)]
     return [indicator._round(figure) for figure in _by_day(indicator.rows, indicator.period_column, indicator.aggregate, windows)]
 
 
@@ -338,6 +375,8 @@ def period_details(indicator: Indicator, periods: list[Period]) -> list[dict]:
     for detail in indicator.details:
         if detail.rows is not None and detail.period_column and len(periods) > 1:
             columns[detail.key] = _by_day(detail.rows, detail.period_column, CountRows(), windows)
+        elif detail.value is not None:
+            columns[detail.key] = values_of(detail.value, windows)
         else:
             columns[detail.key] = [detail.value_for(*window) for window in windows]
     return [{key: _json_number(values[index]) for key, values in columns.items()} for index in range(len(periods))]
@@ -366,10 +405,10 @@ def _by_day(rows_for: Callable, column: str, aggregate: Aggregate, windows: list
         totals.append(tuple(a + (b or 0) for a, b in zip(totals[-1], row[1:])))
     keys = [row[0] for row in days]
     figures = []
-    for start, end in windows:
+    for (start, end), known in zip(windows, aggregate.known(windows)):
         low, high = totals[bisect.bisect_left(keys, start)], totals[bisect.bisect_left(keys, end)]
         count, *rest = (b - a for a, b in zip(low, high))
-        figure = aggregate.from_sums(count, rest[0::2], rest[1::2], start, end)
+        figure = aggregate.from_sums(count, rest[0::2], rest[1::2], known)
         figures.append(None if figure is None else Decimal(figure))
     return figures
 
@@ -407,6 +446,21 @@ def snapshots_write(rows: list[tuple]) -> int:
         return cursor.cursor.rowcount
 
 
+# Sort and hash memory of the snapshot's own transactions (PostgreSQL's default is 4 MB): the
+# grouped queries of a snapshot (EVT-4's people of a period, a year of registrations grouped by
+# day) spill to disk beyond it. One connection at a time, at night: the server can afford it.
+SNAPSHOT_WORK_MEM = "64MB"
+
+
+def _snapshot_work_mem() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # SET LOCAL: this transaction only. No JIT: compiling a snapshot query's expressions took
+        # longer (3 s for EVT-4 at scale 100) than running them.
+        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [SNAPSHOT_WORK_MEM])
+
+
 def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | None = None,
                       progress: Callable[[int, int], None] | None = None) -> int:
     """Compute every indicator for every snapshot period and upsert the snapshots.
@@ -426,6 +480,7 @@ def compute_snapshots(*, today: datetime.date | None = None, codes: list[str] | 
         # One indicator at a time in its own transaction: the figures of one code are coherent, and
         # a long run never holds one transaction open over all of them.
         with transaction.atomic():
+            _snapshot_work_mem()
             snapshots_write([
                 (indicator.code, period.kind, period.start, period.end, value, details, indicator.definition_version, now)
                 for period, value, details in zip(periods, period_values(indicator, periods), period_details(indicator, periods))
