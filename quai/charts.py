@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
 from django.utils.formats import get_format
@@ -52,7 +52,12 @@ def format_number(value, unit: str = "") -> str:
         separators = _SEPARATORS[language] = (get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING"),
                                               get_format("THOUSAND_SEPARATOR"))
     decimal_sep, grouping, thousand_sep = separators
-    text = numberformat.format(value, decimal_sep, decimal_pos=decimals, grouping=grouping, thousand_sep=thousand_sep, force_grouping=True)
+    if grouping == 3:  # French and English: Python's own grouping, separators swapped (≈ 10× numberformat)
+        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 79,45 % → 79,5 %
+        text = f"{rounded:,f}".replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
+    else:
+        text = numberformat.format(value, decimal_sep, decimal_pos=decimals, grouping=grouping, thousand_sep=thousand_sep,
+                                   force_grouping=True)
     return f"{text} %" if unit == "percent" else text
 
 
