@@ -200,7 +200,6 @@ def test_deferred_message_that_cannot_be_built_is_retried_with_back_off(greeting
 def test_deferred_message_needs_a_registered_builder():
     from quai.outbox import outbox_enqueue_deferred
 
-    with pytest.raises(LookupError):
-        with transaction.atomic():
-            outbox_enqueue_deferred(key="k", to="a@example.org", template="test_message", builder="nobody.knows", params={})
+    with pytest.raises(LookupError), transaction.atomic():
+        outbox_enqueue_deferred(key="k", to="a@example.org", template="test_message", builder="nobody.knows", params={})
     assert not OutboxMessage.objects.exists()
