@@ -256,11 +256,14 @@ class BookingQuerySet(models.QuerySet):
         return self.filter(status=Booking.Status.CONFIRMED)
 
     def overlapping(self, start, end):
-        """Bookings whose span meets [start, end). Also bounded by their start (a booking starts less
-        than BOOKING_MAX_LENGTH before it ends), so that the btree indexes on lower(span) answer it:
-        `booking_confirmed_start_idx` for every site, `booking_resource_start_idx` for one resource."""
-        return self.alias(span_start=span_bound("lower")).filter(
-            span__overlap=(start, end), span_start__gte=start - BOOKING_MAX_LENGTH, span_start__lt=end
+        """Bookings whose span meets [start, end): starting before `end` and ending after `start`
+        (spans are `[)`, as every writer makes them), and so starting at most BOOKING_MAX_LENGTH
+        before `start`. Written with the bounds, not `span && [start, end)`: the btree indexes on
+        lower(span) answer it (`booking_confirmed_start_idx` for every site, `booking_resource_start_idx` for
+        one resource). Given `&&`, PostgreSQL picked the GiST of booking_no_overlap, whose first
+        column is the resource: a day on every site took 142–150 ms at scale 100, 1.2 ms by the btree."""
+        return self.alias(span_start=span_bound("lower"), span_end=span_bound("upper")).filter(
+            span_start__gte=start - BOOKING_MAX_LENGTH, span_start__lt=end, span_end__gt=start
         )
 
 
