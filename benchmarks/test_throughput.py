@@ -5,6 +5,13 @@ form writing one row, then a redirect), a booking (`POST /api/v1/bookings/`, eac
 desk and half-day) and a registration (`POST /api/v1/events/<id>/registrations/`, each a distinct
 guest). Target: each ≥ 50 % of the floor POST. Then the web workers' and a Celery worker's
 resident memory after the load (target < 250 MB each).
+
+The requests per second depend on what else the machine runs (two cores shared by several
+sessions: the ratios moved by 2-5x between runs minutes apart). So each scenario also reports the
+CPU time the server spent per request: the two gunicorn workers and their PostgreSQL backends
+(/proc, user + system), whatever waited in between. On a machine the load saturates, throughput is
+the inverse of that cost: "floor CPU / booking CPU" is the ratio the throughput tends to when the
+server has the cores to itself, and it moves much less from one run to the next.
 """
 
 import datetime
@@ -24,7 +31,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from benchmarks.http import children, gunicorn, measure, rss_mb
+from benchmarks.http import children, cpu_seconds, gunicorn, measure, rss_mb
 
 CONCURRENCY = 16
 TOTAL = 480
@@ -101,11 +108,24 @@ def test_post_throughput_and_memory(report_throughput, report_fact):
 
     # The API's per-client rate limits are lifted: all the load comes from one address and one token.
     bookings_before = Booking.objects.count()
+
+    def server_pids() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            return children(gunicorn.pid) + [row[0] for row in cursor.fetchall()]
+
+    def measured(factory, total):
+        """(requests per second, p95 ms, server CPU ms per request)."""
+        before = cpu_seconds(server_pids())
+        rps, p95 = measure(factory, total=total, concurrency=CONCURRENCY)
+        after = cpu_seconds(server_pids())
+        return rps, p95, sum(used - before.get(pid, 0.0) for pid, used in after.items()) * 1000 / total
+
     with gunicorn(workers=2, QUAI_API_ANON_RATE="100000/minute", QUAI_API_USER_RATE="100000/minute") as url:
         measure(floor_post, total=40, concurrency=4)  # warm both workers
-        floor_rps, floor_p95 = measure(floor_post, total=TOTAL, concurrency=CONCURRENCY)
-        booking_rps, booking_p95 = measure(booking_post, total=min(TOTAL, len(slots)), concurrency=CONCURRENCY)
-        registration_rps, registration_p95 = measure(registration_post, total=TOTAL, concurrency=CONCURRENCY)
+        floor_rps, floor_p95, floor_cpu = measured(floor_post, TOTAL)
+        booking_rps, booking_p95, booking_cpu = measured(booking_post, min(TOTAL, len(slots)))
+        registration_rps, registration_p95, registration_cpu = measured(registration_post, TOTAL)
         workers = children(gunicorn.pid)
         web_rss = max(rss_mb(pid) for pid in workers) if workers else float("nan")
     booked = Booking.objects.count() - bookings_before
@@ -113,6 +133,10 @@ def test_post_throughput_and_memory(report_throughput, report_fact):
     report_throughput(f"floor POST /bench/page-floor/ ({CONCURRENCY} clients)", floor_rps, floor_p95)
     report_throughput(f"booking POST ({len(keys)} members, {booked} created; {booking_rps / floor_rps:.0%} of the floor POST)", booking_rps, booking_p95)
     report_throughput(f"registration POST ({len(events)} events, {registered} created; {registration_rps / floor_rps:.0%} of the floor POST)", registration_rps, registration_p95)
+    report_fact("server CPU per floor POST (2 web workers + their PostgreSQL backends)", floor_cpu, "ms")
+    report_fact(f"server CPU per booking POST ({floor_cpu / booking_cpu:.0%} of the floor's throughput at equal CPU)", booking_cpu, "ms")
+    report_fact(f"server CPU per registration POST ({floor_cpu / registration_cpu:.0%} of the floor's throughput at equal CPU)",
+                registration_cpu, "ms")
     report_fact("web worker resident memory (largest of 2, after the load)", web_rss, "MB")
     report_fact("Celery worker resident memory (started, idle)", _celery_worker_rss(), "MB")
     assert booked > 0 and registered > 0

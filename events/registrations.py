@@ -3,10 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from quai.registry import (
+    EmailBuilder,
     NavLink,
     PersonData,
     Seeder,
     StaffGroup,
+    register_email_builder,
     register_member_link,
     register_person_data,
     register_seeder,
@@ -65,6 +67,17 @@ register_person_data(
                summary_template="events/person_summary.html", order=30)
 )
 register_seeder(Seeder(name="events.demo", func=_seed, order=30, own_transactions=True))
+
+
+def _registration_email(params: dict) -> tuple[dict, list[dict]]:
+    from events.services import registration_email
+
+    return registration_email(params)
+
+
+# The e-mails about a registration (confirmed, waiting list, promoted, reminder, event cancelled)
+# are rendered by the outbox's delivery task, not in the request that registers.
+register_email_builder(EmailBuilder(name="events.registration", build=_registration_email))
 
 
 def _register_home_panels() -> None:

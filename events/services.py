@@ -21,7 +21,7 @@ from events.models import AttendanceScan, Event, Registration
 from members.models import normalize_email_address
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError
-from quai.outbox import outbox_enqueue
+from quai.outbox import outbox_enqueue, outbox_enqueue_deferred
 
 CANCEL_SALT = "events.registration.cancel"
 
@@ -47,27 +47,40 @@ def registration_from_cancel_token(token: str) -> Registration:
     return registration
 
 
+REGISTRATION_EMAIL = "events.registration"
+
+
 def _notify(registration: Registration, template: str, key: str) -> None:
-    event = registration.event
-    attachments = []
-    if registration.status == Registration.Status.CONFIRMED:
-        attachments = [{"filename": "evenement.ics", "mimetype": "text/calendar", "content": event_ics([event]).decode()}]
-    outbox_enqueue(
+    """Write the e-mail `template` about `registration`; it is rendered (with the event's .ics when
+    the seat is confirmed) by the delivery task, not in the request (`registration_email`)."""
+    outbox_enqueue_deferred(
         key=key,
         to=registration.email,
         user=registration.member,
         template=template,
-        context={
-            "name": registration.display_name,
-            "event": event.title,
-            "start": timezone.localtime(event.starts_at),
-            "end": timezone.localtime(event.ends_at),
-            "place": event.site.name if event.site else "",
-            "cancel_url": cancel_link(registration),
-            "event_url": settings.QUAI_SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk]),
-        },
-        attachments=attachments,
+        builder=REGISTRATION_EMAIL,
+        params={"registration": registration.pk, "ics": registration.status == Registration.Status.CONFIRMED},
     )
+
+
+def registration_email(params: dict) -> tuple[dict, list[dict]]:
+    """The context and attachments of an e-mail about a registration, made when it is delivered
+    (the e-mail builder "events.registration"); `params`: {"registration": pk, "ics": bool}."""
+    registration = Registration.objects.select_related("event__site", "member").get(pk=params["registration"])
+    event = registration.event
+    attachments = []
+    if params.get("ics"):
+        attachments = [{"filename": "evenement.ics", "mimetype": "text/calendar", "content": event_ics([event]).decode()}]
+    context = {
+        "name": registration.display_name,
+        "event": event.title,
+        "start": timezone.localtime(event.starts_at),
+        "end": timezone.localtime(event.ends_at),
+        "place": event.site.name if event.site else "",
+        "cancel_url": cancel_link(registration),
+        "event_url": settings.QUAI_SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk]),
+    }
+    return context, attachments
 
 
 def _lock_event(pk: int) -> Event:

@@ -238,7 +238,8 @@ def member_erase(*, user: User, by) -> User:
         user.save()
         user.emailaddress_set.all().delete()
         user.api_tokens.all().delete()
-        user.outbox_messages.update(to=f"{pseudonym}@erased.invalid", body_text="", body_html="", subject="—")
+        user.outbox_messages.update(to=f"{pseudonym}@erased.invalid", body_text="", body_html="", subject="—",
+                                    attachments=[], template="", builder="", params={})
         existing = Profile.objects.filter(user=user).first()
         if existing and existing.photo:
             existing.photo.delete(save=False)

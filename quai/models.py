@@ -34,11 +34,20 @@ class OutboxMessage(models.Model):
     # Set when a member writes to another through the platform: the reply goes to the sender,
     # while the recipient's address stays unknown to them.
     reply_to = models.EmailField(_("reply to"), max_length=254, blank=True, default="")
-    subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text body"))
+    # What was (or will be) sent. A message written with `outbox_enqueue_deferred` has these empty
+    # until its delivery renders `template` and stores the result here, in the "sent" update.
+    subject = models.CharField(_("subject"), max_length=255, blank=True, default="")
+    body_text = models.TextField(_("text body"), blank=True, default="")
     body_html = models.TextField(_("HTML body"), blank=True)
     # [{"filename": "event.ics", "mimetype": "text/calendar", "content": "..."}] (text content only)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Rendered at delivery (quai.outbox.outbox_enqueue_deferred): templates/emails/<template>*, with
+    # the context that the e-mail builder registered as `builder` (quai.registry) makes from
+    # `params` (ids and flags, JSON), in `language` ("" = the site's default).
+    template = models.CharField(_("template"), max_length=100, blank=True, default="")
+    builder = models.CharField(_("e-mail builder"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

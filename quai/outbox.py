@@ -2,6 +2,10 @@
 
 Guarantees
 - Idempotent by key: `outbox_enqueue(key=...)` twice writes one row and sends one e-mail.
+- Rendered where it is cheap: `outbox_enqueue_deferred` stores the template and the ids its context
+  is built from (an e-mail builder of quai.registry); the delivery task renders it, attachments
+  included, and stores what it sent on the row. A request that announces a change (a registration)
+  writes one small row and renders nothing.
 - Not lost when Redis is down: the row is committed with the caller's transaction; if the broker
   cannot be reached, `outbox_sweep` (periodic) delivers it later.
 - Not sent twice by two workers: a worker claims a row with a conditional UPDATE and only the
@@ -25,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from quai.models import OutboxMessage
+from quai.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -93,16 +98,57 @@ def outbox_enqueue_rendered(
     attachments: list[dict] | None = None,
     reply_to: str = "",
 ) -> tuple[OutboxMessage, bool]:
-    message = OutboxMessage(
-        key=key[:255],
-        to=to,
-        user=user if getattr(user, "pk", None) else None,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        attachments=attachments or [],
-        reply_to=reply_to,
+    return _enqueue(
+        OutboxMessage(
+            key=key[:255],
+            to=to,
+            user=user if getattr(user, "pk", None) else None,
+            subject=subject[:255],
+            body_text=body_text,
+            body_html=body_html,
+            attachments=attachments or [],
+            reply_to=reply_to,
+        )
     )
+
+
+def outbox_enqueue_deferred(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    builder: str,
+    params: dict,
+    user=None,
+    language: str | None = None,
+    reply_to: str = "",
+) -> tuple[OutboxMessage, bool]:
+    """Write the message `key` once, rendered at delivery: templates/emails/<template>* with the
+    context (and attachments) that the e-mail builder `builder` makes from `params` then.
+
+    Same guarantees as `outbox_enqueue` (one row per key, sent after commit, never if the caller's
+    transaction rolls back); the request pays one INSERT of a small row instead of the rendering.
+    The e-mail shows the data as they are when it is sent, seconds later (or after a retry).
+    """
+    if builder not in registry.email_builders:
+        raise LookupError(f"no e-mail builder registered as {builder!r}")
+    if language is None and user is not None:
+        language = getattr(user, "language", None)
+    return _enqueue(
+        OutboxMessage(
+            key=key[:255],
+            to=to,
+            user=user if getattr(user, "pk", None) else None,
+            template=template,
+            builder=builder,
+            params=params,
+            language=language or "",
+            reply_to=reply_to,
+        )
+    )
+
+
+def _enqueue(message: OutboxMessage) -> tuple[OutboxMessage, bool]:
     pk = _insert_unless_exists(message)
     if pk is None:  # this key was written before (or by a concurrent transaction that committed)
         return OutboxMessage.objects.get(key=message.key), False
@@ -170,19 +216,20 @@ def outbox_deliver(message_id: int, *, now=None) -> bool:
     if not _claim(message_id, now):
         return False
     message = OutboxMessage.objects.get(pk=message_id)
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
-        headers={"X-Quai-Message-Key": message.key},
-        reply_to=[message.reply_to] if message.reply_to else None,
-    )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
     try:
+        rendered = _render_deferred(message)  # a failure here is retried like a failed send
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            headers={"X-Quai-Message-Key": message.key},
+            reply_to=[message.reply_to] if message.reply_to else None,
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        for attachment in message.attachments:
+            email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
         email.send(fail_silently=False)
     except Exception as exc:
         max_attempts = settings.QUAI_OUTBOX_MAX_ATTEMPTS
@@ -199,10 +246,22 @@ def outbox_deliver(message_id: int, *, now=None) -> bool:
         )
         raise
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error="", **rendered
     )
     logger.info("outbox: sent", extra={"message_id": message.pk, "key": message.key})
     return True
+
+
+def _render_deferred(message: OutboxMessage) -> dict:
+    """Render a deferred message into `message` (subject, bodies, attachments); returns those fields
+    for the "sent" update (the row keeps what was sent), or {} for a message rendered when written."""
+    if not message.template:
+        return {}
+    context, attachments = registry.email_builders[message.builder].build(message.params)
+    message.subject, message.body_text, message.body_html = _render(message.template, context, message.language or None)
+    message.subject = message.subject[:255]
+    message.attachments = attachments
+    return {"subject": message.subject, "body_text": message.body_text, "body_html": message.body_html, "attachments": attachments}
 
 
 def outbox_sweep(*, now=None, batch: int = SWEEP_BATCH) -> int:

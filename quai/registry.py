@@ -142,6 +142,19 @@ class PersonSearch:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class EmailBuilder:
+    """Makes, when an outbox message is delivered, the context of its templates and its attachments.
+
+    build(params) -> (context, attachments): `params` is what the writer stored (JSON: ids and
+    flags); attachments as in OutboxMessage.attachments. The writer's request renders nothing
+    (quai.outbox.outbox_enqueue_deferred).
+    """
+
+    name: str
+    build: Callable[[dict], tuple[dict, list[dict]]]
+
+
 @dataclass
 class _Registry:
     staff_sections: list[NavLink] = field(default_factory=list)
@@ -154,6 +167,7 @@ class _Registry:
     staff_cards: list[StaffCard] = field(default_factory=list)
     project_sources: list[ProjectSource] = field(default_factory=list)
     person_searches: list[PersonSearch] = field(default_factory=list)
+    email_builders: dict[str, EmailBuilder] = field(default_factory=dict)
 
 
 registry = _Registry()
@@ -217,3 +231,7 @@ def register_staff_card(card: StaffCard) -> None:
 def register_project_source(source: ProjectSource) -> None:
     items = registry.project_sources
     items[:] = [existing for existing in items if existing.name != source.name] + [source]
+
+
+def register_email_builder(builder: EmailBuilder) -> None:
+    registry.email_builders[builder.name] = builder

@@ -247,3 +247,26 @@ def test_the_controls_follow_the_site_the_day_the_zones_and_the_language(client,
     english = client.get(reverse("coworking:grid") + f"?date={day}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Previous day" in english and "Jour précédent" not in english
     assert "Jour précédent" in _grid(client, day)
+
+
+def test_overlapping_finds_every_booking_meeting_the_period_and_reads_by_start(site):
+    """`overlapping` is bounded by the bookings' start (≤ BOOKING_MAX_LENGTH before the period) so that
+    a btree on lower(span) answers it: the longest booking the database allows is still found."""
+    from coworking.models import BOOKING_MAX_LENGTH
+
+    start = local_dt(datetime.date(2026, 3, 10), datetime.time(0))
+    end = start + datetime.timedelta(days=1)
+
+    def book(label, lower, upper):  # each on a desk of its own (they overlap each other)
+        return Booking.objects.create(resource=ResourceFactory(site=site), label=label, span=DateTimeTZRange(lower, upper))
+
+    longest = book("25 h, ending 1 min into the day", start - BOOKING_MAX_LENGTH + datetime.timedelta(minutes=1), start + datetime.timedelta(minutes=1))
+    book("ends as the day starts", start - datetime.timedelta(hours=3), start)
+    inside = book("inside", start + datetime.timedelta(hours=9), start + datetime.timedelta(hours=13))
+    last = book("across the end", end - datetime.timedelta(hours=1), end + datetime.timedelta(hours=2))
+    book("starts as the day ends", end, end + datetime.timedelta(hours=4))
+    cancelled = book("cancelled", start + datetime.timedelta(hours=14), start + datetime.timedelta(hours=15))
+    Booking.objects.filter(pk=cancelled.pk).update(status=Booking.Status.CANCELLED)
+
+    assert set(Booking.objects.overlapping(start, end)) == {longest, inside, last, cancelled}
+    assert set(Booking.objects.active().overlapping(start, end)) == {longest, inside, last}

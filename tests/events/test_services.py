@@ -160,3 +160,29 @@ def test_room_of_an_event_is_booked_in_coworking_and_cannot_be_double_booked(sta
         services.event_save(event=clash, by=staff)
     services.event_cancel(event=event, by=staff)
     assert Booking.objects.get(pk=event.room_booking_id).status == "cancelled"
+
+
+def test_registration_writes_its_email_unrendered_and_the_delivery_renders_it(django_capture_on_commit_callbacks):
+    # The request that registers renders nothing (no template, no .ics): one small outbox row.
+    event = EventFactory(title="Atelier vélo", capacity=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        registration = guest(event, 1)
+        waiting = guest(event, 2)
+    confirmed = OutboxMessage.objects.get(key=f"event-registration:{registration.pk}")
+    waitlisted = OutboxMessage.objects.get(key=f"event-registration:{waiting.pk}")
+    assert (confirmed.template, confirmed.builder, confirmed.params, confirmed.subject, confirmed.attachments) == (
+        "events/confirmed", "events.registration", {"registration": registration.pk, "ics": True}, "", [])
+    assert (waitlisted.template, waitlisted.params) == ("events/waitlisted", {"registration": waiting.pk, "ics": False})
+    # Delivered: the e-mail shows the event as it is then, and the row keeps what was sent.
+    event.title = "Atelier vélo (salle 2)"
+    event.save()
+    for callback in callbacks:
+        callback()
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert "Atelier vélo (salle 2)" in sent["invite1@exemple.fr"].subject
+    assert [a[0] for a in sent["invite1@exemple.fr"].attachments] == ["evenement.ics"]
+    assert sent["invite2@exemple.fr"].attachments == []
+    confirmed.refresh_from_db()
+    assert confirmed.status == OutboxMessage.Status.SENT and confirmed.subject == sent["invite1@exemple.fr"].subject
+    token = confirmed.body_text.split("/events/cancel/", 1)[1].split("/", 1)[0]
+    assert services.registration_from_cancel_token(token) == registration

@@ -68,6 +68,22 @@ def test_behind_a_proxy_each_client_has_its_own_count(settings, anon_rate_3):
     assert _statuses(client, [CLIENT_B]) == [200]
 
 
+def test_each_request_counts_in_one_throttle_bucket(monkeypatch):
+    # An anonymous request in the per-address bucket only, a member's in their account's only: one
+    # Redis round trip per API request (the user throttle used to count anonymous ones a second time).
+    from quai import throttling
+    from tests.factories import UserFactory
+
+    keys = []
+    monkeypatch.setattr(throttling, "hit", lambda key, window: keys.append(key.rsplit(":", 1)[0]) or 1)
+    client = APIClient()
+    assert client.get("/api/v1/events/", REMOTE_ADDR=CLIENT_A).status_code == 200
+    member = UserFactory()
+    client.force_authenticate(member)
+    assert client.get("/api/v1/events/", REMOTE_ADDR=CLIENT_A).status_code == 200
+    assert keys == [f"throttle_anon_{CLIENT_A}", f"throttle_user_{member.pk}"]
+
+
 # --- the anonymous registration API asks for consent, like the form -------------------------------
 
 
