@@ -48,3 +48,20 @@ def test_links_in_emails_use_the_public_site_address(settings, django_capture_on
     body = OutboxMessage.objects.get(key=f"event-registration:{registration.pk}").body_text
     assert f"https://quai.example.org:8443/events/{event.pk}/" in body
     assert "127.0.0.1" not in body
+
+
+def test_event_confirmation_text_reads_as_french_lines(settings, django_capture_on_commit_callbacks):
+    from tests.coworking.factories import SiteFactory
+
+    settings.QUAI_SITE_URL = "https://quai.example.org"
+    event = EventFactory(title="Café ESS", capacity=5, site=SiteFactory(name="la Ruche Saint-Germain"))
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = event_services.registration_create(
+            event=event, guest_name="Zoé", guest_email="zoe3@example.org", consent=True
+        )
+    lines = OutboxMessage.objects.get(key=f"event-registration:{registration.pk}").body_text.splitlines()
+    assert lines[0] == "Bonjour Zoé,"
+    assert lines[2].startswith("Votre place est confirmée pour « Café ESS » le ") and lines[2].endswith(".")
+    # The place on its own line, labelled; French spacing before the colons.
+    assert lines[3] == "Lieu : la Ruche Saint-Germain"
+    assert f"Détails : https://quai.example.org/events/{event.pk}/" in lines
