@@ -22,11 +22,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def gunicorn(workers: int = 2, **extra_env: str):
-    """Serve the test database (the one pytest-django created) with gunicorn on a free port;
-    yields its URL (the master's pid is `gunicorn.pid` meanwhile)."""
-    port = _free_port()
+def _server_env(**extra_env: str) -> dict:
+    """The environment of a server process on the test database (the one pytest-django created)."""
     db = connection.settings_dict
     env = dict(os.environ)
     host = db["HOST"] or ""
@@ -38,6 +35,35 @@ def gunicorn(workers: int = 2, **extra_env: str):
     env["QUAI_ENV"] = "development"
     env["LOG_LEVEL"] = "WARNING"
     env.update(extra_env)
+    return env
+
+
+@contextlib.contextmanager
+def celery_worker(queue: str | None = None):
+    """A Celery worker as in production (prefork, 1 child) on the bench's Redis and test database,
+    on `queue` when given; yields its process once it answers a ping."""
+    command = [str(Path(sys.executable).parent / "celery"), "-A", "quai", "worker", "--concurrency", "1", "--loglevel", "WARNING"]
+    proc = subprocess.Popen(command + (["-Q", queue] if queue else []), cwd=BASE, env=_server_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        from quai.celery import app
+
+        for _ in range(60):
+            if app.control.ping(timeout=1):
+                break
+            time.sleep(0.5)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2, **extra_env: str):
+    """Serve the test database (the one pytest-django created) with gunicorn on a free port;
+    yields its URL (the master's pid is `gunicorn.pid` meanwhile)."""
+    port = _free_port()
+    env = _server_env(**extra_env)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "quai.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-w", str(workers), "--log-level", "warning"],

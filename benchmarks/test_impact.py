@@ -7,21 +7,17 @@ query is also checked to give the same figure as the engine (a second, independe
 counting rules).
 """
 
-import contextlib
 import datetime
 import os
 import statistics
-import subprocess
-import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from benchmarks.http import children, rss_mb
+from benchmarks.http import celery_worker, children, rss_mb
 from quai.impact import indicator_by_code, local_midnight, programme_start
 
 SCALE = int(os.environ.get("QUAI_BENCH_SCALE", os.environ.get("QUAI_BENCH_IMPACT_SCALE", "1")))
@@ -185,7 +181,8 @@ def worker_runs(demo, django_db_blocker):
         IndicatorSnapshot.objects.all().delete()
         ImpactRun.objects.all().delete()
         runs = []
-        with _celery_worker() as (proc, queue):
+        queue = "quai-bench-impact"
+        with celery_worker(queue) as proc:
             from quai.celery import app
 
             for _ in range(2):
@@ -209,30 +206,6 @@ def _queued_run():
     from quai.impact import impact_run_request
 
     return impact_run_request(by=None, enqueue=False)
-
-
-@contextlib.contextmanager
-def _celery_worker():
-    """A Celery worker as in production (prefork, 1 child) on the bench's Redis and test database, on a queue of its own."""
-    db = connection.settings_dict
-    env = dict(os.environ, QUAI_ENV="development", LOG_LEVEL="WARNING")
-    env["DATABASE_URL"] = f"postgresql://{db['USER']}@{(db['HOST'] or '').replace('/', '%2F')}" + (f":{db['PORT']}" if db.get("PORT") else "") + f"/{db['NAME']}"
-    queue = "quai-bench-impact"
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "quai", "worker", "--concurrency", "1", "--loglevel", "WARNING", "-Q", queue],
-        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        from quai.celery import app
-
-        for _ in range(60):
-            if app.control.ping(timeout=1):
-                break
-            time.sleep(0.5)
-        yield proc, queue
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 @pytest.mark.django_db

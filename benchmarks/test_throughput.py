@@ -18,11 +18,7 @@ import datetime
 import json
 import os
 import random
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -31,7 +27,14 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from benchmarks.http import children, cpu_seconds, gunicorn, measure, rss_mb
+from benchmarks.http import (
+    celery_worker,
+    children,
+    cpu_seconds,
+    gunicorn,
+    measure,
+    rss_mb,
+)
 
 CONCURRENCY = 16
 TOTAL = 480
@@ -143,22 +146,6 @@ def test_post_throughput_and_memory(report_throughput, report_fact):
 
 
 def _celery_worker_rss() -> float:
-    """Start a Celery worker (prefork, 1 child) on the bench's Redis, wait until it answers, read its memory."""
-    db = connection.settings_dict
-    env = dict(os.environ, QUAI_ENV="development", LOG_LEVEL="WARNING")
-    env["DATABASE_URL"] = f"postgresql://{db['USER']}@{(db['HOST'] or '').replace('/', '%2F')}" + (f":{db['PORT']}" if db.get("PORT") else "") + f"/{db['NAME']}"
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "quai", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
-        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        from quai.celery import app
-
-        for _ in range(60):
-            if app.control.ping(timeout=1):
-                break
-            time.sleep(0.5)
+    """Start a Celery worker (prefork, 1 child), wait until it answers, read its memory."""
+    with celery_worker() as proc:
         return max([rss_mb(proc.pid)] + [rss_mb(pid) for pid in children(proc.pid)])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
