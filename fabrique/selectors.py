@@ -1,4 +1,4 @@
-from django.db.models import Count, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabrique.briefs import default_brief
 from fabrique.deliverable_templates import template_available
-from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Session, Submission
+from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Review, Session, Submission
 from members.selectors import text_query, text_vector
 from quai.registry import SearchHit
 
@@ -201,11 +201,7 @@ def deliverable_due_next(deliverables):
 def holder_dashboard(enrolment: Enrolment) -> dict:
     """Everything the holder's page shows, in a constant number of queries."""
     now = timezone.now()
-    deliverables = list(
-        enrolment.deliverables.prefetch_related(
-            Prefetch("submissions", queryset=Submission.objects.select_related("review").order_by("-version"))
-        )
-    )
+    deliverables = list(enrolment.deliverables.all())
     sessions = list(
         Session.objects.filter(Q(cohort_id=enrolment.cohort_id, kind="collective") | Q(enrolment=enrolment)).order_by("starts_at")
     )
@@ -223,12 +219,13 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
         + [("deadline", d.due_on, d) for d in deliverables],
         key=lambda item: (item[1], item[0]),
     )
-    latest_feedback = None
-    for d in deliverables:
-        for s in d.submissions.all():
-            review = getattr(s, "review", None)
-            if review and (latest_feedback is None or review.reviewed_at > latest_feedback[1].reviewed_at):
-                latest_feedback = (d, review)
+    # The latest review only (not every submission with its text): ties go to the earliest
+    # deliverable, then its latest version.
+    latest_review = Review.objects.filter(submission__deliverable__enrolment=enrolment).select_related(
+        "submission").order_by("-reviewed_at", "submission__deliverable__due_on", "submission__deliverable_id",
+                               "-submission__version").first()
+    by_id = {d.pk: d for d in deliverables}
+    latest_feedback = (by_id[latest_review.submission.deliverable_id], latest_review) if latest_review else None
     due_next = deliverable_due_next(deliverables)
     return {
         "enrolment": enrolment,

@@ -111,7 +111,7 @@ def test_holder_and_coach_dashboards_keep_a_constant_number_of_queries(client, c
     grow(enrolment, member, coach, 2)
     holder_few = count_queries(client, reverse("fabrique:home"))
     # the logged-in user, the navigation's conditional links (one EXISTS query), then the page's:
-    # enrolment, deliverables, submissions (+review), sessions, attendance (the session is in the cache)
+    # enrolment, deliverables, the latest review, sessions, attendance (the session is in the cache)
     assert holder_few == 7
     grow(enrolment, member, coach, 10)
     assert count_queries(client, reverse("fabrique:home")) == holder_few
