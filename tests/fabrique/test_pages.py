@@ -126,3 +126,27 @@ def test_holder_and_coach_dashboards_keep_a_constant_number_of_queries(client, c
         more = services.enrol(cohort=cohort, holder=holder, coach=coach, project_name=f"Projet {i}")
         grow(more, holder, coach, 1)
     assert count_queries(client, reverse("fabrique:coach")) == coach_few
+
+
+def test_coach_table_rows_markup_progress_and_escaping(client, cohort, enrolment, coach):
+    from tests.factories import UserFactory
+
+    other = services.enrol(cohort=cohort, holder=UserFactory(first_name="<b>Léa</b>", last_name="& Co"), coach=coach,
+                           project_name="Café <i>des</i> possibles")
+    type(other).objects.filter(pk=other.pk).update(graduated_at=datetime.date(2026, 6, 30))
+    client.force_login(coach)
+    html = client.get(reverse("fabrique:coach")).content.decode()
+    body = " ".join(html[html.index("<tbody>", html.index('id="holders-title"')):].split("</tbody>")[0].split())
+    cohort_name = str(cohort)
+    assert body == (
+        f'<tbody> <tr><td data-label="Porteur"><a href="{reverse("fabrique:enrolment", args=[other.pk])}">'
+        '&lt;b&gt;Léa&lt;/b&gt; &amp; Co</a> — Café &lt;i&gt;des&lt;/i&gt; possibles</td> '
+        f'<td data-label="Promotion">{cohort_name}</td> '
+        '<td data-label="Progression"><span class="badge badge-ok">Diplômé·e</span></td> '
+        '<td data-label="Présences">0 %</td></tr> '
+        f'<tr><td data-label="Porteur"><a href="{reverse("fabrique:enrolment", args=[enrolment.pk])}">'
+        f'{enrolment.holder.get_full_name()}</a> — Tiers-lieu de Chatou</td> '
+        f'<td data-label="Promotion">{cohort_name}</td> '
+        '<td data-label="Progression">0 condition remplie sur 3</td> '
+        '<td data-label="Présences">0 %</td></tr>'
+    )
