@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fabrique.briefs import default_brief
 from fabrique.deliverable_templates import template_available
-from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Session, Submission
+from fabrique.models import Attendance, Cohort, Deliverable, Enrolment, Module, Outcome, Review, Session, Submission
 from members.selectors import text_query, text_vector
 from quai.registry import SearchHit
 
@@ -111,66 +111,82 @@ def held_sessions_q(enrolment_ref, now) -> Q:
     return Q(starts_at__lte=now) | Q(Exists(Attendance.objects.filter(session_id=OuterRef("pk"), enrolment_id=enrolment_ref)))
 
 
-def _progress(enrolment, deliverables, held: int, present: int, excused: int, planned: int | None = None) -> dict:
-    required = [d for d in deliverables if d.required_for_graduation]
-    validated = [d for d in required if d.status == Deliverable.Status.VALIDATED]
+def _progress(enrolment, *, required: int, validated: int, last_validation, held: int, present: int, excused: int,
+              planned: int) -> dict:
+    """THE graduation rule, on counts: every required deliverable validated, and attendance at the
+    collective sessions held ≥ the cohort's threshold. `enrolment.cohort` must be loaded (its threshold)."""
     threshold = enrolment.cohort.attendance_threshold
     rate = round(100 * present / held) if held else 0
     attendance_ok = held > 0 and present * 100 >= threshold * held
-    deliverables_ok = bool(required) and len(validated) == len(required)
-    steps_total = len(required) + 1
-    steps_done = len(validated) + (1 if attendance_ok else 0)
+    deliverables_ok = required > 0 and validated == required
     return {
-        "required": required,
-        "validated_count": len(validated),
-        "required_count": len(required),
+        "validated_count": validated,
+        "required_count": required,
         "held": held,
-        "planned": held if planned is None else planned,
+        "planned": planned,
         "present": present,
         "excused": excused,
         "attendance_rate": rate,
         "threshold": threshold,
         "attendance_ok": attendance_ok,
         "eligible": deliverables_ok and attendance_ok,
-        "last_validation": max((d.validated_on for d in validated), default=None),
-        "steps_done": steps_done,
-        "steps_total": steps_total,
+        "last_validation": last_validation,
+        "steps_done": validated + (1 if attendance_ok else 0),
+        "steps_total": required + 1,
     }
 
 
+def _deliverable_counts(deliverables) -> dict:
+    """The deliverables' part of the rule, from loaded rows (`enrolments_with_progress` counts the same in SQL)."""
+    required = [d for d in deliverables if d.required_for_graduation]
+    validated = [d for d in required if d.status == Deliverable.Status.VALIDATED]
+    return {"required": len(required), "validated": len(validated),
+            "last_validation": max((d.validated_on for d in validated), default=None)}
+
+
 def progress_for(enrolment: Enrolment) -> dict:
-    deliverables = list(enrolment.deliverables.all())
     collective = Session.objects.filter(cohort_id=enrolment.cohort_id, kind=Session.Kind.COLLECTIVE)
     held = collective.filter(held_sessions_q(enrolment.pk, timezone.now())).count()
     counts = Attendance.objects.filter(enrolment=enrolment, session__kind=Session.Kind.COLLECTIVE).aggregate(
         present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
         excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
     )
-    return _progress(enrolment, deliverables, held, counts["present"], counts["excused"], planned=collective.count())
+    return _progress(enrolment, **_deliverable_counts(enrolment.deliverables.all()), held=held,
+                     present=counts["present"], excused=counts["excused"], planned=collective.count())
 
 
 def enrolments_with_progress(queryset) -> list[Enrolment]:
-    """Enrolments with `.progress`, in a constant number of queries."""
+    """Enrolments with `.progress`, in one query: every figure of the rule is a correlated count (or
+    max) per enrolment row, so neither the sessions × attendances product nor the deliverables are
+    loaded. The cohort is joined (its threshold); the caller adds what its page shows
+    (`select_related`, `only`)."""
     def count_of(queryset):
         # SELECT COUNT(*) ... WHERE <correlated>: one row, no GROUP BY.
         counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-    # Correlated counts (not joins): the sessions × attendances product never materialises.
     sessions = Session.objects.filter(cohort_id=OuterRef("cohort_id"), kind=Session.Kind.COLLECTIVE)
     held = sessions.filter(held_sessions_q(OuterRef(OuterRef("pk")), timezone.now()))
     attended = Attendance.objects.filter(enrolment_id=OuterRef("pk"), session__kind=Session.Kind.COLLECTIVE)
+    required = Deliverable.objects.filter(enrolment_id=OuterRef("pk"), required_for_graduation=True)
+    validated = required.filter(status=Deliverable.Status.VALIDATED)
+    last_validation = validated.order_by().annotate(last=Func(F("validated_on"), function="MAX")).values("last")
     enrolments = list(
-        queryset.select_related("cohort", "holder", "coach").annotate(
+        queryset.select_related("cohort").annotate(
             planned_total=count_of(sessions),
             held_total=count_of(held),
             present=count_of(attended.filter(status=Attendance.Status.PRESENT)),
             excused=count_of(attended.filter(status=Attendance.Status.EXCUSED)),
-        ).prefetch_related("deliverables")
+            required_total=count_of(required),
+            validated_total=count_of(validated),
+            last_validation=Subquery(last_validation, output_field=DateField()),
+        )
     )
     for enrolment in enrolments:
-        enrolment.progress = _progress(enrolment, list(enrolment.deliverables.all()), enrolment.held_total,
-                                       enrolment.present, enrolment.excused, planned=enrolment.planned_total)
+        enrolment.progress = _progress(
+            enrolment, required=enrolment.required_total, validated=enrolment.validated_total,
+            last_validation=enrolment.last_validation, held=enrolment.held_total, present=enrolment.present,
+            excused=enrolment.excused, planned=enrolment.planned_total)
     return enrolments
 
 
@@ -185,11 +201,7 @@ def deliverable_due_next(deliverables):
 def holder_dashboard(enrolment: Enrolment) -> dict:
     """Everything the holder's page shows, in a constant number of queries."""
     now = timezone.now()
-    deliverables = list(
-        enrolment.deliverables.prefetch_related(
-            Prefetch("submissions", queryset=Submission.objects.select_related("review").order_by("-version"))
-        )
-    )
+    deliverables = list(enrolment.deliverables.all())
     sessions = list(
         Session.objects.filter(Q(cohort_id=enrolment.cohort_id, kind="collective") | Q(enrolment=enrolment)).order_by("starts_at")
     )
@@ -198,7 +210,8 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
     present = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "present")
     excused = sum(1 for s in collective if attendance.get(s.pk) and attendance[s.pk].status == "excused")
     held = sum(1 for s in collective if session_is_held(s, now=now, attended=s.pk in attendance))
-    progress = _progress(enrolment, deliverables, held, present, excused, planned=len(collective))
+    progress = _progress(enrolment, **_deliverable_counts(deliverables), held=held, present=present, excused=excused,
+                         planned=len(collective))
     for session in sessions:
         session.my_attendance = attendance.get(session.pk)
     timeline = sorted(
@@ -206,12 +219,13 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
         + [("deadline", d.due_on, d) for d in deliverables],
         key=lambda item: (item[1], item[0]),
     )
-    latest_feedback = None
-    for d in deliverables:
-        for s in d.submissions.all():
-            review = getattr(s, "review", None)
-            if review and (latest_feedback is None or review.reviewed_at > latest_feedback[1].reviewed_at):
-                latest_feedback = (d, review)
+    # The latest review only (not every submission with its text): ties go to the earliest
+    # deliverable, then its latest version.
+    latest_review = Review.objects.filter(submission__deliverable__enrolment=enrolment).select_related(
+        "submission").order_by("-reviewed_at", "submission__deliverable__due_on", "submission__deliverable_id",
+                               "-submission__version").first()
+    by_id = {d.pk: d for d in deliverables}
+    latest_feedback = (by_id[latest_review.submission.deliverable_id], latest_review) if latest_review else None
     due_next = deliverable_due_next(deliverables)
     return {
         "enrolment": enrolment,
@@ -222,6 +236,7 @@ def holder_dashboard(enrolment: Enrolment) -> dict:
         "due_next": due_next,
         "latest_feedback": latest_feedback,
         "progress": progress,
+        "required_deliverables": [d for d in deliverables if d.required_for_graduation],
     }
 
 
@@ -238,7 +253,12 @@ def coach_queue_by_due_date(user, *, today=None) -> list[dict]:
     passed is flagged overdue. Within a day, oldest submission first."""
     today = today or timezone.localdate()
     groups: dict = {}
-    for submission in coach_queue(user):
+    # Only what the page shows of each submission (not its text) and of its deliverable and holder.
+    shown = coach_queue(user).only(
+        "deliverable_id", "version", "submitted_at", "deliverable__title", "deliverable__due_on",
+        "deliverable__enrolment_id", "deliverable__enrolment__holder__first_name",
+        "deliverable__enrolment__holder__last_name", "deliverable__enrolment__holder__email")
+    for submission in shown:
         groups.setdefault(submission.deliverable.due_on, []).append(submission)
     return [{"due_on": due_on, "overdue": due_on < today, "submissions": groups[due_on]} for due_on in sorted(groups)]
 
@@ -252,7 +272,11 @@ def coach_queue_next(user, *, exclude_deliverable=None):
 
 
 def coached_enrolments(user):
-    return Enrolment.objects.filter(coach=user).order_by("-cohort__start", "project_name")
+    """The coach's holders, with only what their dashboard shows (for `enrolments_with_progress`)."""
+    return Enrolment.objects.filter(coach=user).select_related("cohort", "holder").only(
+        "cohort_id", "holder_id", "project_name", "graduated_at", "cohort__name", "cohort__attendance_threshold",
+        "holder__first_name", "holder__last_name", "holder__email",
+    ).order_by("-cohort__start", "project_name")
 
 
 # --- Indicators (DOMAIN.md §1) ----------------------------------------------------------------
@@ -280,7 +304,7 @@ def fab4_attendance(*, cohort: Cohort) -> list[dict]:
     return [
         {"enrolment": e, "present": e.progress["present"], "excused": e.progress["excused"],
          "expected": e.progress["held"], "rate": e.progress["attendance_rate"]}
-        for e in enrolments_with_progress(Enrolment.objects.filter(cohort=cohort))
+        for e in enrolments_with_progress(Enrolment.objects.filter(cohort=cohort).select_related("holder"))
     ]
 
 

@@ -238,7 +238,7 @@ class StaffCohortView(StaffRequiredMixin, View):
         cohort = get_object_or_404(Cohort, pk=pk)
         applications = cohort.applications.select_related("holder").annotate(
             avg_score=Avg("scores__score"), n_scores=Count("scores")).order_by("-avg_score", "created_at")
-        enrolments = selectors.enrolments_with_progress(cohort.enrolments.all())
+        enrolments = selectors.enrolments_with_progress(cohort.enrolments.select_related("holder", "coach"))
         return render(request, "fabrique/staff_cohort.html", {
             "cohort": cohort, "applications": applications, "enrolments": enrolments,
             "modules": cohort.modules.all(), "sessions": cohort.sessions.select_related("enrolment"),

@@ -77,8 +77,10 @@ def _with_membership(queryset):
 
 
 def member_list_rows(ids) -> list[User]:
-    """The rows of one page of the staff list, by id (see members.staff_views.MemberListView)."""
-    return list(_with_membership(User.objects.filter(pk__in=ids)))
+    """The rows of one page of the staff list, by id (see members.staff_views.MemberListView), with
+    only the columns the list shows."""
+    shown = User.objects.filter(pk__in=ids).only("first_name", "last_name", "email", "profile__organisation")
+    return list(_with_membership(shown))
 
 
 def member_list(*, search: str = "", status: str = "", type_id: str = "", joined_from=None, joined_to=None, order: str = "name"):

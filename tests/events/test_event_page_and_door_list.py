@@ -196,6 +196,39 @@ def test_marking_present_with_htmx_updates_the_row_and_the_counters(client, staf
     assert paul.attended is True
 
 
+def test_door_rows_markup_states_badges_and_escaping(client, staff, door_event):
+    import re
+
+    event, paul = door_event
+    services.attendance_mark(registration=paul, present=True, nonce="n1", by=staff)
+    walk_in = services.walk_in_add(event=event, name="<b>Sam</b> & Co", by=staff)
+    client.force_login(staff)
+    body = client.get(reverse("events:door_list", args=[event.pk]), {"partial": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="T"', body)
+    body = re.sub(r'name="nonce" value="[0-9a-f]{32}-', 'name="nonce" value="N-', body)
+    url = reverse("events:mark", args=[walk_in.pk])
+    form = (f'<form method="post" action="{url}" hx-post="{url}" hx-target="#registration-{walk_in.pk}" hx-swap="outerHTML">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="T">')
+    assert (
+        f'<li class="card door-row door-row-present" id="registration-{walk_in.pk}">\n'
+        '  <p><strong>&lt;b&gt;Sam&lt;/b&gt; &amp; Co</strong> <span class="badge badge-warn">sans inscription</span><br>\n'
+        '   <span class="badge badge-ok">✓ présent·e</span></p>\n'
+        '  <div class="actions">\n'
+        f'    {form}\n'
+        f'      <input type="hidden" name="nonce" value="N-p{walk_in.pk}"><input type="hidden" name="present" value="1">\n'
+        '      <button type="submit" class="button button-secondary">Présent<span class="visually-hidden"> — &lt;b&gt;Sam&lt;/b&gt; &amp; Co</span></button></form>\n'
+        f'    {form}\n'
+        f'      <input type="hidden" name="nonce" value="N-a{walk_in.pk}"><input type="hidden" name="present" value="0">\n'
+        '      <button type="submit" class="button button-secondary">Absent<span class="visually-hidden"> — &lt;b&gt;Sam&lt;/b&gt; &amp; Co</span></button></form>\n'
+        '  </div>\n'
+        '</li>\n'
+    ) in body
+    zoe = body[body.index("<strong>Zoé Waiting</strong>"):]
+    assert zoe.startswith('<strong>Zoé Waiting</strong> <span class="badge badge-muted">liste d’attente</span><br>\n'
+                          '   <span class="badge badge-muted">pas encore</span></p>')
+    assert body.count('<li class="card door-row') == 4 and body.count("<form ") == 8
+
+
 def test_walk_in_without_a_name_is_a_form_error_and_nothing_is_written(client, staff, door_event):
     event, _paul = door_event
     client.force_login(staff)

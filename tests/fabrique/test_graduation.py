@@ -35,6 +35,25 @@ def test_graduation_exactly_when_the_rules_are_met(enrolment, member, coach):
     assert AuditLog.objects.filter(action="fabrique.graduated").count() == 1
 
 
+def test_progress_counted_in_sql_agrees_with_progress_from_the_rows(enrolment, member, coach):
+    """The coach's and staff's lists count the deliverables in SQL; the holder's page and graduation
+    count the loaded rows: the same figures, including the last required validation (FAB-2)."""
+    from fabrique.models import Enrolment
+
+    sessions = make_sessions(enrolment.cohort, n=2)
+    services.attendance_record(session=sessions[0], by=coach, statuses={enrolment.pk: "present"})
+    validate(enrolment, "value_proposition", member, coach, on=datetime.date(2026, 2, 20))
+    validate(enrolment, "business_plan", member, coach, on=datetime.date(2026, 6, 10))
+    validate(enrolment, "diagnostic", member, coach, on=datetime.date(2026, 7, 1))  # not required: not counted
+    [listed] = selectors.enrolments_with_progress(Enrolment.objects.filter(pk=enrolment.pk))
+    from_rows = selectors.progress_for(enrolment)
+    assert listed.progress == from_rows
+    assert (from_rows["required_count"], from_rows["validated_count"], from_rows["last_validation"]) == (
+        2, 2, datetime.date(2026, 6, 10))
+    assert (from_rows["present"], from_rows["held"], from_rows["attendance_ok"]) == (1, 2, False)  # 50 % < 75 %
+    assert (from_rows["steps_done"], from_rows["steps_total"], from_rows["eligible"]) == (2, 3, False)
+
+
 def test_no_graduation_with_attendance_but_one_required_deliverable_missing(enrolment, member, coach):
     sessions = make_sessions(enrolment.cohort, n=2)
     for session in sessions:

@@ -90,6 +90,25 @@ def test_next_deadline_is_the_next_deliverable_not_yet_submitted(enrolment, memb
     assert selectors.holder_dashboard(enrolment)["due_next"] is None
 
 
+def test_latest_feedback_is_the_most_recent_review_of_any_deliverable(enrolment, member, coach, client):
+    from fabrique.models import Review
+
+    client.force_login(member)
+    html = client.get(reverse("fabrique:home")).content.decode()
+    assert "Pas encore de retour." in html[html.index('id="feedback-title"'):]
+    first, second = list(enrolment.deliverables.order_by("due_on"))[:2]
+    for deliverable, feedback in ((second, "Précisez le budget"), (first, "Ajoutez les publics")):
+        submission = services.submission_create(deliverable=deliverable, by=member, text="Version")
+        services.submission_review(submission=submission, by=coach, decision="changes_requested", feedback=feedback)
+    again = services.submission_create(deliverable=second, by=member, text="Version 2")
+    services.submission_review(submission=again, by=coach, decision="validated", feedback="Validé")
+    Review.objects.filter(submission__deliverable=first).update(reviewed_at=timezone.now() + datetime.timedelta(hours=1))
+    assert selectors.holder_dashboard(enrolment)["latest_feedback"] == (first, Review.objects.get(submission__deliverable=first))
+    html = client.get(reverse("fabrique:home")).content.decode()
+    feedback = html[html.index('id="feedback-title"'):html.index("</section>", html.index('id="feedback-title"'))]
+    assert first.title in feedback and "Ajoutez les publics" in feedback and "Validé" not in feedback
+
+
 # --- 3. sessions with times, place and .ics ------------------------------------------------------
 
 def _session_at(cohort, local_start, hours=3, **kwargs):

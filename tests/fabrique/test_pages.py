@@ -111,7 +111,7 @@ def test_holder_and_coach_dashboards_keep_a_constant_number_of_queries(client, c
     grow(enrolment, member, coach, 2)
     holder_few = count_queries(client, reverse("fabrique:home"))
     # the logged-in user, the navigation's conditional links (one EXISTS query), then the page's:
-    # enrolment, deliverables, submissions (+review), sessions, attendance (the session is in the cache)
+    # enrolment, deliverables, the latest review, sessions, attendance (the session is in the cache)
     assert holder_few == 7
     grow(enrolment, member, coach, 10)
     assert count_queries(client, reverse("fabrique:home")) == holder_few
@@ -119,10 +119,34 @@ def test_holder_and_coach_dashboards_keep_a_constant_number_of_queries(client, c
     client.force_login(coach)
     coach_few = count_queries(client, reverse("fabrique:coach"))
     # the logged-in user, the navigation's conditional links, then the page's: review queue,
-    # enrolments with progress, deliverables, sessions
-    assert coach_few == 6
+    # enrolments with their progress counted in SQL (no deliverables loaded), sessions
+    assert coach_few == 5
     for i in range(4):
         holder = UserFactory()
         more = services.enrol(cohort=cohort, holder=holder, coach=coach, project_name=f"Projet {i}")
         grow(more, holder, coach, 1)
     assert count_queries(client, reverse("fabrique:coach")) == coach_few
+
+
+def test_coach_table_rows_markup_progress_and_escaping(client, cohort, enrolment, coach):
+    from tests.factories import UserFactory
+
+    other = services.enrol(cohort=cohort, holder=UserFactory(first_name="<b>Léa</b>", last_name="& Co"), coach=coach,
+                           project_name="Café <i>des</i> possibles")
+    type(other).objects.filter(pk=other.pk).update(graduated_at=datetime.date(2026, 6, 30))
+    client.force_login(coach)
+    html = client.get(reverse("fabrique:coach")).content.decode()
+    body = " ".join(html[html.index("<tbody>", html.index('id="holders-title"')):].split("</tbody>")[0].split())
+    cohort_name = str(cohort)
+    assert body == (
+        f'<tbody> <tr><td data-label="Porteur"><a href="{reverse("fabrique:enrolment", args=[other.pk])}">'
+        '&lt;b&gt;Léa&lt;/b&gt; &amp; Co</a> — Café &lt;i&gt;des&lt;/i&gt; possibles</td> '
+        f'<td data-label="Promotion">{cohort_name}</td> '
+        '<td data-label="Progression"><span class="badge badge-ok">Diplômé·e</span></td> '
+        '<td data-label="Présences">0 %</td></tr> '
+        f'<tr><td data-label="Porteur"><a href="{reverse("fabrique:enrolment", args=[enrolment.pk])}">'
+        f'{enrolment.holder.get_full_name()}</a> — Tiers-lieu de Chatou</td> '
+        f'<td data-label="Promotion">{cohort_name}</td> '
+        '<td data-label="Progression">0 condition remplie sur 3</td> '
+        '<td data-label="Présences">0 %</td></tr>'
+    )

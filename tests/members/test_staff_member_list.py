@@ -112,3 +112,30 @@ def _nav(html: str) -> str:
     """The pagination's text and links, spaces collapsed."""
     start = html.index('<nav aria-label="Pagination"><p>') + len('<nav aria-label="Pagination"><p>')
     return " ".join(html[start:html.index("</p></nav>", start)].split())
+
+
+def test_list_rows_show_name_email_organisation_and_membership_escaped(staff_client):
+    today = timezone.localdate()
+    pending = _member("pending@exemple.fr", (today - 300 * DAY, datetime.date(2026, 12, 31)),
+                      pending=(datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)))
+    profile_update(user=pending, first_name="Zoé", last_name="<b>Zola</b>", consents={}, organisation="Vélo & Cie")
+    never = _member("never@exemple.fr")
+    never.first_name = never.last_name = ""
+    never.save()
+
+    html = staff_client.get(reverse("members:staff_list")).content.decode()
+    rows = html[html.index("<tbody>") + len("<tbody>"):html.index("</tbody>")].split("\n")
+    assert len(rows) == 3  # the two, and the staff member logged in
+    assert (
+        f'<tr><td data-label="Nom"><a href="{reverse("members:staff_detail", args=[pending.pk])}">Zoé &lt;b&gt;Zola&lt;/b&gt;</a></td>'
+        '<td data-label="E-mail" class="break-anywhere">pending@exemple.fr</td>'
+        '<td data-label="Structure">Vélo &amp; Cie</td>'
+        '<td data-label="Adhésion jusqu’au">31/12/2026 <span class="badge badge-warn">renouvellement à confirmer</span></td></tr>'
+    ) in rows
+    assert (
+        f'<tr><td data-label="Nom"><a href="{reverse("members:staff_detail", args=[never.pk])}">never@exemple.fr</a></td>'
+        '<td data-label="E-mail" class="break-anywhere">never@exemple.fr</td>'
+        '<td data-label="Structure">—</td><td data-label="Adhésion jusqu’au">—</td></tr>'
+    ) in rows
+    html = staff_client.get(reverse("members:staff_list"), {"q": "personne"}).content.decode()
+    assert '<tbody><tr><td colspan="4">Personne ne correspond.</td></tr></tbody>' in html
