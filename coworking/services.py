@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, F, Subquery
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -404,6 +405,7 @@ def booking_reminders_send(*, now=None) -> int:
     tomorrow = timezone.localdate(now, PARIS) + datetime.timedelta(days=1)
     start, end = local_dt(tomorrow, datetime.time(0)), local_dt(tomorrow + datetime.timedelta(days=1), datetime.time(0))
     sent = 0
+    bookings_url = settings.QUAI_SITE_URL.rstrip("/") + reverse("coworking:my_bookings")
     bookings = (
         Booking.objects.active()
         .filter(member__isnull=False, span__startswith__gte=start, span__startswith__lt=end)
@@ -422,6 +424,7 @@ def booking_reminders_send(*, now=None) -> int:
                     "site": booking.resource.site.name,
                     "start": booking.starts_at.astimezone(PARIS),
                     "end": booking.ends_at.astimezone(PARIS),
+                    "bookings_url": bookings_url,
                 },
             )
         sent += created

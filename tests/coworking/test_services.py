@@ -215,8 +215,10 @@ def test_room_reserved_for_an_event_blocks_members(coworker, room, day, staff):
     assert book(coworker, room, local_dt(day, datetime.time(18, 30)), local_dt(day, datetime.time(19)))
 
 
-def test_reminder_is_sent_once(coworker, desk):
+def test_reminder_is_sent_once_with_the_link_to_cancel(coworker, desk, settings):
     from quai.models import OutboxMessage
+
+    settings.QUAI_SITE_URL = "https://quai.example.org"
 
     tomorrow = timezone.localdate(timezone.now(), PARIS) + datetime.timedelta(days=1)
     book(coworker, desk, local_dt(tomorrow, datetime.time(9)), local_dt(tomorrow, datetime.time(13)))
@@ -224,3 +226,7 @@ def test_reminder_is_sent_once(coworker, desk):
     assert services.booking_reminders_send() == 0
     message = OutboxMessage.objects.get()
     assert message.key.startswith("booking-reminder:") and "Poste A1" in message.body_text
+    lines = message.body_text.splitlines()
+    # Where to cancel: the link to my bookings right under the sentence that says so.
+    at = lines.index("Vous ne pouvez pas venir ? Annulez depuis « Mes réservations » pour qu’une autre personne en profite.")
+    assert lines[at + 1] == "https://quai.example.org/coworking/bookings/"

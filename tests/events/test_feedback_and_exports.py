@@ -22,6 +22,7 @@ def test_feedback_is_requested_once_after_the_event_and_recorded(client, staff):
     assert services.feedback_requests_send() == 1
     assert services.feedback_requests_send() == 0
     message = OutboxMessage.objects.get(key=f"event-feedback:{registration.pk}")
+    assert f"Merci d’être venu·e à « {event.title} »." in message.body_text  # whoever came
     path = "/" + message.body_text.split("/events/feedback/", 1)[1].split()[0]
     url = "/events/feedback/" + path.strip("/") + "/"
     assert client.post(url, {"rating": "9"}).status_code == 400
