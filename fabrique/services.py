@@ -193,8 +193,8 @@ def submission_review(*, submission: Submission, by, decision: str, feedback: st
                   data={"decision": decision, "deliverable": locked.kind, "version": submission.version})
         holder = enrolment.holder
         outbox_enqueue(key=f"fabrique-feedback:{review.pk}", to=holder.email, template="fabrique/feedback", user=holder,
-                       context={"deliverable": locked.title, "decision": review.get_decision_display(), "feedback": feedback,
-                                "deliverable_id": locked.pk})
+                       context={"name": holder.get_short_name(), "deliverable": locked.title,
+                                "decision": review.get_decision_display(), "feedback": feedback, "deliverable_id": locked.pk})
         enrolment_graduate_if_eligible(enrolment=enrolment)
     return review
 
@@ -319,14 +319,14 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         holder = deliverable.enrolment.holder
         _m, created = outbox_enqueue(key=f"fabrique-due-soon:{deliverable.pk}:{deliverable.due_on}", to=holder.email,
                                      template="fabrique/due_soon", user=holder,
-                                     context={"deliverable": deliverable.title, "due_on": deliverable.due_on,
+                                     context={"name": holder.get_short_name(), "deliverable": deliverable.title, "due_on": deliverable.due_on,
                                               "deliverable_id": deliverable.pk})
         sent += created
     for deliverable in running.filter(due_on__lt=today).select_related("enrolment__holder"):
         holder = deliverable.enrolment.holder
         _m, created = outbox_enqueue(key=f"fabrique-overdue:{deliverable.pk}:{deliverable.due_on}", to=holder.email,
                                      template="fabrique/overdue", user=holder,
-                                     context={"deliverable": deliverable.title, "due_on": deliverable.due_on,
+                                     context={"name": holder.get_short_name(), "deliverable": deliverable.title, "due_on": deliverable.due_on,
                                               "deliverable_id": deliverable.pk})
         sent += created
     tz = timezone.get_current_timezone()
@@ -338,7 +338,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
             holder = enrolment.holder
             _m, created = outbox_enqueue(key=f"fabrique-session-tomorrow:{session.pk}:{enrolment.pk}", to=holder.email,
                                          template="fabrique/session_tomorrow", user=holder,
-                                         context={"title": session.title, "starts_at": session.starts_at,
-                                                  "location": session.location})
+                                         context={"name": holder.get_short_name(), "title": session.title,
+                                                  "starts_at": session.starts_at, "place": session.location})
             sent += created
     return sent
