@@ -457,8 +457,8 @@ def kpi_reminders_send(*, today: datetime.date | None = None) -> int:
         _message, created = outbox_enqueue(
             key=f"incubator-kpi-reminder:{project.pk}:{year}Q{quarter}:{member.pk}", to=member.email, user=member,
             template="incubator/kpi_reminder",
-            context={"project_name": project.name, "project_id": project.pk, "quarter": f"T{quarter} {year}",
-                     "quarter_end": last},
+            context={"name": member.get_short_name(), "project_name": project.name, "project_id": project.pk,
+                     "quarter": f"T{quarter} {year}", "quarter_end": last},
         )
         sent += created
     return sent

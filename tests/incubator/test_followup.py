@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -130,6 +131,9 @@ def test_kpi_reminder_goes_once_per_project_quarter_and_founder(project, member)
     assert services.kpi_reminders_send(today=late_in_q4 + datetime.timedelta(days=1)) == 0  # a second run
     message = OutboxMessage.objects.get()
     assert message.key == f"incubator-kpi-reminder:{project.pk}:2026Q4:{member.pk}" and message.to == member.email
+    lines = message.body_text.splitlines()
+    assert lines[0] == f"Bonjour {member.get_short_name()}," and lines[-1] == f"— {settings.QUAI_SITE_NAME}"
+    assert lines[2].startswith(f"Le trimestre T4 2026 se termine le 31 décembre 2026 et « {project.name} » ")
     # Next quarter: a new reminder.
     assert services.kpi_reminders_send(today=datetime.date(2027, 3, 20)) == 1
 
