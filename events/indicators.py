@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -27,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.declic.choices import ActivityType
 from events.models import Event, MediationParticipant, Registration
@@ -283,13 +285,16 @@ def card_declic_month(today) -> dict:
 
     start = month_start(today)
     # From the month's activities (date index), each counting its participants through the
-    # participant→activity index: a hash join would read every participant ever recorded.
+    # participant→activity index: a hash join would read every participant ever recorded. A
+    # session is an activity with at least one participant: an EXISTS (one index probe), not the
+    # count a second time (aggregating over the annotation repeated its subquery: 55–83 ms →
+    # 32–43 ms at scale 100).
     participants = (
         MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
     )
-    month = (
-        MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1))
-        .annotate(n=Coalesce(Subquery(participants, output_field=IntegerField()), 0))
-        .aggregate(accompaniments=Coalesce(Sum("n"), 0), sessions=Count("pk", filter=Q(n__gt=0)))
+    month = MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
+        accompaniments=Coalesce(Sum(Subquery(participants, output_field=IntegerField())), 0),
+        sessions=Count("pk", filter=Q(Exists(MediationParticipant.objects.filter(activity=OuterRef("pk"))))),
     )
-    return {"value": month["accompaniments"], "detail": _("%(sessions)s sessions") % month}
+    return {"value": month["accompaniments"],
+            "detail": ngettext("%(sessions)s session", "%(sessions)s sessions", month["sessions"]) % month}

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.models import Membership, User, membership_valid_on
 from quai.impact import CountRows, Indicator
@@ -72,6 +73,7 @@ def card_renewals(today) -> dict:
     )
     return {
         "value": counts["pending"],
-        "detail": _("%(count)s memberships end this month") % {"count": counts["expiring"]},
+        "detail": ngettext("%(count)s membership ends this month", "%(count)s memberships end this month",
+                           counts["expiring"]) % {"count": counts["expiring"]},
         "url": reverse("members:staff_list") + "?status=pending",  # the value: renewals waiting for payment
     }

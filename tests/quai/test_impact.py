@@ -394,7 +394,7 @@ def test_renewals_card_counts_pending_renewals_and_members_whose_paid_membership
     card = card_renewals(today)
 
     assert card["value"] == 1
-    assert card["detail"] == "1 adhésions se terminent ce mois-ci"
+    assert card["detail"] == "1 adhésion se termine ce mois-ci"
 
 
 def test_declic_card_counts_this_months_accompaniments_and_sessions():
@@ -408,3 +408,5 @@ def test_declic_card_counts_this_months_accompaniments_and_sessions():
 
     assert card["value"] == 5
     assert card["detail"] == "2 séances"
+    assert card_declic_month(datetime.date(2026, 2, 5)) == {"value": 1, "detail": "1 séance"}
+    assert card_declic_month(datetime.date(2026, 4, 5)) == {"value": 0, "detail": "0 séance"}
