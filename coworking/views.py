@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import cache_control
 
@@ -315,7 +316,8 @@ class RecurringView(LoginRequiredMixin, View):
             try:
                 if request.POST.get("confirm"):
                     created = services.booking_series_create(**args)
-                    messages.success(request, _("%(count)s bookings created.") % {"count": len(created)})
+                    messages.success(request, ngettext("%(count)s booking created.", "%(count)s bookings created.",
+                                                       len(created)) % {"count": len(created)})
                     return redirect("coworking:my_bookings")
                 context["preview"] = services.booking_series_preview(**args)
             except DomainError as error:

@@ -213,3 +213,13 @@ def test_move_a_desk_booking_from_the_page(client, coworker, desk, day, morning)
     past_slot = f"{local_dt(past, datetime.time(9)).isoformat()}|{local_dt(past, datetime.time(13)).isoformat()}"
     response = client.post(reverse("coworking:move", args=[booking.pk]), {"slot": past_slot})
     assert response.status_code == 400 and "passé" in response.content.decode()
+
+
+def test_a_recurring_series_says_how_many_bookings_it_created_with_a_real_plural(client, coworker, room, day):
+    client.force_login(coworker)
+    fields = {"resource": room.pk, "date": day.isoformat(), "start_time": "10:00", "end_time": "11:00", "confirm": "1"}
+    response = client.post(reverse("coworking:recurring"), {**fields, "weeks": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["1 réservation créée."]
+    response = client.post(reverse("coworking:recurring"), {**fields, "start_time": "14:00", "end_time": "15:00", "weeks": "2"},
+                           follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["2 réservations créées."]
