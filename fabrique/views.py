@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from fabrique import selectors, services
@@ -187,7 +188,8 @@ class AttendanceView(LoginRequiredMixin, View):
         except DomainError as error:
             messages.error(request, str(error.message))
             return self.get(request, pk, status=error.status_code)
-        messages.success(request, _("Attendance saved (%(count)s holders).") % {"count": count})
+        messages.success(request, ngettext("Attendance saved (%(count)s holder).", "Attendance saved (%(count)s holders).",
+                                           count) % {"count": count})
         return redirect("fabrique:attendance", pk=pk)
 
 

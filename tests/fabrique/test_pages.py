@@ -47,8 +47,9 @@ def test_coach_takes_attendance_through_the_page(client, enrolment, coach, other
     assert client.get(reverse("fabrique:attendance", args=[session.pk])).status_code == 404
     client.force_login(coach)
     assert client.get(reverse("fabrique:attendance", args=[session.pk])).status_code == 200
-    response = client.post(reverse("fabrique:attendance", args=[session.pk]), {f"e-{enrolment.pk}": "present"})
-    assert response.status_code == 302
+    response = client.post(reverse("fabrique:attendance", args=[session.pk]), {f"e-{enrolment.pk}": "present"}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert [str(m) for m in response.context["messages"]] == ["Présences enregistrées (1 porteur)."]
     assert Attendance.objects.get().status == "present"
 
 
