@@ -209,7 +209,7 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
 
     ten_day_pass(member, credits="2")
     client.force_login(member)
-    assert "2,0 jour(s) de crédit restant" in _grid(client, day)
+    assert "2 jours de crédit restants" in _grid(client, day)
 
     response = client.post(
         reverse("coworking:book"),
@@ -217,13 +217,13 @@ def test_the_credit_shown_on_the_grid_follows_every_booking_and_cancellation(cli
          "site": site.slug, "date": day.isoformat(), "kind": "desk"},
         HTTP_HX_REQUEST="true", follow=True,
     )
-    assert "1,5 jour(s) de crédit restant" in response.content.decode()
+    assert "1,5 jour de crédit restant" in response.content.decode()
     my_bookings = client.get(reverse("coworking:my_bookings")).content.decode()
     assert "valable jusqu’au" in my_bookings
-    assert "1,5 jour(s) de crédit restant" in my_bookings
+    assert "1,5 jour de crédit restant" in my_bookings
     booking = Booking.objects.get(member=member)
     services.booking_cancel(booking=booking, by=member)
-    assert "2,0 jour(s) de crédit restant" in _grid(client, day)
+    assert "2 jours de crédit restants" in _grid(client, day)
 
 
 def test_the_controls_follow_the_site_the_day_the_zones_and_the_language(client, coworker, site, desk, day):
@@ -270,3 +270,24 @@ def test_overlapping_finds_every_booking_meeting_the_period_and_reads_by_start(s
 
     assert set(Booking.objects.overlapping(start, end)) == {longest, inside, last, cancelled}
     assert set(Booking.objects.active().overlapping(start, end)) == {longest, inside, last}
+
+
+@pytest.mark.parametrize(("credits", "french", "english"), [
+    ("0.5", "0,5 jour de crédit restant", "0.5 days of credit left"),
+    ("1.0", "1 jour de crédit restant", "1 day of credit left"),
+    ("1.5", "1,5 jour de crédit restant", "1.5 days of credit left"),
+    ("2.0", "2 jours de crédit restants", "2 days of credit left"),
+    ("9.5", "9,5 jours de crédit restants", "9.5 days of credit left"),
+    ("0", "0 jour de crédit restant", "0 days of credit left"),
+])
+def test_credit_left_in_words(credits, french, english):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from coworking.templatetags.coworking_credits import credit_days_left
+
+    with translation.override("fr"):
+        assert credit_days_left(Decimal(credits)) == french
+    with translation.override("en"):
+        assert credit_days_left(Decimal(credits)) == english
