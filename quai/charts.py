@@ -70,7 +70,10 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     top_value = max(values + ([Decimal(target)] if target is not None else []) + [Decimal(1)])
     top_value = _nice_ceiling(top_value)
     step = plot_w / max(1, len(points))
-    every = max(1, -(-len(points) // 6))  # at most ~6 axis labels: they stay readable on a phone
+    # At most ~6 axis labels, and never closer than their own width (≈ 6 units a character at
+    # font-size 10): "sept. 2025" needs about five 24-month bars of a card's chart.
+    label_width = max((len(str(label)) for label, _value in points), default=0) * 6 + 8
+    every = max(1, -(-len(points) // 6), -(-label_width // max(1, int(step))))
     bars = []
     for index, (label, value) in enumerate(points):
         h = 0.0 if value is None else float(Decimal(value) / top_value) * plot_h

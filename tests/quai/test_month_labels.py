@@ -39,3 +39,22 @@ def test_staff_home_compares_months_named_in_full(staff_client):
     assert date_format(today, "F Y") in headers
     assert date_format(today.replace(year=today.year - 1), "F Y") in headers
     assert "Jui" not in html
+
+
+@pytest.mark.parametrize("width", [360, 720])
+def test_axis_labels_never_overlap(width):
+    from django.utils.formats import date_format
+    from django.utils import translation
+
+    from quai.charts import bar_chart
+    from quai.impact import add_months
+
+    with translation.override("fr"):
+        months = [add_months(datetime.date(2024, 12, 1), n) for n in range(24)]
+        chart = bar_chart(title="t", points=[(date_format(m, "N Y"), n) for n, m in enumerate(months)], width=width)
+    shown = [bar for bar in chart["bars"] if bar.show_label]
+    assert shown[-1].label == "nov. 2026"  # the latest month is always named
+    assert 3 <= len(shown) <= 6
+    for left, right in zip(shown, shown[1:]):
+        # ≈ 6 units a character at font-size 10, centred on the bar: half of each, plus a gap.
+        assert right.center - left.center >= (len(left.label) + len(right.label)) * 3 + 8
