@@ -82,8 +82,14 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
             height=round(h, 1), label=label, value=value, value_text=format_number(value, unit),
             show_label=(len(points) - 1 - index) % every == 0, show_value=len(points) <= 6,
         ))
+    # Four intervals, or, for whole numbers (people, projects), as many as keep every tick whole:
+    # 0, 2, 4, 6, 8, 10 rather than 0, 2,5, 5, 7,5, 10 people.
+    intervals = 4
+    if all(v == v.to_integral_value() for v in values):
+        intervals = next(n for n in (4, 5, 2, 1) if (top_value / n) == (top_value / n).to_integral_value())
     ticks = [
-        {"y": round(top + plot_h - plot_h * i / 4, 1), "text": format_number(top_value * i / 4, unit)} for i in range(5)
+        {"y": round(top + plot_h - plot_h * i / intervals, 1), "text": format_number(top_value * i / intervals, unit)}
+        for i in range(intervals + 1)
     ]
     target_y = round(top + plot_h - float(Decimal(target) / top_value) * plot_h, 1) if target is not None else None
     chart = {

@@ -2,6 +2,7 @@
 (Django's "M" abbreviates June and July alike)."""
 
 import datetime
+from decimal import Decimal
 import re
 
 import pytest
@@ -58,3 +59,20 @@ def test_axis_labels_never_overlap(width):
     for left, right in zip(shown, shown[1:]):
         # ≈ 6 units a character at font-size 10, centred on the bar: half of each, plus a gap.
         assert right.center - left.center >= (len(left.label) + len(right.label)) * 3 + 8
+
+
+@pytest.mark.parametrize(("values", "ticks"), [
+    ([8, 8, 0], ["0", "2", "4", "6", "8", "10"]),  # people: whole ticks, never "2,5"
+    ([1, 0], ["0", "1"]),
+    ([183, 20], ["0", "50", "100", "150", "200"]),
+    ([5303, 4000], ["0", "2\\xa0500", "5\\xa0000", "7\\xa0500", "10\\xa0000"]),
+    ([Decimal("0.5"), Decimal("1.5")], ["0", "0,50", "1", "1,50", "2"]),  # a rate or FTE keeps its fractions
+])
+def test_axis_ticks_are_whole_for_whole_numbers(values, ticks):
+    from django.utils import translation
+
+    from quai.charts import bar_chart
+
+    with translation.override("fr"):
+        chart = bar_chart(title="t", points=[(str(n), v) for n, v in enumerate(values)])
+    assert [tick["text"] for tick in chart["ticks"]] == [t.replace("\\xa0", "\xa0") for t in ticks]
