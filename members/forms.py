@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.models import User
 from quai import inputs
@@ -177,7 +178,8 @@ class RateMappingForm(forms.Form):
         for number, choice in enumerate(rates, start=1):
             self.keys[f"rate_{number}"] = choice.key
             self.fields[f"rate_{number}"] = forms.ModelChoiceField(
-                label=_("Rate “%(rate)s” (%(count)s line(s))") % {"rate": choice.name, "count": choice.lines},
+                label=ngettext("Rate “%(rate)s” (%(count)s line)", "Rate “%(rate)s” (%(count)s lines)", choice.lines)
+                % {"rate": choice.name, "count": choice.lines},
                 queryset=types, required=False, initial=choice.type_id, help_text=self.ORIGIN_HELP[choice.origin],
                 empty_label=_("— choose a membership type —"),
             )

@@ -325,7 +325,7 @@ def test_page_dry_run_confirm_mapping_then_import_valid_lines(client, staff, typ
     response = _upload(client, data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Tarif « Tarif Bienfaiteur » (1 ligne(s))" in body
+    assert "Tarif « Tarif Bienfaiteur » (1 ligne)" in body
     assert "le tarif « Tarif Bienfaiteur » n’a pas de type d’adhésion : choisissez-en un ci-dessus" in body
     assert "commande remboursée : non importée" in body
     assert not User.objects.filter(is_staff=False).exists()
