@@ -47,6 +47,13 @@ def browser():
 
 
 AXE_URL_PATH = "/__tests__/axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot in var/screenshots/<name>.png, to look at the screen as its user."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _open(browser, live_server, **options):

@@ -2,27 +2,18 @@
 and the search for a person on every staff page. Screenshots in var/screenshots/ (390 and 1280 px)."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from coworking.time import PARIS
 from members.services import profile_update
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, shot
 from tests.coworking.factories import ResourceFactory, SiteFactory
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 from tests.members.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
 
 def _people():
     helene = UserFactory(email="h.lefevre@exemple.fr")

@@ -3,26 +3,17 @@ summary, no sideways scroll) and on a laptop (the active projects open), and the
 person finding a Fabrique holder and an incubated project. Real CSP, axe on every page visited.
 Screenshots in var/screenshots/."""
 
-from pathlib import Path
 
 import pytest
 
 from fabrique.services import enrol
 from members.services import profile_update
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, shot
 from tests.fabrique.factories import make_cohort
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 from tests.incubator.factories import ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
 
 def _pipeline():
     coach = UserFactory(first_name="Claire", last_name="Dubois")

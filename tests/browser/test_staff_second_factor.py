@@ -2,24 +2,15 @@
 refusals say why (issue 11 §1). Screenshots in var/screenshots/ (390 px and 1280 px)."""
 
 import time
-from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from members.models import ApiToken
-from tests.browser.conftest import STAFF_TOTP_SECRET, assert_accessible, login
+from tests.browser.conftest import STAFF_TOTP_SECRET, assert_accessible, login, shot
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
 
 def test_staff_open_the_admin_through_allauth_and_their_totp_code(page):
     StaffFactory(email="accueil@example.org")
