@@ -24,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from coworking.models import Booking, Site
-from coworking.time import PARIS, local_dt
+from coworking.time import PARIS
 
 FACTOR = int(os.environ.get("QUAI_BENCH_COWORKING_FACTOR", "20"))
 SCALE = int(os.environ.get("QUAI_BENCH_SCALE", os.environ.get("QUAI_BENCH_COWORKING_SCALE", "1")))

@@ -2,7 +2,7 @@ import datetime
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Exists, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone

@@ -35,7 +35,6 @@ def journey(settings, tmp_path):
 def test_holder_uploads_business_plan_coach_validates_progress_moves(phone_page, open_page, journey, tmp_path):
     page = phone_page
     enrolment = journey
-    plan = enrolment.deliverables.get(kind="business_plan")
     login(page, "porteuse@example.org", TEST_PASSWORD)
     page.goto(page.base_url + "/fabrique/")
     assert page.locator("#graduation-progress").get_attribute("value") == "2"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coworking import selectors, services
 from coworking.models import Booking, Closure, OpeningHours
 from coworking.time import PARIS, local_dt
-from tests.coworking.factories import ResourceFactory, SiteFactory, SubscriptionFactory, ten_day_pass
+from tests.coworking.factories import SubscriptionFactory, ten_day_pass
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from events import services

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from fabrique import selectors, services
 from fabrique.models import Deliverable, Session
 from tests.factories import UserFactory
-from tests.fabrique.factories import make_sessions, pdf
+from tests.fabrique.factories import pdf
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

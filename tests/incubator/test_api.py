@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from incubator.models import Application, KpiReport, MentoringSession, Review
 from tests.factories import UserFactory
-from tests.incubator.factories import ApplicationFactory, CallFactory, ProjectFactory
+from tests.incubator.factories import ApplicationFactory, CallFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/incubator"

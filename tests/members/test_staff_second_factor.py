@@ -18,7 +18,7 @@ from coworking.models import Booking
 from coworking.services import booking_create
 from members.models import User
 from quai.second_factor import demote
-from tests.auth import STAFF_TOTP_SECRET, login_staff_with_second_factor, login_without_second_factor
+from tests.auth import STAFF_TOTP_SECRET, login_without_second_factor
 from tests.coworking.factories import SubscriptionFactory
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 

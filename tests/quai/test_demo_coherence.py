@@ -122,7 +122,7 @@ def test_people_have_plausible_names(offenders):
     # A first and a last name, letters only (hyphens, apostrophes, spaces inside), nothing that
     # reads like a test fixture.
     name = r"^[[:alpha:]][[:alpha:] '’-]*$"
-    assert offenders(f"""
+    assert offenders("""
         SELECT 'user', email, first_name, last_name FROM members_user
         WHERE first_name !~ %s OR last_name !~ %s
            OR first_name || ' ' || last_name ~* '(test|example|exemple|participant|invit)'
