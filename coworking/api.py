@@ -16,6 +16,7 @@ from coworking.serializers import (
     ResourceSerializer,
     SiteSerializer,
 )
+from coworking.time import PARIS
 from quai.errors import DomainError
 from quai.inputs import parse_date, parse_int, shift_date
 
@@ -121,11 +122,15 @@ class BookingListCreateView(generics.ListCreateAPIView):
     def post(self, request):
         data = BookingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        starts_at = data.validated_data["start"]
+        # The resource and its site's calendar that day in one query (the service reads the
+        # calendar itself otherwise).
+        found = selectors.resource_for_booking(pk=data.validated_data["resource"], day=starts_at.astimezone(PARIS).date())
+        if found is None:
+            raise DomainError(_("This resource cannot be booked (unknown or inactive)."), field="resource")
+        resource, calendar = found
         booking = services.booking_create(
-            member=request.user,
-            resource=_resource_or_400(data.validated_data["resource"]),
-            starts_at=data.validated_data["start"],
-            ends_at=data.validated_data["end"],
+            member=request.user, resource=resource, starts_at=starts_at, ends_at=data.validated_data["end"], calendar=calendar
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -137,6 +138,55 @@ class Grid:
     rows: list[Row]
     open: bool
     closure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class DayCalendar:
+    """A site's calendar on one day, as the booking rules read it: whether a closure covers the
+    day, and that weekday's opening hours (None: not open that weekday)."""
+
+    site_id: int
+    day: datetime.date
+    closed: bool
+    opens: datetime.time | None
+    closes: datetime.time | None
+
+
+def _calendar_columns(day: datetime.date, *, site: str) -> tuple[dict, dict]:
+    """The annotations that read a site's calendar on `day` in the same query as the row that
+    leads to the site (`site`: the path to it, "" from the site itself): the opening hours by a
+    LEFT JOIN (one row per site and weekday at most, opening_one_row_per_weekday), the closure by
+    EXISTS. Unordered: ordering by the models' defaults would join the site again."""
+    hours = f"{site}__opening_hours" if site else "opening_hours"
+    relation = {"day_hours": FilteredRelation(hours, condition=Q(**{f"{hours}__weekday": day.weekday()}))}
+    site_id = OuterRef(f"{site}_id" if site else "pk")
+    columns = {
+        "day_closed": Exists(Closure.objects.filter(site=site_id, start_date__lte=day, end_date__gte=day)),
+        "day_opens": F("day_hours__opens"),
+        "day_closes": F("day_hours__closes"),
+    }
+    return relation, columns
+
+
+def day_calendar(site: Site, day: datetime.date) -> DayCalendar:
+    """The site's calendar on `day`: one query."""
+    relation, columns = _calendar_columns(day, site="")
+    row = next(iter(Site.objects.filter(pk=site.pk).annotate(**relation).values(**columns).order_by()[:1]), None)
+    row = row or {"day_closed": False, "day_opens": None, "day_closes": None}
+    return DayCalendar(site_id=site.pk, day=day, closed=row["day_closed"], opens=row["day_opens"], closes=row["day_closes"])
+
+
+def resource_for_booking(*, pk: int, day: datetime.date) -> tuple[Resource, DayCalendar] | None:
+    """The resource to book (with its site) and its site's calendar on `day`, in one query: what a
+    booking checks before its transaction (services.booking_create). None: no such resource."""
+    relation, columns = _calendar_columns(day, site="site")
+    resource = next(iter(Resource.objects.select_related("site").filter(pk=pk).annotate(**relation, **columns).order_by()[:1]), None)
+    if resource is None:
+        return None
+    values = {name: resource.__dict__.pop(name) for name in columns}  # read, not left on the model
+    return resource, DayCalendar(
+        site_id=resource.site_id, day=day, closed=values["day_closed"], opens=values["day_opens"], closes=values["day_closes"]
+    )
 
 
 def booking_get_for_user(user, pk: int) -> Booking:

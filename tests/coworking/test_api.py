@@ -5,6 +5,7 @@ import pytest
 from coworking.models import Booking
 from coworking.time import local_dt
 from tests.coworking.factories import SubscriptionFactory
+from tests.queries import statement_names
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,57 @@ def test_grid_and_my_bookings_query_counts_do_not_grow(member_api, coworker, sit
         member_api.post("/api/v1/bookings/", payload(desk, local_dt(other_day, datetime.time(13)), local_dt(other_day, datetime.time(18))), format="json")
     assert measure(grid) == few_grid
     assert measure("/api/v1/bookings/") == few_mine
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_post_with_a_token_runs_six_queries(api_client, coworker, desk, day):
+    """A booking POST as an integration sends it: 1. the token and its user; 2. the resource, its
+    site and the site's calendar that day (opening hours and closures, one query); then the
+    transaction: the plan under lock, the insert (the exclusion constraint answers "taken")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import ApiToken
+
+    _, key = ApiToken.issue(user=coworker, name="sync")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/bookings/").status_code == 200  # the token's "last used" is written once a minute
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.post("/api/v1/bookings/", payload(desk, local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))), format="json")
+    assert response.status_code == 201, response.json()
+    assert statement_names(ctx.captured_queries) == [
+        "SELECT members_apitoken",
+        "SELECT coworking_resource",
+        "BEGIN",
+        "SELECT coworking_subscription FOR UPDATE",
+        "INSERT coworking_booking",
+        "COMMIT",
+    ]
+    calendar = ctx.captured_queries[1]["sql"]
+    assert '"coworking_site"' in calendar and '"coworking_openinghours"' in calendar and '"coworking_closure"' in calendar
+    assert response.json() == {
+        "id": response.json()["id"], "resource": desk.pk, "resource_name": "Poste A1",
+        "start": local_dt(day, datetime.time(9)).isoformat(), "end": local_dt(day, datetime.time(13)).isoformat(),
+        "status": "confirmed", "credits_used": response.json()["credits_used"], "checked_in_at": None,
+        "created_at": response.json()["created_at"],
+    }
+
+
+def test_the_calendar_read_with_the_resource_refuses_closures_and_closed_weekdays(member_api, coworker, site, desk, room, day):
+    from coworking.models import Closure, OpeningHours
+
+    Closure.objects.create(site=site, start_date=day, end_date=day, reason="Inventaire")
+    response = member_api.post("/api/v1/bookings/", payload(desk, local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))), format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "closed")
+    next_day = day + datetime.timedelta(days=1)
+    OpeningHours.objects.filter(site=site, weekday=next_day.weekday()).delete()
+    response = member_api.post("/api/v1/bookings/", payload(desk, local_dt(next_day, datetime.time(9)), local_dt(next_day, datetime.time(13))), format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "outside_hours")
+    later = day + datetime.timedelta(days=2)
+    OpeningHours.objects.filter(site=site, weekday=later.weekday()).update(opens=datetime.time(10))
+    response = member_api.post("/api/v1/bookings/", payload(room, local_dt(later, datetime.time(9)), local_dt(later, datetime.time(10))), format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "outside_hours")
+    response = member_api.post("/api/v1/bookings/", payload(room, local_dt(later, datetime.time(10)), local_dt(later, datetime.time(11))), format="json")
+    assert response.status_code == 201, response.json()
+    assert list(Booking.objects.values_list("resource", flat=True)) == [room.pk]
