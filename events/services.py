@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,10 +84,12 @@ def registration_email(params: dict) -> tuple[dict, list[dict]]:
     return context, attachments
 
 
-def _lock_event(pk: int) -> Event:
-    # Every write that changes who has a seat takes this row lock first: recount, then write.
-    # The site comes along (the e-mails name it) without being locked.
-    return Event.objects.select_related("site").select_for_update(of=("self",)).get(pk=pk)
+def _lock_event(pk: int, *, among=None) -> Event:
+    """Every write that changes who has a seat takes this row lock first: recount, then write.
+    The site comes along (the e-mails name it) without being locked. `among`: the events the
+    caller may see (a queryset); an event outside it is a 404."""
+    events = Event.objects if among is None else among
+    return get_object_or_404(events.select_related("site").select_for_update(of=("self",)), pk=pk)
 
 
 def _seats_taken(event: Event) -> int:
@@ -113,30 +116,28 @@ def _promote(event: Event) -> list[Registration]:
 
 
 def registration_create(
-    *, event: Event, member=None, guest_name: str = "", guest_email: str = "", consent: bool = True, now=None
+    *, event: Event | None = None, event_id: int | None = None, member=None, guest_name: str = "", guest_email: str = "",
+    consent: bool = True, now=None,
 ) -> Registration:
-    """Register a member (one click) or a guest (name + e-mail) — confirmed, or on the waiting list when full."""
+    """Register a member (one click) or a guest (name + e-mail) — confirmed, or on the waiting list when full.
+
+    `event`: the event; or `event_id` alone when the caller has not read it (the API and the event
+    page): the event is then read once, under its lock, among the events `member` may see
+    (`Event.objects.visible_to`; a guest's `member` is None), and any other id is a 404 — the
+    answer the caller's own read would have given, one query fewer."""
+    if (event is None) == (event_id is None):
+        raise TypeError("registration_create takes event or event_id")
     now = now or timezone.now()
     if member is None:
         guest_name, guest_email = guest_name.strip(), guest_email.strip()
-        errors = {}
-        if not guest_name:
-            errors["name"] = _("Give your name.")
-        if not guest_email or "@" not in guest_email:
-            errors["email"] = _("Give a valid e-mail address.")
-        if errors:
-            field, message = next(iter(errors.items()))
-            raise DomainError(message, field=field)
-        if not consent:
-            raise DomainError(_("Please accept that we keep your name and e-mail for this event."), field="consent")
-        if not event.is_public:
-            raise DomainError(_("This event is for members: log in to register."), code="members_only")
-    if not event.registration_is_open(now):
-        raise DomainError(_("Registration for this event is closed."), code="closed")
-    key = person_key_for(member=member, email=guest_email)
     with transaction.atomic():
         # The race this lock prevents: two requests for the last seat both count "one left".
-        event = _lock_event(event.pk)
+        if event is None:
+            event = _lock_event(event_id, among=Event.objects.visible_to(member))
+        else:
+            event = _lock_event(event.pk)
+        _check_registration(event, member=member, guest_name=guest_name, guest_email=guest_email, consent=consent, now=now)
+        key = person_key_for(member=member, email=guest_email)
         taken, already = _seats_taken_and_registered(event, key)
         if already:
             raise ConflictError(_("You are already registered for this event."), code="already_registered")
@@ -154,6 +155,25 @@ def registration_create(
         template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"
         _notify(registration, template, f"event-registration:{registration.pk}")
     return registration
+
+
+def _check_registration(event: Event, *, member, guest_name: str, guest_email: str, consent: bool, now) -> None:
+    """The refusals a person can fix or must be told (400), checked on the locked event."""
+    if member is None:
+        errors = {}
+        if not guest_name:
+            errors["name"] = _("Give your name.")
+        if not guest_email or "@" not in guest_email:
+            errors["email"] = _("Give a valid e-mail address.")
+        if errors:
+            field, message = next(iter(errors.items()))
+            raise DomainError(message, field=field)
+        if not consent:
+            raise DomainError(_("Please accept that we keep your name and e-mail for this event."), field="consent")
+        if not event.is_public:
+            raise DomainError(_("This event is for members: log in to register."), code="members_only")
+    if not event.registration_is_open(now):
+        raise DomainError(_("Registration for this event is closed."), code="closed")
 
 
 def registration_cancel(*, registration: Registration, by=None, now=None, force: bool = False) -> Registration:

@@ -61,7 +61,7 @@ def test_control_without_the_lock_capacity_is_exceeded(live_server, monkeypatch)
         time.sleep(0.2)
         return value
 
-    monkeypatch.setattr(services, "_lock_event", lambda pk: Event.objects.get(pk=pk))
+    monkeypatch.setattr(services, "_lock_event", lambda pk, among=None: (Event.objects if among is None else among).get(pk=pk))
     monkeypatch.setattr(services, "_seats_taken_and_registered", slow_count)
     event = EventFactory(capacity=5)
     results = register_all(f"{live_server.url}/api/v1/events/{event.pk}/registrations/", 20)
