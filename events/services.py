@@ -86,19 +86,15 @@ def registration_email(params: dict) -> tuple[dict, list[dict]]:
 
 def _lock_event(pk: int, *, among=None) -> Event:
     """Every write that changes who has a seat takes this row lock first: recount, then write.
-    The site comes along (the e-mails name it) without being locked. `among`: the events the
-    caller may see (a queryset); an event outside it is a 404."""
+    The event alone: the e-mails, which name its site, are built at delivery. `among`: the events
+    the caller may see (a queryset); an event outside it is a 404."""
     events = Event.objects if among is None else among
-    return get_object_or_404(events.select_related("site").select_for_update(of=("self",)), pk=pk)
+    return get_object_or_404(events.select_for_update(of=("self",)), pk=pk)
 
 
 def _seats_taken(event: Event) -> int:
+    """Caller holds the event lock."""
     return event.registrations.seats_taken().count()
-
-
-def _seats_taken_and_registered(event: Event, person_key: str) -> tuple[int, bool]:
-    """Seats taken and "already registered?", one query. Caller holds the event lock."""
-    return event.registrations.seats_taken_and_held_by(person_key)
 
 
 def _promote(event: Event) -> list[Registration]:
@@ -138,20 +134,21 @@ def registration_create(
             event = _lock_event(event.pk)
         _check_registration(event, member=member, guest_name=guest_name, guest_email=guest_email, consent=consent, now=now)
         key = person_key_for(member=member, email=guest_email)
-        taken, already = _seats_taken_and_registered(event, key)
-        if already:
-            raise ConflictError(_("You are already registered for this event."), code="already_registered")
-        status = Registration.Status.CONFIRMED if taken < event.capacity else Registration.Status.WAITLISTED
+        status = Registration.Status.CONFIRMED if _seats_taken(event) < event.capacity else Registration.Status.WAITLISTED
         try:
-            # No savepoint: a refusal ends this transaction anyway (two round trips fewer).
+            # No "already registered?" query first: registration_one_active_per_person (one active
+            # registration per person and event) answers at the insert, and its refusal ends this
+            # transaction (no savepoint: two round trips fewer).
             with transaction.atomic(savepoint=False):
                 registration = Registration.objects.create(
                     event=event, member=member, guest_name=guest_name if member is None else "",
                     guest_email=normalize_email_address(guest_email) if member is None else "",
                     person_key=key, status=status, created_at=now,
                 )
-        except IntegrityError:
-            raise ConflictError(_("You are already registered for this event."), code="already_registered")
+        except IntegrityError as error:
+            if "registration_one_active_per_person" in str(error):
+                raise ConflictError(_("You are already registered for this event."), code="already_registered") from error
+            raise
         template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"
         _notify(registration, template, f"event-registration:{registration.pk}")
     return registration

@@ -10,7 +10,7 @@ def statement_names(captured) -> list[str]:
     for query in captured:
         sql = query["sql"]
         verb = sql.split()[0]
-        table = re.search(r'"(\w+)"', sql)
+        table = re.search(r'(?<!AS )"(\w+)"', sql)  # the first quoted name that is not an alias
         if verb not in ("SELECT", "INSERT", "UPDATE", "DELETE") or table is None:
             names.append(verb)
             continue

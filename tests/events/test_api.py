@@ -79,8 +79,9 @@ def test_xss_in_title_and_description_is_inert(client):
 @pytest.mark.django_db(transaction=True)
 def test_a_guest_registration_reads_the_event_once_under_its_lock():
     """The POST does not read the event before the service: the service reads it once, locked,
-    among the events the caller may see. Then the seats and "already registered?" in one query,
-    the registration, the e-mail's outbox row, in one transaction."""
+    among the events the caller may see (no join: the e-mail names the site at delivery). Then the
+    seat count, the registration ("already registered?" is the unique constraint's answer at the
+    insert), the e-mail's outbox row, in one transaction."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -108,6 +109,7 @@ def test_a_guest_registration_reads_the_event_once_under_its_lock():
     ]
     locked = ctx.captured_queries[1]["sql"]
     assert '"events_event"."is_public"' in locked and '"events_event"."status" IN' in locked  # visible_to(anonymous)
+    assert "JOIN" not in locked and "JOIN" not in ctx.captured_queries[2]["sql"]
 
 
 def test_registering_for_an_event_one_may_not_see_is_404_and_writes_nothing(member_api):
