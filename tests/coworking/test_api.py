@@ -18,9 +18,13 @@ def test_book_list_cancel_through_the_api(member_api, coworker, desk, morning):
     response = member_api.post("/api/v1/bookings/", payload(desk, *morning), format="json")
     assert response.status_code == 201, response.json()
     booking_id = response.json()["id"]
-    assert [b["id"] for b in member_api.get("/api/v1/bookings/").json()["results"]] == [booking_id]
+    # The answers about one booking (POST, DELETE) share one serializer instance: the same JSON as a
+    # fresh one gives (the detail and the list).
+    assert member_api.get(f"/api/v1/bookings/{booking_id}/").json() == response.json()
+    assert member_api.get("/api/v1/bookings/").json()["results"] == [response.json()]
     response = member_api.delete(f"/api/v1/bookings/{booking_id}/")
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert member_api.get(f"/api/v1/bookings/{booking_id}/").json() == response.json()
     assert Booking.objects.get(pk=booking_id).status == "cancelled"  # the row stays
 
 
