@@ -172,6 +172,7 @@ def test_the_calendar_read_with_the_resource_refuses_closures_and_closed_weekday
     from coworking.models import Closure, OpeningHours
 
     Closure.objects.create(site=site, start_date=day, end_date=day, reason="Inventaire")
+    Closure.objects.create(site=site, start_date=day - datetime.timedelta(days=3), end_date=day, reason="Travaux")  # two rows joined
     response = member_api.post("/api/v1/bookings/", payload(desk, local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13))), format="json")
     assert (response.status_code, response.json()["code"]) == (400, "closed")
     next_day = day + datetime.timedelta(days=1)
@@ -185,3 +186,20 @@ def test_the_calendar_read_with_the_resource_refuses_closures_and_closed_weekday
     response = member_api.post("/api/v1/bookings/", payload(room, local_dt(later, datetime.time(10)), local_dt(later, datetime.time(11))), format="json")
     assert response.status_code == 201, response.json()
     assert list(Booking.objects.values_list("resource", flat=True)) == [room.pk]
+
+
+def test_resource_for_booking_reads_the_days_calendar(site, desk, day):
+    from coworking.models import Closure, OpeningHours
+    from coworking.selectors import DayCalendar, day_calendar, resource_for_booking
+
+    OpeningHours.objects.filter(site=site, weekday=day.weekday()).update(opens=datetime.time(9, 30), closes=datetime.time(17))
+    resource, calendar = resource_for_booking(pk=desk.pk, day=day)
+    assert (resource, resource.site) == (desk, site)
+    assert calendar == DayCalendar(site_id=site.pk, day=day, closed=False, opens=datetime.time(9, 30), closes=datetime.time(17))
+    assert calendar == day_calendar(site, day)
+    Closure.objects.create(site=site, start_date=day, end_date=day + datetime.timedelta(days=1))
+    assert resource_for_booking(pk=desk.pk, day=day)[1].closed and day_calendar(site, day + datetime.timedelta(days=1)).closed
+    assert not resource_for_booking(pk=desk.pk, day=day + datetime.timedelta(days=2))[1].closed
+    OpeningHours.objects.filter(site=site, weekday=day.weekday()).delete()
+    assert resource_for_booking(pk=desk.pk, day=day)[1].opens is None
+    assert resource_for_booking(pk=999999, day=day) is None
