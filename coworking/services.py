@@ -16,14 +16,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Exists, F, Subquery
+from django.db.models import F
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coworking.layout import layout_changed
-from coworking.models import Booking, Closure, OpeningHours, Resource, Site, Subscription
+from coworking.models import Booking, OpeningHours, Resource, Site, Subscription
+from coworking.selectors import DayCalendar, day_calendar
 from coworking.time import PARIS, desk_slots, local_dt
 from quai.audit import audit_log
 from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
@@ -59,8 +60,11 @@ def desk_cost(site: Site, starts_at, ends_at) -> Decimal:
     return FULL_DAY if (starts_at, ends_at) == desk_slots(site, day)["day"] else HALF_DAY
 
 
-def _validate_span(*, resource: Resource, starts_at, ends_at, now, enforce_window: bool = True) -> None:
-    """Every refusal a person can fix, with the reason; raises DomainError (400)."""
+def _validate_span(
+    *, resource: Resource, starts_at, ends_at, now, enforce_window: bool = True, calendar: DayCalendar | None = None
+) -> None:
+    """Every refusal a person can fix, with the reason; raises DomainError (400). `calendar`: the
+    site's calendar on the booking's day when the caller read it already (one query fewer)."""
     if starts_at is None or ends_at is None:
         raise DomainError(_("Give a start and an end."), field="start")
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
@@ -88,17 +92,13 @@ def _validate_span(*, resource: Resource, starts_at, ends_at, now, enforce_windo
             field="start",
             code="beyond_window",
         )
-    # One round trip for the day's closure and opening hours (two queries before: they are on the
-    # path of every booking POST).
-    hours = OpeningHours.objects.filter(site=site, weekday=day.weekday())
-    calendar = Site.objects.filter(pk=site.pk).values(
-        closed=Exists(Closure.objects.filter(site=site, start_date__lte=day, end_date__gte=day)),
-        opens=Subquery(hours.values("opens")[:1]),
-        closes=Subquery(hours.values("closes")[:1]),
-    ).first() or {"closed": False, "opens": None, "closes": None}
-    if calendar["closed"]:
+    # The day's closure and opening hours: read with the resource when the caller did
+    # (selectors.resource_for_booking, the API's booking POST), else one query here.
+    if calendar is None or (calendar.site_id, calendar.day) != (site.pk, day):
+        calendar = day_calendar(site, day)
+    if calendar.closed:
         raise DomainError(_("The site is closed that day."), field="start", code="closed")
-    if calendar["opens"] is None or local_start < local_dt(day, calendar["opens"]) or local_end > local_dt(day, calendar["closes"]):
+    if calendar.opens is None or local_start < local_dt(day, calendar.opens) or local_end > local_dt(day, calendar.closes):
         raise DomainError(_("This is outside opening hours."), field="start", code="outside_hours")
     if resource.kind == Resource.Kind.DESK:
         if (starts_at, ends_at) not in [tuple(slot) for slot in desk_slots(site, day).values()]:
@@ -173,10 +173,14 @@ def _ensure_free(resource: Resource, starts_at, ends_at, *, exclude_pk=None) -> 
         raise ConflictError(_("This slot is already booked."), code="taken")
 
 
-def booking_create(*, member, resource: Resource, starts_at, ends_at, now=None, series=None) -> Booking:
-    """A member books a desk or a room. 400 for what they can fix, 409 when taken or out of credits."""
+def booking_create(
+    *, member, resource: Resource, starts_at, ends_at, now=None, series=None, calendar: DayCalendar | None = None
+) -> Booking:
+    """A member books a desk or a room. 400 for what they can fix, 409 when taken or out of credits.
+    `calendar`: the site's calendar on that day, when read with the resource
+    (selectors.resource_for_booking); otherwise it is read here."""
     now = now or timezone.now()
-    _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now)
+    _validate_span(resource=resource, starts_at=starts_at, ends_at=ends_at, now=now, calendar=calendar)
     if resource.assigned_to_id and resource.assigned_to_id != member.pk:
         raise NotAllowedError(_("This fixed desk belongs to a resident."), field="resource", code="fixed_desk")
     day = starts_at.astimezone(PARIS).date()

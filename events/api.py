@@ -74,14 +74,14 @@ class EventRegistrationsView(APIView):
 
     @extend_schema(request=GuestRegistrationSerializer, responses={201: RegistrationCreatedSerializer})
     def post(self, request, pk):
-        event = selectors.event_get_for_registration(request.user, pk)
+        # The service reads the event once, under its lock, among those the caller may see (404).
         if request.user.is_authenticated:
-            registration = services.registration_create(event=event, member=request.user)
+            registration = services.registration_create(event_id=pk, member=request.user)
         else:
             data = GuestRegistrationSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             registration = services.registration_create(
-                event=event, guest_name=data.validated_data.get("name", ""), guest_email=data.validated_data.get("email", ""),
+                event_id=pk, guest_name=data.validated_data.get("name", ""), guest_email=data.validated_data.get("email", ""),
                 consent=data.validated_data["consent"],
             )
         return Response({"id": registration.pk, "status": registration.status}, status=status.HTTP_201_CREATED)

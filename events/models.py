@@ -155,15 +155,6 @@ class RegistrationQuerySet(models.QuerySet):
         """The registrations that hold a seat (see _seats_taken_q)."""
         return self.filter(_seats_taken_q())
 
-    def seats_taken_and_held_by(self, person_key: str) -> tuple[int, bool]:
-        """The seats taken (the rule above) and whether `person_key` holds an active registration,
-        in one query (a registration asks both under the event lock)."""
-        counts = self.aggregate(
-            taken=Count("pk", filter=_seats_taken_q()),
-            held=Count("pk", filter=Q(person_key=person_key) & ~Q(status="cancelled")),
-        )
-        return counts["taken"], counts["held"] > 0
-
 
 class Registration(models.Model):
     class Status(models.TextChoices):

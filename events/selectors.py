@@ -42,12 +42,6 @@ def event_get_for_user(user, pk: int) -> Event:
     return get_object_or_404(Event.objects.visible_to(user).select_related("site", "room").with_seats_taken(), pk=pk)
 
 
-def event_get_for_registration(user, pk: int) -> Event:
-    """The same access rule without the seat count: registration_create recounts under the event
-    lock, so counting here too (a join over every registration of the event) is wasted on a POST."""
-    return get_object_or_404(Event.objects.visible_to(user), pk=pk)
-
-
 def registration_of_visitor(event: Event, *, member, guest_registration_pk=None) -> Registration | None:
     """The visitor's active registration for this event: a member's own, or the one a guest made
     from this browser (its id kept in their session)."""

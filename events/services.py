@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,19 +84,17 @@ def registration_email(params: dict) -> tuple[dict, list[dict]]:
     return context, attachments
 
 
-def _lock_event(pk: int) -> Event:
-    # Every write that changes who has a seat takes this row lock first: recount, then write.
-    # The site comes along (the e-mails name it) without being locked.
-    return Event.objects.select_related("site").select_for_update(of=("self",)).get(pk=pk)
+def _lock_event(pk: int, *, among=None) -> Event:
+    """Every write that changes who has a seat takes this row lock first: recount, then write.
+    The event alone: the e-mails, which name its site, are built at delivery. `among`: the events
+    the caller may see (a queryset); an event outside it is a 404."""
+    events = Event.objects if among is None else among
+    return get_object_or_404(events.select_for_update(of=("self",)), pk=pk)
 
 
 def _seats_taken(event: Event) -> int:
+    """Caller holds the event lock."""
     return event.registrations.seats_taken().count()
-
-
-def _seats_taken_and_registered(event: Event, person_key: str) -> tuple[int, bool]:
-    """Seats taken and "already registered?", one query. Caller holds the event lock."""
-    return event.registrations.seats_taken_and_held_by(person_key)
 
 
 def _promote(event: Event) -> list[Registration]:
@@ -113,12 +112,51 @@ def _promote(event: Event) -> list[Registration]:
 
 
 def registration_create(
-    *, event: Event, member=None, guest_name: str = "", guest_email: str = "", consent: bool = True, now=None
+    *, event: Event | None = None, event_id: int | None = None, member=None, guest_name: str = "", guest_email: str = "",
+    consent: bool = True, now=None,
 ) -> Registration:
-    """Register a member (one click) or a guest (name + e-mail) — confirmed, or on the waiting list when full."""
+    """Register a member (one click) or a guest (name + e-mail) — confirmed, or on the waiting list when full.
+
+    `event`: the event; or `event_id` alone when the caller has not read it (the API and the event
+    page): the event is then read once, under its lock, among the events `member` may see
+    (`Event.objects.visible_to`; a guest's `member` is None), and any other id is a 404 — the
+    answer the caller's own read would have given, one query fewer."""
+    if (event is None) == (event_id is None):
+        raise TypeError("registration_create takes event or event_id")
     now = now or timezone.now()
     if member is None:
         guest_name, guest_email = guest_name.strip(), guest_email.strip()
+    with transaction.atomic():
+        # The race this lock prevents: two requests for the last seat both count "one left".
+        if event is None:
+            event = _lock_event(event_id, among=Event.objects.visible_to(member))
+        else:
+            event = _lock_event(event.pk)
+        _check_registration(event, member=member, guest_name=guest_name, guest_email=guest_email, consent=consent, now=now)
+        key = person_key_for(member=member, email=guest_email)
+        status = Registration.Status.CONFIRMED if _seats_taken(event) < event.capacity else Registration.Status.WAITLISTED
+        try:
+            # No "already registered?" query first: registration_one_active_per_person (one active
+            # registration per person and event) answers at the insert, and its refusal ends this
+            # transaction (no savepoint: two round trips fewer).
+            with transaction.atomic(savepoint=False):
+                registration = Registration.objects.create(
+                    event=event, member=member, guest_name=guest_name if member is None else "",
+                    guest_email=normalize_email_address(guest_email) if member is None else "",
+                    person_key=key, status=status, created_at=now,
+                )
+        except IntegrityError as error:
+            if "registration_one_active_per_person" in str(error):
+                raise ConflictError(_("You are already registered for this event."), code="already_registered") from error
+            raise
+        template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"
+        _notify(registration, template, f"event-registration:{registration.pk}")
+    return registration
+
+
+def _check_registration(event: Event, *, member, guest_name: str, guest_email: str, consent: bool, now) -> None:
+    """The refusals a person can fix or must be told (400), checked on the locked event."""
+    if member is None:
         errors = {}
         if not guest_name:
             errors["name"] = _("Give your name.")
@@ -133,27 +171,6 @@ def registration_create(
             raise DomainError(_("This event is for members: log in to register."), code="members_only")
     if not event.registration_is_open(now):
         raise DomainError(_("Registration for this event is closed."), code="closed")
-    key = person_key_for(member=member, email=guest_email)
-    with transaction.atomic():
-        # The race this lock prevents: two requests for the last seat both count "one left".
-        event = _lock_event(event.pk)
-        taken, already = _seats_taken_and_registered(event, key)
-        if already:
-            raise ConflictError(_("You are already registered for this event."), code="already_registered")
-        status = Registration.Status.CONFIRMED if taken < event.capacity else Registration.Status.WAITLISTED
-        try:
-            # No savepoint: a refusal ends this transaction anyway (two round trips fewer).
-            with transaction.atomic(savepoint=False):
-                registration = Registration.objects.create(
-                    event=event, member=member, guest_name=guest_name if member is None else "",
-                    guest_email=normalize_email_address(guest_email) if member is None else "",
-                    person_key=key, status=status, created_at=now,
-                )
-        except IntegrityError:
-            raise ConflictError(_("You are already registered for this event."), code="already_registered")
-        template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"
-        _notify(registration, template, f"event-registration:{registration.pk}")
-    return registration
 
 
 def registration_cancel(*, registration: Registration, by=None, now=None, force: bool = False) -> Registration:

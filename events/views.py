@@ -72,17 +72,17 @@ class EventDetailView(View):
         )
 
     def post(self, request, pk):
-        event = selectors.event_get_for_registration(request.user, pk)
+        # The service reads the event once, under its lock, among those the visitor may see (404).
         guest_form = None
         try:
             if request.user.is_authenticated:
-                registration = services.registration_create(event=event, member=request.user)
+                registration = services.registration_create(event_id=pk, member=request.user)
             else:
                 guest_form = GuestRegistrationForm(request.POST)
                 if not guest_form.is_valid():
                     return self.get(request, pk, guest_form=guest_form, status=400)
                 registration = services.registration_create(
-                    event=event, guest_name=guest_form.cleaned_data["name"], guest_email=guest_form.cleaned_data["email"],
+                    event_id=pk, guest_name=guest_form.cleaned_data["name"], guest_email=guest_form.cleaned_data["email"],
                     consent=guest_form.cleaned_data["consent"],
                 )
                 _remember_guest_registration(request, registration)

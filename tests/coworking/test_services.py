@@ -230,3 +230,16 @@ def test_reminder_is_sent_once_with_the_link_to_cancel(coworker, desk, settings)
     # Where to cancel: the link to my bookings right under the sentence that says so.
     at = lines.index("Vous ne pouvez pas venir ? Annulez depuis « Mes réservations » pour qu’une autre personne en profite.")
     assert lines[at + 1] == "https://quai.example.org/coworking/bookings/"
+
+
+def test_a_calendar_of_another_day_or_site_is_not_trusted(coworker, site, desk, day):
+    """booking_create takes the calendar the API read with the resource; one that does not match
+    the booking's site and day is read again rather than believed."""
+    from coworking.selectors import DayCalendar
+
+    Closure.objects.create(site=site, start_date=day, end_date=day, reason="Férié")
+    open_elsewhere = DayCalendar(site_id=site.pk, day=day + datetime.timedelta(days=1), closed=False,
+                                 opens=datetime.time(0), closes=datetime.time(23, 59))
+    with pytest.raises(DomainError) as error:
+        book(coworker, desk, local_dt(day, datetime.time(9)), local_dt(day, datetime.time(13)), calendar=open_elsewhere)
+    assert error.value.code == "closed"

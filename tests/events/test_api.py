@@ -74,3 +74,52 @@ def test_xss_in_title_and_description_is_inert(client):
     assert '<script>alert("t")' not in html and '<script>alert("d")' not in html
     assert "&lt;script&gt;" in html and "<strong>ok</strong>" in html
     UserFactory()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_guest_registration_reads_the_event_once_under_its_lock():
+    """The POST does not read the event before the service: the service reads it once, locked,
+    among the events the caller may see (no join: the e-mail names the site at delivery). Then the
+    seat count, the registration ("already registered?" is the unique constraint's answer at the
+    insert), the e-mail's outbox row, in one transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import statement_names
+
+    event = EventFactory(capacity=5)
+    with CaptureQueriesContext(connection) as ctx:
+        response = APIClient().post(
+            f"/api/v1/events/{event.pk}/registrations/", {"name": "Léa", "email": "lea@example.org", "consent": True}, format="json"
+        )
+    assert response.status_code == 201 and response.json()["status"] == "confirmed"
+    assert statement_names(ctx.captured_queries) == [
+        "BEGIN",
+        "SELECT events_event FOR UPDATE",
+        "SELECT events_registration",
+        "INSERT events_registration",
+        "INSERT quai_outboxmessage",
+        "COMMIT",
+        # After the commit, the e-mail's delivery: a Celery worker's in production, run in the
+        # request here (tests run tasks eagerly): claim the row, read it, build the e-mail, mark it sent.
+        "UPDATE quai_outboxmessage",
+        "SELECT quai_outboxmessage",
+        "SELECT events_registration",
+        "UPDATE quai_outboxmessage",
+    ]
+    locked = ctx.captured_queries[1]["sql"]
+    assert '"events_event"."is_public"' in locked and '"events_event"."status" IN' in locked  # visible_to(anonymous)
+    assert "JOIN" not in locked and "JOIN" not in ctx.captured_queries[2]["sql"]
+
+
+def test_registering_for_an_event_one_may_not_see_is_404_and_writes_nothing(member_api):
+    guest = {"name": "Léa", "email": "lea@example.org", "consent": True}
+    anonymous = APIClient()
+    members_only = EventFactory(is_public=False)
+    draft = EventFactory(status="draft")
+    assert anonymous.post(f"/api/v1/events/{members_only.pk}/registrations/", guest, format="json").status_code == 404
+    assert anonymous.post(f"/api/v1/events/{draft.pk}/registrations/", guest, format="json").status_code == 404
+    assert member_api.post(f"/api/v1/events/{draft.pk}/registrations/", {}, format="json").status_code == 404
+    assert member_api.post("/api/v1/events/999999/registrations/", {}, format="json").status_code == 404
+    assert member_api.post(f"/api/v1/events/{members_only.pk}/registrations/", {}, format="json").status_code == 201
+    assert list(Registration.objects.values_list("event", flat=True)) == [members_only.pk]

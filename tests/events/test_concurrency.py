@@ -54,15 +54,15 @@ def test_fifty_concurrent_registrations_for_ten_seats(live_server):
 
 def test_control_without_the_lock_capacity_is_exceeded(live_server, monkeypatch):
     """Control: without the event row lock (and a small delay between count and write), seats are oversold."""
-    real_count = services._seats_taken_and_registered
+    real_count = services._seats_taken
 
-    def slow_count(event, person_key):
-        value = real_count(event, person_key)
+    def slow_count(event):
+        value = real_count(event)
         time.sleep(0.2)
         return value
 
-    monkeypatch.setattr(services, "_lock_event", lambda pk: Event.objects.get(pk=pk))
-    monkeypatch.setattr(services, "_seats_taken_and_registered", slow_count)
+    monkeypatch.setattr(services, "_lock_event", lambda pk, among=None: (Event.objects if among is None else among).get(pk=pk))
+    monkeypatch.setattr(services, "_seats_taken", slow_count)
     event = EventFactory(capacity=5)
     results = register_all(f"{live_server.url}/api/v1/events/{event.pk}/registrations/", 20)
     confirmed = Registration.objects.filter(event=event, status="confirmed").count()
