@@ -564,14 +564,18 @@ def impact_dashboard(today: datetime.date) -> dict:
     """Targets with progress and a 24-month trend, and a period comparison, from snapshots: ONE query."""
     from django.db.models import Q
 
-    from quai.charts import bar_chart, format_number
+    from quai.charts import bar_chart, number_format
     from quai.models import IndicatorSnapshot
 
     this_month = month_start(today)
     first_month = add_months(this_month, -23)
     last_year = datetime.date(today.year - 1, 1, 1)
+    everything = indicators()
+    # Only the figures shown: 24 months of the indicators with a target (their charts), this month
+    # and the same month a year ago of every indicator, this year and last year, since the start.
     snapshots = IndicatorSnapshot.objects.filter(
-        Q(period_kind="month", period_start__gte=add_months(first_month, -12))
+        Q(period_kind="month", period_start__gte=first_month, code__in=[item.code for item in everything if item.target is not None])
+        | Q(period_kind="month", period_start__in=[this_month, add_months(this_month, -12)])
         | Q(period_kind="year", period_start__gte=last_year) | Q(period_kind="all")
     ).values_list("code", "period_kind", "period_start", "value", "computed_at")
     index, computed_at = {}, None
@@ -583,7 +587,8 @@ def impact_dashboard(today: datetime.date) -> dict:
 
     month_labels = [date_format(m, "N Y") for m in months]  # "juin 2026", "juil. 2026": never "Jui"
     targets, comparison = [], []
-    for indicator in indicators():
+    numbers = number_format()
+    for indicator in everything:
         if indicator.target is not None:
             kind = target_period_kind(indicator)
             period = period_of(kind, today)
@@ -591,8 +596,8 @@ def impact_dashboard(today: datetime.date) -> dict:
             target = indicator.target_for(period)
             percent = min(100, int(value * 100 / target)) if value is not None and target else 0
             targets.append({
-                "indicator": indicator, "period": period, "value": value, "value_text": format_number(value, indicator.unit),
-                "target": target, "target_text": format_number(target, indicator.unit), "percent": percent,
+                "indicator": indicator, "period": period, "value": value, "value_text": numbers(value, indicator.unit),
+                "target": target, "target_text": numbers(target, indicator.unit), "percent": percent,
                 "chart": bar_chart(
                     title=_("%(code)s month by month, over 24 months") % {"code": indicator.code}, unit=indicator.unit,
                     points=[(label, index.get((indicator.code, "month", m))) for label, m in zip(month_labels, months)],
@@ -605,9 +610,9 @@ def impact_dashboard(today: datetime.date) -> dict:
         ]
         comparison.append({
             "indicator": indicator,
-            "month": format_number(pairs[0], indicator.unit), "month_before": format_number(pairs[1], indicator.unit),
+            "month": numbers(pairs[0], indicator.unit), "month_before": numbers(pairs[1], indicator.unit),
             "month_change": _change(pairs[0], pairs[1]),
-            "year": format_number(pairs[2], indicator.unit), "year_before": format_number(pairs[3], indicator.unit),
+            "year": numbers(pairs[2], indicator.unit), "year_before": numbers(pairs[3], indicator.unit),
             "year_change": _change(pairs[2], pairs[3]),
         })
     return {
