@@ -266,11 +266,15 @@ INDICATORS = [
 
 def card_events_week(today) -> dict:
     monday = today - datetime.timedelta(days=today.weekday())
-    week = Event.objects.filter(
-        starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
-    ).exclude(status=Event.Status.CANCELLED)
-    counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
-    counts["confirmed"] = Registration.objects.seats_taken().filter(event__in=week).count()
+    # ONE query, from the week's events (event_agenda_idx), each counting its seats through
+    # registration_event_status_idx. Counting the registrations `event__in=week` in a second query
+    # sent the planner to a parallel scan of every event (30–60 ms at scale 100, now ≈ 15 ms).
+    counts = (
+        Event.objects.filter(starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)))
+        .exclude(status=Event.Status.CANCELLED)
+        .with_seats_taken()
+        .aggregate(events=Count("pk"), capacity=Sum("capacity"), confirmed=Sum("seats_taken"))
+    )
     fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
     return {
         "value": counts["events"],
@@ -280,21 +284,23 @@ def card_events_week(today) -> dict:
 
 
 def card_declic_month(today) -> dict:
+    from events.declic.choices import ActivityType
     from events.declic.models import MediationActivity
     from quai.impact import add_months, month_start
 
     start = month_start(today)
-    # From the month's activities (date index), each counting its participants through the
-    # participant→activity index: a hash join would read every participant ever recorded. A
-    # session is an activity with at least one participant: an EXISTS (one index probe), not the
-    # count a second time (aggregating over the annotation repeated its subquery: 55–83 ms →
-    # 32–43 ms at scale 100).
+    # From the month's activities (date index). The database holds that every activity has at
+    # least one participant (constraint trigger declic_activity_has_a_participant) and an
+    # individual one exactly one (declic_individual_one_participant): a session is an activity,
+    # and only workshops count their participants (participant→activity index), ≈ 1 activity in 7.
+    # Counting every activity's participants took 4 000 index probes at scale 100 (32–43 ms).
     participants = (
         MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
     )
     month = MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
-        accompaniments=Coalesce(Sum(Subquery(participants, output_field=IntegerField())), 0),
-        sessions=Count("pk", filter=Q(Exists(MediationParticipant.objects.filter(activity=OuterRef("pk"))))),
+        sessions=Count("pk"),
+        individual=Count("pk", filter=Q(type=ActivityType.INDIVIDUEL)),
+        workshops=Sum(Subquery(participants, output_field=IntegerField()), filter=Q(type=ActivityType.COLLECTIF)),
     )
-    return {"value": month["accompaniments"],
+    return {"value": month["individual"] + (month["workshops"] or 0),
             "detail": ngettext("%(sessions)s session", "%(sessions)s sessions", month["sessions"]) % month}
