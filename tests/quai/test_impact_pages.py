@@ -267,3 +267,41 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + api.json()["count"]
     assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]
+
+
+def _impact_block(html: str) -> str:
+    return html[html.index('<ul class="targets">'):html.index("</section>", html.index('<ul class="targets">'))]
+
+
+def test_the_impact_block_is_drawn_once_per_content_and_language_and_never_outlives_its_figures(staff_client, member, client,
+                                                                                                  monkeypatch):
+    import quai.impact as impact
+
+    ess_attendance(3)
+    compute_snapshots()
+    drawn = []
+    draw = impact.impact_dashboard
+    monkeypatch.setattr(impact, "impact_dashboard", lambda *args, **kwargs: drawn.append(args[0]) or draw(*args, **kwargs))
+
+    first = staff_client.get(reverse("staff_home")).content.decode()
+    second = staff_client.get(reverse("staff_home")).content.decode()
+    assert len(drawn) == 1  # the second request takes the block from the cache
+    assert _impact_block(second) == _impact_block(first) and "<strong>3</strong> / 10\xa0000" in second
+
+    compute_snapshots()  # a run that changes no figure: the same block
+    staff_client.get(reverse("staff_home"))
+    assert len(drawn) == 1
+
+    ess_attendance(2)
+    compute_snapshots()  # a figure changes: its snapshot row is in the key, the block is drawn again
+    third = staff_client.get(reverse("staff_home")).content.decode()
+    assert len(drawn) == 2 and "<strong>5</strong> / 10\xa0000" in third
+
+    staff_client.cookies["django_language"] = "en"
+    english = staff_client.get(reverse("staff_home")).content.decode()
+    assert len(drawn) == 3 and "<h3>Targets</h3>" in english and "<strong>5</strong> / 10,000" in english
+
+    # Nothing of it for someone who is not staff: access is checked before the block is read.
+    client.force_login(member)
+    refused = client.get(reverse("staff_home"))
+    assert refused.status_code == 403 and "10\xa0000" not in refused.content.decode() and len(drawn) == 3
