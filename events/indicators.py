@@ -265,28 +265,32 @@ INDICATORS = [
 
 
 def card_events_week(today) -> dict:
+    from quai.compiled import aggregate_once
+
     monday = today - datetime.timedelta(days=today.weekday())
     # ONE query, from the week's events (event_agenda_idx), each counting its seats from
     # registration_seat_idx alone. Counting the registrations `event__in=week` in a second query
     # sent the planner to a parallel scan of every event (30–60 ms at scale 100; now 3 ms in the
     # database for 276 events and 11 000 seats).
-    counts = (
+    counts = aggregate_once(("events.week", monday), lambda: (  # its SQL built once a week (quai/compiled.py)
         Event.objects.filter(starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)))
         .exclude(status=Event.Status.CANCELLED)
         .with_seats_taken()
         .aggregate(events=Count("pk"), capacity=Sum("capacity"), confirmed=Sum("seats_taken"))
-    )
-    fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
+    ))
+    confirmed, capacity = int(counts["confirmed"] or 0), int(counts["capacity"] or 0)
+    fill = round(100 * confirmed / capacity) if capacity else 0
     return {
         "value": counts["events"],
         "detail": _("%(confirmed)s of %(capacity)s seats taken (%(fill)s %%)") % {
-            "confirmed": counts["confirmed"] or 0, "capacity": counts["capacity"] or 0, "fill": fill},
+            "confirmed": confirmed, "capacity": capacity, "fill": fill},
     }
 
 
 def card_declic_month(today) -> dict:
     from events.declic.choices import ActivityType
     from events.declic.models import MediationActivity
+    from quai.compiled import aggregate_once
     from quai.impact import add_months, month_start
 
     start = month_start(today)
@@ -296,13 +300,16 @@ def card_declic_month(today) -> dict:
     # and only workshops count their participants (participant→activity index), ≈ 1 activity in 7;
     # the activities are read from declic_activity_date_idx alone (it includes the type and the id).
     # Counting every activity's participants took 4 000 index probes at scale 100 (32–43 ms; now 4 ms).
-    participants = (
-        MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("*")).values("n")
-    )
-    month = MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
-        sessions=Count("pk"),
-        individual=Count("pk", filter=Q(type=ActivityType.INDIVIDUEL)),
-        workshops=Sum(Subquery(participants, output_field=IntegerField()), filter=Q(type=ActivityType.COLLECTIF)),
-    )
-    return {"value": month["individual"] + (month["workshops"] or 0),
+    def count():
+        participants = (
+            MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("*")).values("n")
+        )
+        return MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
+            sessions=Count("pk"),
+            individual=Count("pk", filter=Q(type=ActivityType.INDIVIDUEL)),
+            workshops=Sum(Subquery(participants, output_field=IntegerField()), filter=Q(type=ActivityType.COLLECTIF)),
+        )
+
+    month = aggregate_once(("events.declic", start), count)  # its SQL built once a month (quai/compiled.py)
+    return {"value": month["individual"] + int(month["workshops"] or 0),
             "detail": ngettext("%(sessions)s session", "%(sessions)s sessions", month["sessions"]) % month}
