@@ -19,10 +19,14 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolate_cache_and_media(settings, tmp_path):
-    """Rate limits, throttles and cached reads live in the cache: start each test with an empty one."""
+    """Rate limits, throttles and cached reads live in the cache: start each test with an empty one
+    (and with no statement kept by quai.compiled: each test's first card query is the ORM's)."""
     from django.core.cache import cache
 
+    from quai import compiled
+
     cache.clear()
+    compiled.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()

@@ -156,6 +156,8 @@ INDICATORS = [
 def card_bookings_today(today) -> dict:
     from django.db.models import Count
 
+    from quai.compiled import aggregate_once
+
     day_start, day_end = local_midnight(today), local_midnight(today + datetime.timedelta(days=1))
     # The day's bookings found by their start (booking_confirmed_start_idx): none lasts longer than
     # BOOKING_MAX_LENGTH, so they all start in [day start − that, day end); those of the day before
@@ -164,7 +166,7 @@ def card_bookings_today(today) -> dict:
     earliest = day_start.astimezone(datetime.timezone.utc) - BOOKING_MAX_LENGTH
     today_q = Q(ends__gt=day_start)
     desk = Q(resource__kind=Resource.Kind.DESK)
-    counts = (
+    counts = aggregate_once(("coworking.today", today), lambda: (  # its SQL built once a day (quai/compiled.py)
         Booking.objects.active()
         .alias(starts=span_bound("lower"), ends=span_bound("upper"))
         .filter(starts__gte=earliest, starts__lt=day_end)
@@ -174,7 +176,7 @@ def card_bookings_today(today) -> dict:
             rooms=Count("pk", filter=today_q & ~desk),
             rooms_in=Count("pk", filter=today_q & ~desk & Q(checked_in_at__isnull=False)),
         )
-    )
+    ))
     return {
         "value": counts["desks"] + counts["rooms"],
         "detail": _("desks %(desks)s (%(desks_in)s checked in) · rooms %(rooms)s (%(rooms_in)s checked in)") % counts,

@@ -265,36 +265,51 @@ INDICATORS = [
 
 
 def card_events_week(today) -> dict:
+    from quai.compiled import aggregate_once
+
     monday = today - datetime.timedelta(days=today.weekday())
-    week = Event.objects.filter(
-        starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7))
-    ).exclude(status=Event.Status.CANCELLED)
-    counts = week.aggregate(events=Count("pk"), capacity=Sum("capacity"))
-    counts["confirmed"] = Registration.objects.seats_taken().filter(event__in=week).count()
-    fill = round(100 * (counts["confirmed"] or 0) / counts["capacity"]) if counts["capacity"] else 0
+    # ONE query, from the week's events (event_agenda_idx), each counting its seats from
+    # registration_seat_idx alone. Counting the registrations `event__in=week` in a second query
+    # sent the planner to a parallel scan of every event (30–60 ms at scale 100; now 3 ms in the
+    # database for 276 events and 11 000 seats).
+    counts = aggregate_once(("events.week", monday), lambda: (  # its SQL built once a week (quai/compiled.py)
+        Event.objects.filter(starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)))
+        .exclude(status=Event.Status.CANCELLED)
+        .with_seats_taken()
+        .aggregate(events=Count("pk"), capacity=Sum("capacity"), confirmed=Sum("seats_taken"))
+    ))
+    confirmed, capacity = int(counts["confirmed"] or 0), int(counts["capacity"] or 0)
+    fill = round(100 * confirmed / capacity) if capacity else 0
     return {
         "value": counts["events"],
         "detail": _("%(confirmed)s of %(capacity)s seats taken (%(fill)s %%)") % {
-            "confirmed": counts["confirmed"] or 0, "capacity": counts["capacity"] or 0, "fill": fill},
+            "confirmed": confirmed, "capacity": capacity, "fill": fill},
     }
 
 
 def card_declic_month(today) -> dict:
+    from events.declic.choices import ActivityType
     from events.declic.models import MediationActivity
+    from quai.compiled import aggregate_once
     from quai.impact import add_months, month_start
 
     start = month_start(today)
-    # From the month's activities (date index), each counting its participants through the
-    # participant→activity index: a hash join would read every participant ever recorded. A
-    # session is an activity with at least one participant: an EXISTS (one index probe), not the
-    # count a second time (aggregating over the annotation repeated its subquery: 55–83 ms →
-    # 32–43 ms at scale 100).
-    participants = (
-        MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
-    )
-    month = MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
-        accompaniments=Coalesce(Sum(Subquery(participants, output_field=IntegerField())), 0),
-        sessions=Count("pk", filter=Q(Exists(MediationParticipant.objects.filter(activity=OuterRef("pk"))))),
-    )
-    return {"value": month["accompaniments"],
+    # From the month's activities (date index). The database holds that every activity has at
+    # least one participant (constraint trigger declic_activity_has_a_participant) and an
+    # individual one exactly one (declic_individual_one_participant): a session is an activity,
+    # and only workshops count their participants (participant→activity index), ≈ 1 activity in 7;
+    # the activities are read from declic_activity_date_idx alone (it includes the type and the id).
+    # Counting every activity's participants took 4 000 index probes at scale 100 (32–43 ms; now 4 ms).
+    def count():
+        participants = (
+            MediationParticipant.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("*")).values("n")
+        )
+        return MediationActivity.objects.filter(date__gte=start, date__lt=add_months(start, 1)).aggregate(
+            sessions=Count("pk"),
+            individual=Count("pk", filter=Q(type=ActivityType.INDIVIDUEL)),
+            workshops=Sum(Subquery(participants, output_field=IntegerField()), filter=Q(type=ActivityType.COLLECTIF)),
+        )
+
+    month = aggregate_once(("events.declic", start), count)  # its SQL built once a month (quai/compiled.py)
+    return {"value": month["individual"] + int(month["workshops"] or 0),
             "detail": ngettext("%(sessions)s session", "%(sessions)s sessions", month["sessions"]) % month}

@@ -58,19 +58,22 @@ def card_renewals(today) -> dict:
     from django.db.models import Count, Q
     from django.urls import reverse
 
+    from quai.compiled import aggregate_once
     from quai.impact import add_months, month_start
 
     paid = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
     this_month = Q(ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
     # Only the rows either count looks at, each set found by an index (the pending one per member:
     # membership_one_pending_per_member; this month's ends: membership_period_idx), not every membership.
-    counts = Membership.objects.filter(Q(paid_on__isnull=True) | this_month).aggregate(
-        pending=Count("pk", filter=Q(paid_on__isnull=True)),
-        expiring=Count(
-            "member", distinct=True,
-            filter=Q(paid_on__isnull=False) & this_month & ~Q(Exists(paid)),
-        ),
-    )
+    counts = aggregate_once(("members.renewals", month_start(today)), lambda: (  # its SQL built once a month (quai/compiled.py)
+        Membership.objects.filter(Q(paid_on__isnull=True) | this_month).aggregate(
+            pending=Count("pk", filter=Q(paid_on__isnull=True)),
+            expiring=Count(
+                "member", distinct=True,
+                filter=Q(paid_on__isnull=False) & this_month & ~Q(Exists(paid)),
+            ),
+        )
+    ))
     return {
         "value": counts["pending"],
         "detail": ngettext("%(count)s membership ends this month", "%(count)s memberships end this month",

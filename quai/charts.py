@@ -10,20 +10,20 @@ to it. The markup is built in Python, not in template loops: the staff home draw
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape as _html_escape
+from typing import NamedTuple
 
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 _ids = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     center: float
     y: float
@@ -36,29 +36,55 @@ class Bar:
     show_value: bool
 
 
-_SEPARATORS: dict[str, tuple] = {}
+class NumberFormat:
+    """Figures in one language's format ("10 000", "79,4 %"): its separators looked up once.
+
+    `number_format()` gives the active language's; call it once per page and format with it (a
+    staff home formats ≈ 300 numbers: `get_language()` and the separators' lookup each time were
+    half of their cost)."""
+
+    __slots__ = ("decimal_sep", "grouping", "thousand_sep")
+
+    def __init__(self, decimal_sep: str, grouping, thousand_sep: str):
+        self.decimal_sep, self.grouping, self.thousand_sep = decimal_sep, grouping, thousand_sep
+
+    def __call__(self, value, unit: str = "") -> str:
+        if value is None:
+            return "—"
+        if type(value) is not Decimal:
+            value = Decimal(value)
+        integral = value == value.to_integral_value()
+        if self.grouping == 3:  # French and English: Python's own grouping, separators swapped (≈ 10× numberformat)
+            if integral:  # whole numbers (most figures): no rounding, no decimal separator
+                text = f"{int(value):,}".replace(",", self.thousand_sep)
+            else:
+                decimals = 1 if unit == "percent" else 2
+                rounded = value.quantize(_STEPS[decimals], rounding=ROUND_HALF_UP)  # 79,45 % → 79,5 %
+                text = f"{rounded:,f}".replace(",", "\0").replace(".", self.decimal_sep).replace("\0", self.thousand_sep)
+        else:
+            text = numberformat.format(value, self.decimal_sep, decimal_pos=0 if integral else (1 if unit == "percent" else 2),
+                                       grouping=self.grouping, thousand_sep=self.thousand_sep, force_grouping=True)
+        return f"{text} %" if unit == "percent" else text
+
+
+_STEPS = {1: Decimal("0.1"), 2: Decimal("0.01")}
+_FORMATS: dict[str, NumberFormat] = {}
+
+
+def number_format() -> NumberFormat:
+    """The active language's NumberFormat (built once per language)."""
+    language = get_language()
+    numbers = _FORMATS.get(language)
+    if numbers is None:
+        numbers = _FORMATS[language] = NumberFormat(get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING"),
+                                                    get_format("THOUSAND_SEPARATOR"))
+    return numbers
 
 
 def format_number(value, unit: str = "") -> str:
-    """A figure in the active language's format ("10 000", "79,4 %"). The separators are looked up
-    once per language: a staff home formats ≈ 300 numbers, and `number_format` looks them up each time."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    decimals = 0 if value == value.to_integral_value() else (1 if unit == "percent" else 2)
-    language = get_language()
-    separators = _SEPARATORS.get(language)
-    if separators is None:
-        separators = _SEPARATORS[language] = (get_format("DECIMAL_SEPARATOR"), get_format("NUMBER_GROUPING"),
-                                              get_format("THOUSAND_SEPARATOR"))
-    decimal_sep, grouping, thousand_sep = separators
-    if grouping == 3:  # French and English: Python's own grouping, separators swapped (≈ 10× numberformat)
-        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 79,45 % → 79,5 %
-        text = f"{rounded:,f}".replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
-    else:
-        text = numberformat.format(value, decimal_sep, decimal_pos=decimals, grouping=grouping, thousand_sep=thousand_sep,
-                                   force_grouping=True)
-    return f"{text} %" if unit == "percent" else text
+    """A figure in the active language's format ("10 000", "79,4 %"), rounded half up: percentages
+    to one decimal, other fractions to two, whole numbers without decimals."""
+    return number_format()(value, unit)
 
 
 def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str = "", target: Decimal | None = None,
@@ -70,17 +96,17 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     top_value = max(values + ([Decimal(target)] if target is not None else []) + [Decimal(1)])
     top_value = _nice_ceiling(top_value)
     step = plot_w / max(1, len(points))
+    numbers = number_format()
     # At most ~6 axis labels, and never closer than their own width (≈ 6 units a character at
     # font-size 10): "sept. 2025" needs about five 24-month bars of a card's chart.
     label_width = max((len(str(label)) for label, _value in points), default=0) * 6 + 8
     every = max(1, -(-len(points) // 6), -(-label_width // max(1, int(step))))
-    bars = []
+    bars, bar_width, show_value = [], round(step * 0.7, 1), len(points) <= 6
     for index, (label, value) in enumerate(points):
         h = 0.0 if value is None else float(Decimal(value) / top_value) * plot_h
         bars.append(Bar(
-            x=round(left + index * step + step * 0.15, 1), center=round(left + index * step + step * 0.5, 1), y=round(top + plot_h - h, 1), width=round(step * 0.7, 1),
-            height=round(h, 1), label=label, value=value, value_text=format_number(value, unit),
-            show_label=(len(points) - 1 - index) % every == 0, show_value=len(points) <= 6,
+            round(left + index * step + step * 0.15, 1), round(left + index * step + step * 0.5, 1), round(top + plot_h - h, 1),
+            bar_width, round(h, 1), label, value, numbers(value, unit), (len(points) - 1 - index) % every == 0, show_value,
         ))
     # Four intervals, or, for whole numbers (people, projects), as many as keep every tick whole:
     # 0, 2, 4, 6, 8, 10 rather than 0, 2,5, 5, 7,5, 10 people.
@@ -88,14 +114,14 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     if all(v == v.to_integral_value() for v in values):
         intervals = next(n for n in (4, 5, 2, 1) if (top_value / n) == (top_value / n).to_integral_value())
     ticks = [
-        {"y": round(top + plot_h - plot_h * i / intervals, 1), "text": format_number(top_value * i / intervals, unit)}
+        {"y": round(top + plot_h - plot_h * i / intervals, 1), "text": numbers(top_value * i / intervals, unit)}
         for i in range(intervals + 1)
     ]
     target_y = round(top + plot_h - float(Decimal(target) / top_value) * plot_h, 1) if target is not None else None
     chart = {
         "id": f"chart{next(_ids)}", "title": title, "width": width, "height": height, "bars": bars, "ticks": ticks,
         "left": left, "right": width - right, "baseline": top + plot_h, "label_y": top + plot_h + 16,
-        "target": target, "target_y": target_y, "target_text": format_number(target, unit) if target is not None else "",
+        "target": target, "target_y": target_y, "target_text": numbers(target, unit) if target is not None else "",
         "unit": unit,
     }
     chart["html"] = chart_markup(chart)
@@ -111,7 +137,7 @@ def chart_markup(chart: dict) -> SafeString:
     Coordinates are written with str() (a dot as decimal separator whatever the language); every
     text (title, labels, values) is escaped.
     """
-    e = conditional_escape
+    e = _escape
     cid = chart["id"]
     svg = [
         (f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}" role="img" aria-labelledby="{cid}-title" '
@@ -124,13 +150,16 @@ def chart_markup(chart: dict) -> SafeString:
     for tick in chart["ticks"]:
         svg.append(f'<line x1="{left}" x2="{right}" y1="{tick["y"]}" y2="{tick["y"]}" stroke="{_GRID}" stroke-width="1"/>'
                    f'<text x="{left - 4}" y="{tick["y"]}" dy="4" text-anchor="end" font-size="10" fill="{_DARK}">{e(tick["text"])}</text>')
+    rows, label_y = [], chart["label_y"]
     for bar in chart["bars"]:
+        label, value = e(bar.label), e(bar.value_text)  # each escaped once, written two or three times
         svg.append(f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" fill="url(#{cid}-hatch)" '
-                   f'stroke="{_GREEN}" stroke-width="1.5"><title>{e(bar.label)} : {e(bar.value_text)}</title></rect>')
+                   f'stroke="{_GREEN}" stroke-width="1.5"><title>{label} : {value}</title></rect>')
         if bar.show_value:
-            svg.append(f'<text x="{bar.center}" y="{bar.y}" dy="-3" text-anchor="middle" font-size="10" fill="{_DARK}">{e(bar.value_text)}</text>')
+            svg.append(f'<text x="{bar.center}" y="{bar.y}" dy="-3" text-anchor="middle" font-size="10" fill="{_DARK}">{value}</text>')
         if bar.show_label:
-            svg.append(f'<text x="{bar.center}" y="{chart["label_y"]}" text-anchor="middle" font-size="10" fill="{_DARK}">{e(bar.label)}</text>')
+            svg.append(f'<text x="{bar.center}" y="{label_y}" text-anchor="middle" font-size="10" fill="{_DARK}">{label}</text>')
+        rows.append(f'<tr><th scope="row">{label}</th><td class="num">{value}</td></tr>')
     svg.append(f'<line x1="{left}" x2="{right}" y1="{chart["baseline"]}" y2="{chart["baseline"]}" stroke="{_DARK}" stroke-width="1"/>')
     note = gettext("Hatched bars: the figure of each period.")
     if chart["target_y"] is not None:
@@ -140,17 +169,24 @@ def chart_markup(chart: dict) -> SafeString:
                    f'{e(gettext("Target"))} {e(chart["target_text"])}</text>')
         note += " " + gettext("Dashed line: the target.")
     svg.append("</svg>")
-    rows = "".join(f'<tr><th scope="row">{e(bar.label)}</th><td class="num">{e(bar.value_text)}</td></tr>' for bar in chart["bars"])
     table = format_html(
         '<details class="chart-data"><summary>{}</summary><div class="table-wrap"><table>'
         '<caption class="visually-hidden">{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
         "<tbody>{}</tbody></table></div></details>",
-        gettext("Data table"), chart["title"], gettext("Period"), gettext("Value"), mark_safe(rows),  # each cell escaped above
+        gettext("Data table"), chart["title"], gettext("Period"), gettext("Value"), mark_safe("".join(rows)),  # each cell escaped above
     )
     return format_html(
         '<figure class="chart"><figcaption id="{}-title">{}</figcaption>{}<p class="help" id="{}-note">{}</p>{}</figure>',
         cid, chart["title"], mark_safe("".join(svg)), cid, note, table,  # every text escaped above
     )
+
+
+def _escape(text) -> str:
+    """conditional_escape without its lazy-string wrapper (a third of the charts' time): safe
+    strings as they are, anything else through html.escape, as Django's escape does."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return _html_escape(str(text))
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

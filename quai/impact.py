@@ -16,6 +16,7 @@ from its `registrations.py` through `quai.registry.register_indicator`.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -560,20 +561,34 @@ def target_period_kind(indicator: Indicator) -> str:
     return "year" if indicator.target_per_year else "month"
 
 
-def impact_dashboard(today: datetime.date) -> dict:
-    """Targets with progress and a 24-month trend, and a period comparison, from snapshots: ONE query."""
+def dashboard_snapshots(today: datetime.date) -> list[tuple]:
+    """The snapshot rows the staff home shows, (code, kind, start, value, computed_at): ONE query.
+
+    Only the figures shown: 24 months of the indicators with a target (their charts), this month
+    and the same month a year ago of every indicator, this year and last year, since the start."""
     from django.db.models import Q
 
-    from quai.charts import bar_chart, format_number
     from quai.models import IndicatorSnapshot
 
     this_month = month_start(today)
+    return list(IndicatorSnapshot.objects.filter(
+        Q(period_kind="month", period_start__gte=add_months(this_month, -23),
+          code__in=[item.code for item in indicators() if item.target is not None])
+        | Q(period_kind="month", period_start__in=[this_month, add_months(this_month, -12)])
+        | Q(period_kind="year", period_start__gte=datetime.date(today.year - 1, 1, 1)) | Q(period_kind="all")
+    ).values_list("code", "period_kind", "period_start", "value", "computed_at"))
+
+
+def impact_dashboard(today: datetime.date, snapshots: list[tuple] | None = None) -> dict:
+    """Targets with progress and a 24-month trend, and a period comparison, from `dashboard_snapshots`."""
+    from quai.charts import bar_chart, number_format
+
+    if snapshots is None:
+        snapshots = dashboard_snapshots(today)
+    this_month = month_start(today)
     first_month = add_months(this_month, -23)
     last_year = datetime.date(today.year - 1, 1, 1)
-    snapshots = IndicatorSnapshot.objects.filter(
-        Q(period_kind="month", period_start__gte=add_months(first_month, -12))
-        | Q(period_kind="year", period_start__gte=last_year) | Q(period_kind="all")
-    ).values_list("code", "period_kind", "period_start", "value", "computed_at")
+    everything = indicators()
     index, computed_at = {}, None
     for code, kind, start, value, stamp in snapshots:
         index[(code, kind, start)] = value
@@ -583,7 +598,8 @@ def impact_dashboard(today: datetime.date) -> dict:
 
     month_labels = [date_format(m, "N Y") for m in months]  # "juin 2026", "juil. 2026": never "Jui"
     targets, comparison = [], []
-    for indicator in indicators():
+    numbers = number_format()
+    for indicator in everything:
         if indicator.target is not None:
             kind = target_period_kind(indicator)
             period = period_of(kind, today)
@@ -591,8 +607,8 @@ def impact_dashboard(today: datetime.date) -> dict:
             target = indicator.target_for(period)
             percent = min(100, int(value * 100 / target)) if value is not None and target else 0
             targets.append({
-                "indicator": indicator, "period": period, "value": value, "value_text": format_number(value, indicator.unit),
-                "target": target, "target_text": format_number(target, indicator.unit), "percent": percent,
+                "indicator": indicator, "period": period, "value": value, "value_text": numbers(value, indicator.unit),
+                "target": target, "target_text": numbers(target, indicator.unit), "percent": percent,
                 "chart": bar_chart(
                     title=_("%(code)s month by month, over 24 months") % {"code": indicator.code}, unit=indicator.unit,
                     points=[(label, index.get((indicator.code, "month", m))) for label, m in zip(month_labels, months)],
@@ -605,15 +621,51 @@ def impact_dashboard(today: datetime.date) -> dict:
         ]
         comparison.append({
             "indicator": indicator,
-            "month": format_number(pairs[0], indicator.unit), "month_before": format_number(pairs[1], indicator.unit),
+            "month": numbers(pairs[0], indicator.unit), "month_before": numbers(pairs[1], indicator.unit),
             "month_change": _change(pairs[0], pairs[1]),
-            "year": format_number(pairs[2], indicator.unit), "year_before": format_number(pairs[3], indicator.unit),
+            "year": numbers(pairs[2], indicator.unit), "year_before": numbers(pairs[3], indicator.unit),
             "year_change": _change(pairs[2], pairs[3]),
         })
     return {
         "targets": targets, "comparison": comparison, "computed_at": computed_at, "this_month": this_month,
         "month_last_year": add_months(this_month, -12), "this_year": today.year, "last_year": today.year - 1,
     }
+
+
+# The rendered block is kept a day at most: its key names the day anyway.
+IMPACT_BLOCK_TIMEOUT = 24 * 3600
+# The code that renders the block (templates, charts, translation catalogues) is this process's:
+# a new process (a deploy) starts new keys, so a block drawn by older code is never shown.
+_PROCESS_TOKEN = uuid.uuid4().hex
+
+
+def impact_block(today: datetime.date) -> tuple[str, datetime.datetime | None]:
+    """The staff home's impact block (targets with progress and trend, period comparison) as HTML,
+    and the latest change of its figures.
+
+    Rendered once per content and kept in the shared cache: the key is a digest of the very
+    snapshot rows it shows (values and dates of change), the day, the language and time zone, and
+    the process's code. A snapshot run that changes a figure changes the key; one that changes
+    nothing keeps it. The rows are read on every request (ONE query), so the block can never be
+    older than the figures. It holds nothing about the person: the view checks staff access first.
+    A hit skips the six charts, ≈ 300 formatted figures and the template.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    rows = sorted(dashboard_snapshots(today), key=lambda row: row[:3])
+    computed_at = max((row[4] for row in rows), default=None)
+    digest = hashlib.sha256(repr((_PROCESS_TOKEN, get_language(), timezone.get_current_timezone_name(), today, rows)).encode())
+    key = f"quai:impact-block:{digest.hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render_to_string("quai/_impact_home.html", {"impact": impact_dashboard(today, rows)}))
+        cache.set(key, html, IMPACT_BLOCK_TIMEOUT)
+    return mark_safe(html), computed_at  # rendered by the template engine (autoescaped), only ever by it
 
 
 def _change(now, before) -> str:

@@ -109,7 +109,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         from django.urls import reverse
         from django.utils import timezone
 
-        from quai.impact import impact_dashboard
+        from quai.impact import impact_block
         from quai.models import ImpactRun
         from quai.registry import registry
 
@@ -123,9 +123,11 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         cards.append({"label": _("Outbox failures"), "value": failed, "detail": "",
                       "url": reverse("admin:quai_outboxmessage_changelist") + "?status__exact=failed"})
         cards.append(_heartbeat_card())
+        impact_html, computed_at = impact_block(today)
         return {
             **super().get_context_data(**kwargs),
-            "today": today, "cards": cards, "impact": impact_dashboard(today), "run": ImpactRun.objects.first(),
+            "today": today, "cards": cards, "impact_block": impact_html, "impact": {"computed_at": computed_at},
+            "run": ImpactRun.objects.first(),
         }
 
 

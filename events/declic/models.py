@@ -80,8 +80,10 @@ class MediationActivity(models.Model):
         verbose_name_plural = _("Déclic Numérique activities")
         ordering = ["-date", "-pk"]
         indexes = [
-            # Statistics, export and API filter on a date range.
-            models.Index(fields=["date"], name="declic_activity_date_idx"),
+            # Statistics, export and API filter on a date range. With the type and the id, the staff
+            # home's month count (sessions, individual ones, workshops' participants) reads the index
+            # only (4 000 activities a month at scale 100: 2 600 heap pages otherwise).
+            models.Index(fields=["date"], include=["type", "id"], name="declic_activity_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -402,11 +402,35 @@ def test_declic_card_counts_this_months_accompaniments_and_sessions():
 
     individual(date=datetime.date(2026, 3, 2))
     workshop(date=datetime.date(2026, 3, 12), anonymous=AnonymousCount(total=4))
+    workshop(date=datetime.date(2026, 3, 31), participants=[ParticipantData(), ParticipantData()], anonymous=AnonymousCount(total=1))
     individual(date=datetime.date(2026, 2, 27))  # last month
 
     card = card_declic_month(datetime.date(2026, 3, 20))
 
-    assert card["value"] == 5
-    assert card["detail"] == "2 séances"
+    assert card["value"] == 1 + 4 + 3  # an individual accompaniment is one; a workshop, each of its participants
+    assert card["detail"] == "3 séances"
     assert card_declic_month(datetime.date(2026, 2, 5)) == {"value": 1, "detail": "1 séance"}
     assert card_declic_month(datetime.date(2026, 4, 5)) == {"value": 0, "detail": "0 séance"}
+
+
+def test_events_card_counts_this_weeks_events_and_the_seats_taken_in_one_query(member, other_member, django_assert_num_queries):
+    from events.indicators import card_events_week
+
+    monday = datetime.date(2026, 3, 16)
+    first = event(day=monday, capacity=10)
+    attend(first, member=member)
+    attend(first, member=other_member, status=Registration.Status.WAITLISTED)  # no seat
+    attend(first, email="walk-in@example.org", walk_in=True)  # at the door: no seat counted
+    attend(first, email="gone@example.org", status=Registration.Status.CANCELLED)
+    sunday = event(day=monday + datetime.timedelta(days=6), capacity=5)
+    attend(sunday, member=member)
+    attend(sunday, email="guest@example.org")
+    attend(event(day=monday, capacity=50, status=Event.Status.CANCELLED), member=other_member)  # cancelled: not counted
+    attend(event(day=monday + datetime.timedelta(days=7), capacity=20), member=other_member)  # next week
+    event(day=monday - datetime.timedelta(days=1), capacity=20)  # last week
+
+    with django_assert_num_queries(1):
+        card = card_events_week(monday + datetime.timedelta(days=2))
+
+    assert card == {"value": 2, "detail": "3 places prises sur 15 (20 %)"}
+    assert card_events_week(datetime.date(2026, 3, 9)) == {"value": 1, "detail": "0 places prises sur 20 (0 %)"}

@@ -70,8 +70,7 @@ def test_staff_home_shows_today_figures_linking_to_their_lists_and_each_target_w
 STAFF_HOME_QUERIES = [
     ("the logged-in user", 'FROM "members_user"'),
     ("bookings today (coworking card)", 'FROM "coworking_booking"'),
-    ("events this week", 'FROM "events_event"'),
-    ("their confirmed seats", 'FROM "events_registration"'),
+    ("events this week, each counting its seats taken", 'FROM "events_event"'),
     ("renewals pending and memberships ending this month, by index", 'FROM "members_membership"'),
     ("submissions waiting for review", 'FROM "fabrique_submission"'),
     ("Déclic accompaniments this month, from the month's activities", 'FROM "events_mediationactivity"'),
@@ -102,17 +101,17 @@ def test_staff_home_reads_snapshots_in_a_constant_number_of_queries(staff_client
     ess_attendance(2)
     compute_snapshots()
     # (The session comes from the cache.) 1 the logged-in user, 2 the navigation's conditional links,
-    # 3 bookings today (coworking card), 4-5 events this week and their confirmed seats, 6 memberships
-    # (renewals, expiring), 7 Déclic sessions this month, 8 submissions waiting, 9 outbox failures,
-    # 10 snapshots (ONE query for every target, trend and comparison), 11 the last impact run.
-    with django_assert_num_queries(11):
+    # 3 bookings today (coworking card), 4 events this week with their seats taken, 5 memberships
+    # (renewals, expiring), 6 Déclic sessions this month, 7 submissions waiting, 8 outbox failures,
+    # 9 snapshots (ONE query for every target, trend and comparison), 10 the last impact run.
+    with django_assert_num_queries(10):
         staff_client.get(reverse("staff_home"))
 
     for day in range(30, 400, 20):  # more history: more snapshots, same queries
         ess_attendance(5, day=timezone.localdate() - datetime.timedelta(days=day))
     compute_snapshots()
     assert IndicatorSnapshot.objects.count() > 19 * 12
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         staff_client.get(reverse("staff_home"))
 
 
@@ -268,3 +267,40 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + api.json()["count"]
     assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]
+
+
+def _impact_block(html: str) -> str:
+    return html[html.index('<ul class="targets">'):html.index("</section>", html.index('<ul class="targets">'))]
+
+
+def test_the_impact_block_is_drawn_once_per_content_and_language_and_never_outlives_its_figures(staff_client, member, client,
+                                                                                                  monkeypatch):
+    import quai.impact as impact
+
+    ess_attendance(3)
+    compute_snapshots()
+    drawn = []
+    draw = impact.impact_dashboard
+    monkeypatch.setattr(impact, "impact_dashboard", lambda *args, **kwargs: drawn.append(args[0]) or draw(*args, **kwargs))
+
+    first = staff_client.get(reverse("staff_home")).content.decode()
+    second = staff_client.get(reverse("staff_home")).content.decode()
+    assert len(drawn) == 1  # the second request takes the block from the cache
+    assert _impact_block(second) == _impact_block(first) and "<strong>3</strong> / 10\xa0000" in second
+
+    compute_snapshots()  # a run that changes no figure: the same block
+    staff_client.get(reverse("staff_home"))
+    assert len(drawn) == 1
+
+    ess_attendance(2)
+    compute_snapshots()  # a figure changes: its snapshot row is in the key, the block is drawn again
+    third = staff_client.get(reverse("staff_home")).content.decode()
+    assert len(drawn) == 2 and "<strong>5</strong> / 10\xa0000" in third
+
+    english = staff_client.get(reverse("staff_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert len(drawn) == 3 and "<h3>Targets</h3>" in english and "<strong>5</strong> / 10,000" in english
+
+    # Nothing of it for someone who is not staff: access is checked before the block is read.
+    client.force_login(member)
+    refused = client.get(reverse("staff_home"))  # (in French again: the last request sets the language)
+    assert refused.status_code == 403 and "10\xa0000" not in refused.content.decode() and len(drawn) == 3
