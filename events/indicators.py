@@ -12,7 +12,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     Func,
     IntegerField,
