@@ -677,8 +677,14 @@ def _change(now, before) -> str:
         from quai.charts import format_number
 
         return "+" + format_number(now - before)
+    from quai.charts import format_number
+
     change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
-    return f"{'+' if change > 0 else ''}{change.quantize(Decimal('1'))} %"
+    # Whole percents, or one decimal under 1 %: a rate from 78,1 % to 77,8 % is "-0,4 %", not "-0 %".
+    rounded = change.quantize(Decimal("1") if abs(change) >= Decimal("0.95") else Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if not rounded:
+        return "0 %"
+    return ("+" if rounded > 0 else "-") + format_number(abs(rounded), "percent")
 
 
 def indicator_history(indicator: Indicator) -> dict:
