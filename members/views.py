@@ -190,9 +190,11 @@ class DirectoryView(LoginRequiredMixin, View):
     def get(self, request):
         skill = request.GET.get("skill", "").strip()[:100]
         # Thirty cards a page: the directory of a large association runs to thousands of people
-        # (27 000 at seed_demo --scale 100), counted at most 1 000 past the page.
+        # (27 000 at seed_demo --scale 100), counted at most 300 past the page (ten pages ahead):
+        # the ids come in name order from the users' name index, each probing its profile for the
+        # consent, so 1 000 ahead read 3 500 accounts (15 ms at scale 100), 300 read ≈ 1 050.
         page = paginate_by_ids(request, selectors.directory(skill=skill), DIRECTORY_PAGE_SIZE,
-                               rows_for=selectors.directory_rows, counted_ahead=1000)
+                               rows_for=selectors.directory_rows, counted_ahead=300)
         return render(request, "members/directory.html", {
             "page": page, "people": page.object_list, "skill": skill, "query": urlencode({"skill": skill}) if skill else "",
             "can_write": selectors.directory_members().filter(pk=request.user.pk).exists(),

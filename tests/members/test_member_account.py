@@ -249,18 +249,18 @@ def test_directory_runs_five_queries_whatever_the_number_of_people(client, membe
     client.force_login(member)
     url = reverse("members:directory")
     assert client.get(url).status_code == 200  # the session is now in the cache
-    # 1. the logged-in user, 2. the ordered ids of the people listed (up to 1 000 past the page's
+    # 1. the logged-in user, 2. the ordered ids of the people listed (up to 300 past the page's
     # start), 3. may the viewer write (listed themselves?), 4. the navigation's conditional links
     # (one query of EXISTS), 5. the page's 30 people with their profile.
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
-def test_directory_past_a_thousand_ahead_says_more_than_and_pages_on(client, member, monkeypatch):
+def test_directory_past_the_count_ahead_says_more_than_and_pages_on(client, member, monkeypatch):
     from members import views
     from quai import inputs
 
-    # The threshold, scaled down: 4 people ahead of the page's start instead of 1 000, 3 a page.
+    # The threshold, scaled down: 4 people ahead of the page's start instead of 300, 3 a page.
     real = inputs.paginate_by_ids
     monkeypatch.setattr(views, "paginate_by_ids", lambda request, queryset, per_page, **kw: real(
         request, queryset, 3, rows_for=kw["rows_for"], counted_ahead=4))
