@@ -24,6 +24,7 @@ from incubator.models import (
 )
 
 from members.selectors import text_query, text_vector
+from quai.charts import axis, number_format
 from quai.registry import SearchHit
 
 SESSION_ALERT_AFTER = datetime.timedelta(days=61)  # "no session for 2 months"
@@ -202,22 +203,12 @@ class LineChart:
 CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_BOTTOM, CHART_TOP = 400, 200, 48, 16, 28, 12
 
 
-def _nice_max(value: Decimal) -> Decimal:
-    if value <= 0:
-        return Decimal("1")
-    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return Decimal(step) * magnitude
-    return value
-
-
 def line_chart(title: str, series: list[tuple[str, Decimal]]) -> LineChart | None:
     """Coordinates of a simple line chart (oldest left); None without data."""
     series = [(label, value) for label, value in series if value is not None]
     if not series:
         return None
-    top = _nice_max(max(value for _label, value in series))
+    top, tick_values = axis([Decimal(value) for _label, value in series])
     plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_h = CHART_HEIGHT - CHART_BOTTOM - CHART_TOP
     step = plot_w / max(len(series) - 1, 1)
@@ -226,18 +217,20 @@ def line_chart(title: str, series: list[tuple[str, Decimal]]) -> LineChart | Non
         x = CHART_LEFT + (index * step if len(series) > 1 else plot_w / 2)
         y = CHART_TOP + plot_h * (1 - float(value / top))
         points.append(ChartPoint(label, value, round(x, 1), round(y, 1)))
-    ticks = [(round(CHART_TOP + plot_h * (1 - i / 4), 1), _format_tick(top * i / 4)) for i in range(5)]
+    ticks = [(round(CHART_TOP + plot_h * (1 - float(tick / top)), 1), _format_tick(tick, top)) for tick in tick_values]
     return LineChart(title, points, " ".join(f"{p.x},{p.y}" for p in points), ticks, CHART_WIDTH, CHART_HEIGHT,
                      left=CHART_LEFT, right=CHART_WIDTH - CHART_RIGHT, bottom=CHART_HEIGHT - CHART_BOTTOM, top=CHART_TOP)
 
 
-def _format_tick(value: Decimal) -> str:
-    """French style: 12 500 (narrow no-break space between thousands), 2,5; thousands in k above 10 000."""
-    if value >= 10_000:
-        return f"{value / 1000:.0f}\u202fk"
-    if value == value.to_integral_value():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:.1f}".replace(".", ",")
+def _format_tick(value: Decimal, top: Decimal) -> str:
+    """In the page's language, without trailing zeros ("2,5", "5 000"); on an axis that reaches
+    10 000 (euros of revenue) every tick in thousands, "5 k", "12,5 k": room for about six characters."""
+    numbers = number_format()
+    in_thousands = top >= 10_000
+    text = numbers(value / 1000 if in_thousands else value)
+    if numbers.decimal_sep in text:
+        text = text.rstrip("0").rstrip(numbers.decimal_sep)
+    return f"{text}\u202fk" if in_thousands and value else text
 
 
 def session_is_upcoming(session: MentoringSession, *, now: datetime.datetime) -> bool:

@@ -93,8 +93,7 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     left, right, top, bottom = 44, 18, 18, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [Decimal(v) for _label, v in points if v is not None]
-    top_value = max(values + ([Decimal(target)] if target is not None else []) + [Decimal(1)])
-    top_value = _nice_ceiling(top_value)
+    top_value, tick_values = axis(values, also=[Decimal(target)] if target is not None else [])
     step = plot_w / max(1, len(points))
     numbers = number_format()
     # At most ~6 axis labels, and never closer than their own width (≈ 6 units a character at
@@ -108,15 +107,7 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
             round(left + index * step + step * 0.15, 1), round(left + index * step + step * 0.5, 1), round(top + plot_h - h, 1),
             bar_width, round(h, 1), label, value, numbers(value, unit), (len(points) - 1 - index) % every == 0, show_value,
         ))
-    # Four intervals, or, for whole numbers (people, projects), as many as keep every tick whole:
-    # 0, 2, 4, 6, 8, 10 rather than 0, 2,5, 5, 7,5, 10 people.
-    intervals = 4
-    if all(v == v.to_integral_value() for v in values):
-        intervals = next(n for n in (4, 5, 2, 1) if (top_value / n) == (top_value / n).to_integral_value())
-    ticks = [
-        {"y": round(top + plot_h - plot_h * i / intervals, 1), "text": numbers(top_value * i / intervals, unit)}
-        for i in range(intervals + 1)
-    ]
+    ticks = [{"y": round(top + plot_h - plot_h * float(tick / top_value), 1), "text": numbers(tick, unit)} for tick in tick_values]
     target_y = round(top + plot_h - float(Decimal(target) / top_value) * plot_h, 1) if target is not None else None
     chart = {
         "id": f"chart{next(_ids)}", "title": title, "width": width, "height": height, "bars": bars, "ticks": ticks,
@@ -189,6 +180,18 @@ def _escape(text) -> str:
     if hasattr(text, "__html__"):
         return text.__html__()
     return _html_escape(str(text))
+
+
+def axis(values: list[Decimal], *, also: list[Decimal] = ()) -> tuple[Decimal, list[Decimal]]:
+    """The top of a value axis starting at 0 and its ticks, for `values` (and `also`, a target line
+    the axis must reach): a round top (1, 2, 2.5 or 5 × 10^n, at least 1) in four intervals, or, for
+    whole numbers (people, projects), as many as keep every tick whole: 0, 2, 4, 6, 8, 10 rather than
+    0, 2,5, 5, 7,5, 10 people. Shared by the impact bar charts and the incubator's line charts."""
+    top_value = _nice_ceiling(max([*values, *also, Decimal(1)]))
+    intervals = 4
+    if all(v == v.to_integral_value() for v in values):
+        intervals = next(n for n in (4, 5, 2, 1) if (top_value / n) == (top_value / n).to_integral_value())
+    return top_value, [top_value * i / intervals for i in range(intervals + 1)]
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

@@ -176,8 +176,26 @@ def test_kpi_chart_points_follow_the_reports(project, member):
     # 4 is the top of the scale (5): points rise from left to right; x spans the plot.
     assert chart.points[0].y > chart.points[1].y > chart.points[2].y
     assert (chart.points[0].x, chart.points[-1].x) == (48, 384)
-    assert [label for _y, label in chart.ticks] == ["0", "1,2", "2,5", "3,8", "5"]
+    # Whole FTE: whole ticks (quai.charts.axis, as the impact charts), not "1,2" for 1.25 and "3,8" for 3.75.
+    assert [label for _y, label in chart.ticks] == ["0", "1", "2", "3", "4", "5"]
     assert dashboard["revenue_chart"] is None and dashboard["reported_this_quarter"] is True
+
+
+def test_kpi_chart_ticks_in_the_pages_language_thousands_of_euros_in_k():
+    from django.utils import translation
+
+    series = [("T1", Decimal("12000")), ("T2", Decimal("37500"))]
+    with translation.override("fr"):
+        assert [label for _y, label in selectors.line_chart("revenue", series).ticks] == [
+            "0", "12,5\u202fk", "25\u202fk", "37,5\u202fk", "50\u202fk"]
+        # Every tick in thousands once the axis reaches 10 000 (was "5 000" under "10 k").
+        assert [label for _y, label in selectors.line_chart("revenue", [("T1", Decimal("18000"))]).ticks] == [
+            "0", "5\u202fk", "10\u202fk", "15\u202fk", "20\u202fk"]
+        assert [label for _y, label in selectors.line_chart("fte", [("T1", Decimal("0.5")), ("T2", Decimal("1.5"))]).ticks] == [
+            "0", "0,5", "1", "1,5", "2"]
+    with translation.override("en"):
+        assert [label for _y, label in selectors.line_chart("fte", [("T1", Decimal("0.5")), ("T2", Decimal("1.5"))]).ticks] == [
+            "0", "0.5", "1", "1.5", "2"]
 
 
 def test_pipeline_groups_by_status_and_stage_with_alerts(member, coach):
