@@ -33,6 +33,19 @@ def _isolate_cache_and_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (French). LocaleMiddleware activates the language
+    of each request in the thread that serves it and leaves it there: in tests that is the test's
+    own thread, so a request in English left English active for whatever the next test renders
+    outside a request (e-mails, exports, services' messages)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _staff_force_login_with_second_factor(monkeypatch):
     """`client.force_login(staff)` logs staff in as after a TOTP code (tests/auth.py).
 
