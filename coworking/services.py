@@ -27,6 +27,7 @@ from coworking.models import Booking, OpeningHours, Resource, Site, Subscription
 from coworking.selectors import DayCalendar, day_calendar
 from coworking.time import PARIS, desk_slots, local_dt
 from quai.audit import audit_log
+from quai.dberrors import constraint_name
 from quai.errors import ConflictError, DomainError, InvalidInput, NotAllowedError
 from quai.inputs import check_datetime
 from quai.outbox import outbox_enqueue
@@ -146,7 +147,7 @@ def _insert(booking: Booking, *, savepoint: bool = True, taken: str | None = Non
         with transaction.atomic(savepoint=savepoint):
             booking.save()
     except IntegrityError as error:
-        if "booking_no_overlap" in str(error):
+        if constraint_name(error) == "booking_no_overlap":
             raise ConflictError(taken or _("This slot has just been taken by someone else."), code="taken") from error
         raise
     except OperationalError as error:

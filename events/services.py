@@ -21,6 +21,7 @@ from events.ical import event_ics
 from events.models import AttendanceScan, Event, Registration
 from members.models import normalize_email_address
 from quai.audit import audit_log
+from quai.dberrors import constraint_name
 from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue, outbox_enqueue_deferred
 
@@ -146,7 +147,7 @@ def registration_create(
                     person_key=key, status=status, created_at=now,
                 )
         except IntegrityError as error:
-            if "registration_one_active_per_person" in str(error):
+            if constraint_name(error) == "registration_one_active_per_person":
                 raise ConflictError(_("You are already registered for this event."), code="already_registered") from error
             raise
         template = "events/confirmed" if status == Registration.Status.CONFIRMED else "events/waitlisted"

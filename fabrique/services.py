@@ -13,6 +13,7 @@ from fabrique.models import (
     Module, Outcome, Review, Session, Submission,
 )
 from quai.audit import audit_log
+from quai.dberrors import constraint_name
 from quai.errors import ConflictError, DomainError, NotAllowedError
 from quai.outbox import outbox_enqueue
 
@@ -40,7 +41,7 @@ def cohort_create(*, by, name: str, year: int, start, end, capacity: int = 8) ->
             )
             audit_log(actor=by, action="fabrique.cohort_created", target=cohort, data={"year": year})
     except IntegrityError as error:
-        if "fabrique_one_cohort_per_year" in str(error):
+        if constraint_name(error) == "fabrique_one_cohort_per_year":
             raise ConflictError(_("There is already a cohort for this year."), field="year") from error
         raise
     return cohort
@@ -123,7 +124,7 @@ def enrol(*, cohort: Cohort, holder, coach=None, project_name: str, commune: str
                 for module in cohort.modules.exclude(deliverable_kind="")
             )
     except IntegrityError as error:
-        if "fabrique_one_enrolment_per_cohort" in str(error):
+        if constraint_name(error) == "fabrique_one_enrolment_per_cohort":
             raise ConflictError(_("This holder is already enrolled in this cohort.")) from error
         raise
     return enrolment

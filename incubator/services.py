@@ -22,6 +22,7 @@ from incubator.models import (
 )
 from incubator.validation import check_amount, check_date, check_dates_ordered, check_fte
 from quai.audit import audit_log
+from quai.dberrors import constraint_name
 from quai.errors import ConflictError, DomainError
 from quai.outbox import outbox_enqueue
 
@@ -41,10 +42,6 @@ class NotAllowed(DomainError):
 def _require_staff(by, message) -> None:
     if not (by.is_authenticated and by.is_staff):
         raise NotAllowed(message)
-
-
-def _constraint_name(error: IntegrityError) -> str:
-    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
 
 
 # --- Calls for applications ---
@@ -190,7 +187,7 @@ def application_review(*, application: Application, by, scores: dict[int, int], 
             audit_log(actor=by, action="incubator.application_reviewed", target=application,
                       data={"round": review.round, "score": str(review.weighted_score)})
     except IntegrityError as error:
-        if _constraint_name(error) == "incubator_one_review_per_round":
+        if constraint_name(error) == "incubator_one_review_per_round":
             raise ConflictError(_("You have already scored this application in this round."), field="scores",
                                 code="already_reviewed")
         raise
@@ -395,7 +392,7 @@ def kpi_report_add(*, project: Project, by, reported_on, fte, revenue_eur=None, 
             audit_log(actor=by, action="incubator.kpi_reported", target=project,
                       data={"fte": str(fte), "on": str(reported_on)})
     except IntegrityError as error:
-        if _constraint_name(error) == "kpi_one_report_per_day":
+        if constraint_name(error) == "kpi_one_report_per_day":
             raise ConflictError(_("Figures were already reported for this day; change the date."), field="reported_on")
         raise
     return report

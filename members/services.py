@@ -14,6 +14,7 @@ from members.models import Membership, MembershipType, Profile, User
 from members.periods import membership_next_start, membership_period
 from members.selectors import account_change_allowed, membership_renewal_allowed
 from quai.audit import audit_log
+from quai.dberrors import constraint_name
 from quai.errors import ConflictError, DomainError, InvalidInput
 from quai.inputs import check_date, parse_amount
 from quai.models import AuditLog, OutboxMessage
@@ -73,7 +74,7 @@ def membership_renew_request(*, member: User, type: MembershipType) -> Membershi
             membership = Membership.objects.create(member=member, type=type, starts_on=start, ends_on=end)
             audit_log(actor=member, action="members.renewal_requested", target=member, data={"membership": membership.pk})
     except IntegrityError as error:
-        if "membership_one_pending_per_member" in str(error):
+        if constraint_name(error) == "membership_one_pending_per_member":
             raise already from error
         raise
     return membership

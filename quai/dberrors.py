@@ -46,6 +46,12 @@ def _diag(exc: Exception, name: str) -> str | None:
     return getattr(diag, name, None) if diag is not None else None
 
 
+def constraint_name(exc: Exception) -> str:
+    """The name of the constraint a database error refused ("" if none): what a service tests to
+    answer its own refusal (PostgreSQL's diagnostics, not the message's text)."""
+    return _diag(exc, "constraint_name") or ""
+
+
 def find_constraint(name: str | None):
     """(model, constraint) declared under this name, or (None, None)."""
     if name:
