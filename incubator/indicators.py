@@ -7,7 +7,7 @@ name) counts once.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
@@ -52,14 +52,16 @@ def prj2_rows(start, end):
 
 
 def inc1_rows(start, end):
-    latest = KpiReport.objects.filter(project=OuterRef("pk"), reported_on__lt=end).order_by("-reported_on").values("fte")[:1]
+    # One row per project: its latest report before the end, the one no later report before the
+    # end follows (an anti-join: one pass over the reports, not a "latest report" subquery per
+    # project, which the filter on it would run a second time).
+    later = KpiReport.objects.filter(project=OuterRef("project"), reported_on__gt=OuterRef("reported_on"), reported_on__lt=end)
     return (
-        Project.objects.filter(incubation_start__lt=end)
-        .annotate(latest_fte=Subquery(latest, output_field=DecimalField(max_digits=6, decimal_places=2)))
-        .filter(latest_fte__isnull=False)
-        .values("id", "name", "fte_at_entry", "latest_fte")
-        .annotate(jobs_created=F("latest_fte") - F("fte_at_entry"))
-        .order_by("name", "id")
+        KpiReport.objects.filter(reported_on__lt=end, project__incubation_start__lt=end)
+        .filter(~Exists(later))
+        .values("project", name=F("project__name"), fte_at_entry=F("project__fte_at_entry"), latest_fte=F("fte"))
+        .annotate(jobs_created=F("fte") - F("project__fte_at_entry"))
+        .order_by("name", "project")
     )
 
 
