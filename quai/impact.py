@@ -291,8 +291,10 @@ class Indicator:
     # per period (a person counted in several periods, a membership valid on a day…).
     period_column: str = ""
     # Without a period column: the figures of many windows [start, end) from ONE query, one per
-    # window in order, each equal to `value(start, end)` (the property test holds it to that). For
-    # rows that fall in several periods, e.g. MEM-1's members valid on each period's last day.
+    # window in order, each equal to the aggregate of that window's rows (the property test holds
+    # it to that). For rows that fall in several periods, e.g. MEM-1's members valid on each
+    # period's last day. `value()` uses it too (a list of one window), so a figure is the same
+    # query whether computed alone or in a snapshot.
     figures_many: Callable[[list[tuple[datetime.date, datetime.date]]], list] | None = None
 
     def window(self, start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -303,6 +305,9 @@ class Indicator:
 
     def value(self, start: datetime.date, end: datetime.date) -> Decimal | None:
         window = self.window(start, end)
+        if self.figures_many is not None:  # one code path for one period and for a snapshot's many
+            figure = self.figures_many([window])[0]
+            return self._round(None if figure is None else Decimal(figure))
         return self._round(self.aggregate.value(self.rows(*window), *window))
 
     def _round(self, figure: Decimal | None) -> Decimal | None:

@@ -233,6 +233,21 @@ def test_mem1_counts_members_with_a_paid_membership_valid_on_the_last_day_erased
     assert figure("MEM-1", datetime.date(2025, 6, 1), datetime.date(2025, 7, 1)) == 2
 
 
+def test_a_figure_alone_is_the_snapshots_query_when_the_indicator_has_one(member, django_assert_num_queries):
+    """MEM-1 alone (API, indicator page, funder report) is computed by the very query a snapshot
+    uses for all its periods, not by counting the drill-down: one code path, the same figure."""
+    import dataclasses
+
+    membership(member, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    mem1 = indicator_by_code("MEM-1")
+    asked = []
+    spy = dataclasses.replace(mem1, figures_many=lambda windows: asked.append(windows) or mem1.figures_many(windows))
+    with django_assert_num_queries(1):
+        assert spy.value(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1)) == Decimal("1.00")
+    assert asked == [[(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1))]]
+    assert spy.drilldown(datetime.date(2025, 1, 1), datetime.date(2026, 1, 1)).count() == 1
+
+
 def test_cow1_counts_people_with_a_plan_or_a_booking_in_the_period_once(member, other_member):
     desk = ResourceFactory()
     SubscriptionFactory(member=member, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2025, 3, 31))
