@@ -10,7 +10,7 @@ to it. The markup is built in Python, not in template loops: the staff home draw
 from __future__ import annotations
 
 import itertools
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html import escape as _html_escape
 from typing import NamedTuple
 
@@ -93,7 +93,14 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     left, right, top, bottom = 44, 18, 18, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [Decimal(v) for _label, v in points if v is not None]
-    top_value, tick_values = axis(values, also=[Decimal(target)] if target is not None else [])
+    also = [Decimal(target)] if target is not None else []
+    low_value, top_value, tick_values = value_range(values, also=also)
+    span = top_value - low_value
+
+    def y_of(value) -> float:  # the value's height on the plot, from the axis' bottom (0 or below)
+        return round(top + plot_h - float((Decimal(value) - low_value) / span) * plot_h, 1)
+
+    zero_y = y_of(0)  # bars rise from 0, or hang from it (INC-1 when a project has fewer jobs than at entry)
     step = plot_w / max(1, len(points))
     numbers = number_format()
     # At most ~6 axis labels, and never closer than their own width (≈ 6 units a character at
@@ -102,16 +109,17 @@ def bar_chart(*, title: str, points: list[tuple[str, Decimal | None]], unit: str
     every = max(1, -(-len(points) // 6), -(-label_width // max(1, int(step))))
     bars, bar_width, show_value = [], round(step * 0.7, 1), len(points) <= 6
     for index, (label, value) in enumerate(points):
-        h = 0.0 if value is None else float(Decimal(value) / top_value) * plot_h
+        value_y = zero_y if value is None else y_of(value)
         bars.append(Bar(
-            round(left + index * step + step * 0.15, 1), round(left + index * step + step * 0.5, 1), round(top + plot_h - h, 1),
-            bar_width, round(h, 1), label, value, numbers(value, unit), (len(points) - 1 - index) % every == 0, show_value,
+            round(left + index * step + step * 0.15, 1), round(left + index * step + step * 0.5, 1), min(value_y, zero_y),
+            bar_width, round(abs(zero_y - value_y), 1), label, value, numbers(value, unit), (len(points) - 1 - index) % every == 0,
+            show_value,
         ))
-    ticks = [{"y": round(top + plot_h - plot_h * float(tick / top_value), 1), "text": numbers(tick, unit)} for tick in tick_values]
-    target_y = round(top + plot_h - float(Decimal(target) / top_value) * plot_h, 1) if target is not None else None
+    ticks = [{"y": y_of(tick), "text": numbers(tick, unit)} for tick in tick_values]
+    target_y = y_of(target) if target is not None else None
     chart = {
         "id": f"chart{next(_ids)}", "title": title, "width": width, "height": height, "bars": bars, "ticks": ticks,
-        "left": left, "right": width - right, "baseline": top + plot_h, "label_y": top + plot_h + 16,
+        "left": left, "right": width - right, "baseline": zero_y, "label_y": top + plot_h + 16,
         "target": target, "target_y": target_y, "target_text": numbers(target, unit) if target is not None else "",
         "unit": unit,
     }
@@ -149,7 +157,12 @@ def chart_markup(chart: dict) -> SafeString:
         if bar.show_value:
             svg.append(f'<text x="{bar.center}" y="{bar.y}" dy="-3" text-anchor="middle" font-size="10" fill="{_DARK}">{value}</text>')
         if bar.show_label:
-            svg.append(f'<text x="{bar.center}" y="{label_y}" text-anchor="middle" font-size="10" fill="{_DARK}">{label}</text>')
+            # Centred under its bar, unless it would run past the right edge (≈ 6 units a character):
+            # then it ends at the edge ("nov. 2026" under the last of 36 bars).
+            if bar.center + len(bar.label) * 3 > chart["width"]:
+                svg.append(f'<text x="{chart["width"] - 1}" y="{label_y}" text-anchor="end" font-size="10" fill="{_DARK}">{label}</text>')
+            else:
+                svg.append(f'<text x="{bar.center}" y="{label_y}" text-anchor="middle" font-size="10" fill="{_DARK}">{label}</text>')
         rows.append(f'<tr><th scope="row">{label}</th><td class="num">{value}</td></tr>')
     svg.append(f'<line x1="{left}" x2="{right}" y1="{chart["baseline"]}" y2="{chart["baseline"]}" stroke="{_DARK}" stroke-width="1"/>')
     note = gettext("Hatched bars: the figure of each period.")
@@ -192,6 +205,25 @@ def axis(values: list[Decimal], *, also: list[Decimal] = ()) -> tuple[Decimal, l
     if all(v == v.to_integral_value() for v in values):
         intervals = next(n for n in (4, 5, 2, 1) if (top_value / n) == (top_value / n).to_integral_value())
     return top_value, [top_value * i / intervals for i in range(intervals + 1)]
+
+
+def value_range(values: list[Decimal], *, also: list[Decimal] = ()) -> tuple[Decimal, Decimal, list[Decimal]]:
+    """(bottom, top, ticks) of a bar chart's value axis: `axis` when nothing is below 0; else an
+    axis through 0 with round steps on both sides (a figure can be negative: INC-1, jobs created,
+    when projects employ fewer people than when they entered)."""
+    low = min([*values, *also, Decimal(0)])
+    if low >= 0:
+        top_value, ticks = axis(values, also=also)
+        return Decimal(0), top_value, ticks
+    high = max([*values, *also, Decimal(0)])
+    step = _nice_ceiling((high - low) / 4)
+    bottom, top = -step * _steps(-low, step), step * _steps(high, step)  # whole steps below and above 0
+    return bottom, top, [bottom + step * i for i in range(int((top - bottom) / step) + 1)]
+
+
+def _steps(value: Decimal, step: Decimal) -> Decimal:
+    """How many whole steps reach `value` (≥ 0)."""
+    return (value / step).to_integral_value(rounding=ROUND_CEILING)
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

@@ -76,3 +76,37 @@ def test_axis_ticks_are_whole_for_whole_numbers(values, ticks):
     with translation.override("fr"):
         chart = bar_chart(title="t", points=[(str(n), v) for n, v in enumerate(values)])
     assert [tick["text"] for tick in chart["ticks"]] == [t.replace("\\xa0", "\xa0") for t in ticks]
+
+
+@pytest.mark.parametrize(("values", "ticks", "bars"), [
+    # (value, top of the bar, its height): bars rise from 0 or hang from it, the axis goes through 0.
+    ([Decimal("-1.5"), Decimal("2"), None], ["-2", "-1", "0", "1", "2"], [(92.0, 55.5), (18.0, 74.0), (92.0, 0.0)]),
+    ([Decimal("-1.5")], ["-2", "-1", "0"], [(18.0, 111.0)]),
+    ([Decimal("-0.25"), Decimal("12.5")], ["-5", "0", "5", "10", "15"], [(129.0, 1.8), (36.5, 92.5)]),
+    ([3, 0], ["0", "1", "2", "3", "4", "5"], [(77.2, 88.8), (166.0, 0.0)]),
+])
+def test_negative_figures_hang_below_zero(values, ticks, bars):
+    """INC-1 is negative when projects employ fewer people than when they entered: its bar hangs
+    below a zero line inside the plot (a negative SVG height draws nothing), on an axis through 0."""
+    from django.utils import translation
+
+    from quai.charts import bar_chart
+
+    with translation.override("fr"):
+        chart = bar_chart(title="t", points=[(str(n), v) for n, v in enumerate(values)])
+    assert [tick["text"] for tick in chart["ticks"]] == ticks
+    assert [(bar.y, bar.height) for bar in chart["bars"]] == bars
+    zero = next(tick["y"] for tick in chart["ticks"] if tick["text"] == "0")
+    assert chart["baseline"] == zero
+    assert all(18 <= bar.y and bar.y + bar.height <= 166 for bar in chart["bars"])  # inside the plot
+    assert 'height="-' not in chart["html"]
+
+
+def test_the_last_month_label_ends_at_the_right_edge_rather_than_past_it():
+    from django.utils import translation
+
+    from quai.charts import bar_chart
+
+    with translation.override("fr"):
+        chart = bar_chart(title="t", points=[(f"nov. {2000 + n}", n) for n in range(36)])
+    assert '<text x="359" y="182" text-anchor="end" font-size="10" fill="#1d1d1f">nov. 2035</text>' in chart["html"]
