@@ -105,7 +105,7 @@ for _indicator in _indicators.INDICATORS:
     register_indicator(_indicator)
 register_project_source(_indicators.SOURCE)
 register_staff_card(StaffCard(key="fabrique.reviews", label=_("Submissions waiting for review"),
-                              compute=_indicators.card_submissions_waiting, url_name="fabrique:staff_cohorts", order=50))
+                              compute=_indicators.card_submissions_waiting, url_name="fabrique:coach", order=50))  # the review queue (all of it for staff)
 
 
 def _person_search(*, text, people, limit):

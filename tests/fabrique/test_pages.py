@@ -151,3 +151,19 @@ def test_coach_table_rows_markup_progress_and_escaping(client, cohort, enrolment
         '<td data-label="Progression">0 condition remplie sur 3</td> '
         '<td data-label="Présences">0 %</td></tr>'
     )
+
+
+def test_the_staff_homes_waiting_submissions_card_leads_to_the_queue_that_lists_them(client, enrolment, member, staff):
+    """The staff home counts submissions waiting for review; its link opens the review queue,
+    which shows staff every coach's (not the cohorts' list, where none of them is)."""
+    import re
+
+    deliverable = deliverable_of(enrolment, "business_plan")
+    client.force_login(member)
+    client.post(reverse("fabrique:deliverable", args=[deliverable.pk]), {"file": pdf("mon plan.pdf")})
+    client.force_login(staff)
+    home = re.sub(r"\s+", " ", client.get(reverse("staff_home")).content.decode())  # also records the second factor
+    assert (f'<a href="{reverse("fabrique:coach")}" class="card-link"> <span class="card-label">Rendus en attente de relecture</span> '
+            '<span class="card-value">1</span>') in home
+    queue = client.get(reverse("fabrique:coach")).content.decode()
+    assert deliverable.title in queue and enrolment.holder.last_name in queue

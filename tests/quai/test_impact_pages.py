@@ -57,7 +57,7 @@ def test_staff_home_shows_today_figures_linking_to_their_lists_and_each_target_w
     assert f'href="{reverse("events:staff_events")}"' in html and "Événements cette semaine" in html
     assert f'href="{reverse("coworking:staff_today")}"' in html
     assert f'href="{reverse("members:staff_list")}?status=pending"' in html
-    assert f'href="{reverse("fabrique:staff_cohorts")}"' in html and f'href="{reverse("events:mediation_log")}"' in html
+    assert f'href="{reverse("fabrique:coach")}"' in html and f'href="{reverse("events:mediation_log")}"' in html
     assert "Échecs d’envoi" in html and "Tâches de fond" in html
     assert '<strong>3</strong> / 10\xa0000' in html  # ESS-1 against its target
     assert 'aria-label="Progression vers l’objectif de ESS-1"' in html
