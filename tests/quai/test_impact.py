@@ -362,6 +362,26 @@ def test_num1_counts_one_accompaniment_per_participant_and_num2_the_first_visits
 
 # --- Snapshots -----------------------------------------------------------------------------------------
 
+def test_compute_impact_command_computes_the_codes_asked_for_and_refuses_unknown_ones(member, settings):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from quai.models import IndicatorSnapshot
+
+    settings.QUAI_PROGRAMME_START = datetime.date(2025, 1, 1)
+    attend(event(), member=member)
+    out = io.StringIO()
+    call_command("compute_impact", "--codes", "ess-1, MEM-1", stdout=out)
+    rows = IndicatorSnapshot.objects.count()
+    assert set(IndicatorSnapshot.objects.values_list("code", flat=True)) == {"ESS-1", "MEM-1"}
+    assert out.getvalue().splitlines()[-1] == f"compute_impact: {rows} figures computed"
+    for codes in ("ESS-1,NOPE-9", " , "):
+        with pytest.raises(CommandError, match="unknown indicator code"):
+            call_command("compute_impact", "--codes", codes, stdout=io.StringIO())
+    assert IndicatorSnapshot.objects.count() == rows  # nothing computed on a refusal
+
+
 def test_snapshot_run_twice_leaves_the_same_rows(member, settings):
     from django.db import connection
 
