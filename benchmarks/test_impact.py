@@ -32,7 +32,7 @@ SQL = {
     "ESS-1": f"""SELECT count(DISTINCT r.person_key) FROM events_registration r JOIN events_event e ON e.id = r.event_id
                  WHERE r.attended AND {ESS} AND e.starts_at >= %(P)s AND e.starts_at < %(E)s AND e.status <> 'cancelled' AND {NOT_WALK_IN}""",
     "ESS-2": f"""SELECT count(*) FROM events_registration r JOIN events_event e ON e.id = r.event_id
-                 WHERE r.attended AND {ESS} AND {HELD} AND {NOT_WALK_IN}""",
+                 WHERE r.attended AND {ESS} AND {HELD}""",
     "EVT-1": f"""SELECT sum(CASE WHEN r.attended THEN 1 ELSE 0 END) * 100.0 / nullif(count(*), 0)
                  FROM events_registration r JOIN events_event e ON e.id = r.event_id
                  WHERE {HELD} AND NOT r.walk_in AND {CONFIRMED_AT_START}""",
@@ -49,7 +49,7 @@ SQL = {
                  WHERE first >= %(S)s AND first < %(E)s""",
     "TRN-1": f"""SELECT coalesce(sum(round((extract(epoch FROM e.ends_at - e.starts_at) / 3600)::numeric, 2)), 0)
                  FROM events_registration r JOIN events_event e ON e.id = r.event_id
-                 WHERE r.attended AND e.kind = 'ess_training' AND {HELD} AND {NOT_WALK_IN}""",
+                 WHERE r.attended AND e.kind = 'ess_training' AND {HELD}""",
     "PRJ-1": f"""SELECT count(*) FROM (
                    SELECT lower(trim(name)) FROM incubator_project
                    WHERE incubation_start < %(e)s AND (incubation_end IS NULL OR incubation_end >= %(s)s)

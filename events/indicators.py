@@ -1,8 +1,9 @@
 """Impact indicators of events and Déclic Numérique (DOMAIN.md §1): ESS-1, ESS-2, EVT-1/3/4/5, NUM-1/2, TRN-1.
 
 People are counted by `person_key` ("member:<id>" or the normalised guest e-mail), which survives
-erasure. Anonymous walk-ins (person_key "walk-in:…") are never merged into unique people: ESS-1
-reports them apart.
+erasure. Anonymous walk-ins (person_key "walk-in:…") are never merged into unique people (ESS-1,
+EVT-4, EVT-5): ESS-1 reports them apart. A participation or a trainee hour counts whoever it was
+(ESS-2, TRN-1: walk-ins included, ESS-2 shows how many).
 """
 
 import datetime
@@ -43,9 +44,13 @@ def _held_between(start: datetime.date, end: datetime.date) -> Q:
     )
 
 
-def _attended(start, end, *, kinds=None):
-    """Attended registrations (person × event) of events held in [start, end), identified people only."""
-    rows = Registration.objects.filter(_held_between(start, end), attended=True).exclude(person_key__startswith=ANONYMOUS_PREFIX)
+def _attended(start, end, *, kinds=None, walk_ins=False):
+    """Attended registrations (person × event) of events held in [start, end): identified people
+    only, unless `walk_ins` (a participation or an hour of training counts, whoever it was; a
+    unique person cannot be an anonymous one)."""
+    rows = Registration.objects.filter(_held_between(start, end), attended=True)
+    if not walk_ins:
+        rows = rows.exclude(person_key__startswith=ANONYMOUS_PREFIX)
     if kinds is not None:
         rows = rows.filter(event__kind__in=kinds)
     return rows
@@ -73,7 +78,7 @@ def anonymous_walk_ins(start, end):
 
 def ess2_rows(start, end):
     return (
-        _attended(start, end, kinds=Event.ESS_KINDS)
+        _attended(start, end, kinds=Event.ESS_KINDS, walk_ins=True)
         .values("id", "person_key", event_title=F("event__title"), event_start=F("event__starts_at"))
         .order_by("event_start", "id")
     )
@@ -151,7 +156,7 @@ def trn1_rows(start, end):
         output_field=DecimalField(max_digits=8, decimal_places=2),
     )
     return (
-        _attended(start, end, kinds=[Event.Kind.ESS_TRAINING])
+        _attended(start, end, kinds=[Event.Kind.ESS_TRAINING], walk_ins=True)
         .values("id", "person_key", event_title=F("event__title"), event_start=F("event__starts_at"))
         .annotate(hours=hours)
         .order_by("event_start", "id")
@@ -200,11 +205,14 @@ INDICATORS = [
                         period_column="event_start"),),
     ),
     Indicator(
-        code="ESS-2", period_column="event_start", app_label="events", order=11, unit="count",
+        code="ESS-2", period_column="event_start", app_label="events", order=11, unit="count", definition_version=2,
         label=_("Participations in ESS events"),
-        definition=_("Attended registrations (person × event) at ESS awareness or training events held in the period."),
+        definition=_("Attended registrations (person × event) at ESS awareness or training events held in the period, "
+                     "anonymous walk-ins included (their number is also shown apart)."),
         rows=ess2_rows, aggregate=CountRows(),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date"))),
+        details=(Detail("anonymous_walk_ins", _("Of which anonymous walk-ins"), rows=anonymous_walk_ins,
+                        period_column="event_start"),),
     ),
     Indicator(
         code="EVT-1", period_column="event_start", app_label="events", order=20, unit="percent",
@@ -235,9 +243,10 @@ INDICATORS = [
         columns=(("person_key", _("Person")), ("first_attended", _("First attended"))),
     ),
     Indicator(
-        code="TRN-1", period_column="event_start", app_label="events", order=24, unit="hours",
+        code="TRN-1", period_column="event_start", app_label="events", order=24, unit="hours", definition_version=2,
         label=_("Trainee hours"),
-        definition=_("Σ over ESS training events held in the period of the event's duration (hours) × attendees."),
+        definition=_("Σ over ESS training events held in the period of the event's duration (hours) × attendees, "
+                     "anonymous walk-ins included."),
         rows=trn1_rows, aggregate=SumOf("hours"),
         columns=(("person_key", _("Person")), ("event_title", _("Event")), ("event_start", _("Date")), ("hours", _("Hours"))),
     ),

@@ -103,10 +103,22 @@ def test_ess1_reports_anonymous_walk_ins_apart():
                                 status=Registration.Status.CONFIRMED)
     Registration.objects.create(event=ess, guest_name="Autre", person_key="walk-in:2", walk_in=True, attended=True,
                                 status=Registration.Status.CONFIRMED)
+    training = event(kind=Event.Kind.ESS_TRAINING, hours=3)
+    Registration.objects.create(event=training, guest_name="Sans nom", person_key="walk-in:3", walk_in=True, attended=True,
+                                status=Registration.Status.CONFIRMED)
+    Registration.objects.create(event=training, guest_name="Absent", person_key="walk-in:4", walk_in=True, attended=False,
+                                status=Registration.Status.CONFIRMED)
     indicator = indicator_by_code("ESS-1")
 
-    assert figure("ESS-1") == 1
-    assert indicator.detail_values(*Y2025) == {"anonymous_walk_ins": 2}
+    # Never merged into unique people (ESS-1, EVT-5), reported apart…
+    assert figure("ESS-1") == 1 and figure("EVT-5") == 1
+    assert indicator.detail_values(*Y2025) == {"anonymous_walk_ins": 3}
+    # …but each of them is a participation and trainee hours (DOMAIN: attended registrations; duration × attendees).
+    assert figure("ESS-2") == 4
+    assert indicator_by_code("ESS-2").detail_values(*Y2025) == {"anonymous_walk_ins": 3}
+    assert [row["person_key"] for row in rows("ESS-2")] == ["a@example.org", "walk-in:1", "walk-in:2", "walk-in:3"]
+    assert figure("TRN-1") == Decimal("3.00")
+    assert [(row["person_key"], row["hours"]) for row in rows("TRN-1")] == [("walk-in:3", Decimal("3.00"))]
 
 
 def test_ess1_is_cumulative_from_the_programme_start_and_ignores_cancelled_events(member, other_member):
