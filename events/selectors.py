@@ -139,10 +139,15 @@ def rooms_free_between(*, starts_at=None, ends_at=None, keep_booking_id: int | N
 
 
 def staff_events(*, now=None):
-    """The staff list: upcoming events whatever their status (drafts first to catch the eye), with seat counts."""
+    """The staff list: this week's events (from Monday: their door lists are still being closed, and
+    the staff home's "events this week" links here) and every later one, whatever their status,
+    with seat counts."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    monday = datetime.datetime.combine(today - datetime.timedelta(days=today.weekday()), datetime.time.min,
+                                       tzinfo=timezone.get_current_timezone())
     return (
-        Event.objects.filter(ends_at__gte=now - datetime.timedelta(days=1))
+        Event.objects.filter(ends_at__gte=min(monday, now - datetime.timedelta(days=1)))
         .select_related("site", "room")
         .with_seats_taken()
         .order_by("starts_at", "pk")

@@ -255,3 +255,27 @@ def test_staff_event_list_queries_do_not_grow_with_events(client, staff):
         event = create(staff, start=evening(days=day), title=f"Atelier {day}")
         services.event_publish(event=event, by=staff)
     assert count() == few
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_staff_event_list_holds_this_weeks_events_from_monday_and_every_later_one(weekday):
+    """The staff home's "events this week" links to this list: each of the week's events is in it,
+    whatever day it is, the past ones too (their door lists are still being closed)."""
+    thursday = datetime.date(2026, 11, 26)
+    today = thursday + datetime.timedelta(days=weekday - 3)  # Monday 23 … Sunday 29 November 2026
+    monday = datetime.date(2026, 11, 23)
+
+    def at(day, hour):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    last_sunday = EventFactory(title="Dimanche dernier", starts_at=at(monday - datetime.timedelta(days=1), 18),
+                               ends_at=at(monday - datetime.timedelta(days=1), 20))
+    week = [EventFactory(title=f"Jour {n}", starts_at=at(monday + datetime.timedelta(days=n), 9),
+                         ends_at=at(monday + datetime.timedelta(days=n), 11)) for n in range(7)]
+    later = EventFactory(title="Lundi prochain", starts_at=at(monday + datetime.timedelta(days=7), 9),
+                         ends_at=at(monday + datetime.timedelta(days=7), 11))
+
+    listed = list(selectors.staff_events(now=at(today, 12)))
+
+    # Yesterday's events stay as well (on a Monday: the Sunday evening's door list).
+    assert listed == ([last_sunday] if weekday == 0 else []) + [*week, later]
