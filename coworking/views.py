@@ -187,7 +187,8 @@ def _feed_links(request, feed) -> dict:
     url = request.build_absolute_uri(reverse("coworking:ical", args=[feed.token]))
     # Apple Calendar subscribes on a webcal:// link; Google takes one in its "cid" parameter.
     webcal = "webcal://" + url.split("://", 1)[1]
-    return {"feed_url": url, "feed_webcal": webcal, "feed_name": f"{settings.QUAI_SITE_NAME} — {_('My bookings')}"}
+    mine = _("My bookings")  # outside the f-string: xgettext (`make messages`) does not read calls in one
+    return {"feed_url": url, "feed_webcal": webcal, "feed_name": f"{settings.QUAI_SITE_NAME} — {mine}"}
 
 
 class BookingCancelView(LoginRequiredMixin, View):

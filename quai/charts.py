@@ -167,12 +167,12 @@ def chart_markup(chart: dict) -> SafeString:
     svg.append(f'<line x1="{left}" x2="{right}" y1="{chart["baseline"]}" y2="{chart["baseline"]}" stroke="{_DARK}" stroke-width="1"/>')
     note = gettext("Hatched bars: the figure of each period.")
     if chart["target_y"] is not None:
-        y = chart["target_y"]
+        y, target = chart["target_y"], e(gettext("Target"))  # outside the f-string: xgettext does not read calls in one
         svg.append(f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="{_RED}" stroke-width="2" stroke-dasharray="8 4"/>'
                    # A white outline under the label: it stays readable where the bars reach the line.
                    f'<text x="{right}" y="{y}" dy="-4" text-anchor="end" font-size="12" font-weight="bold" fill="{_RED}" '
                    f'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
-                   f'{e(gettext("Target"))} {e(chart["target_text"])}</text>')
+                   f'{target} {e(chart["target_text"])}</text>')
         note += " " + gettext("Dashed line: the target.")
     svg.append("</svg>")
     table = format_html(

@@ -35,3 +35,24 @@ def test_french_catalogue_has_each_message_once(path):
     assert not duplicates, f"entries present twice: {duplicates}"
     header_lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith('"POT-Creation-Date:')]
     assert len(header_lines) == 1, "the header was merged twice"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext"}
+
+
+def test_no_translated_text_is_looked_up_inside_an_f_string():
+    """xgettext (`make messages`) does not read calls inside an f-string: their messages would be
+    dropped from the catalogue at the next refresh, and the page would fall back to English."""
+    import ast
+
+    offenders = []
+    for path in sorted(BASE.rglob("*.py")):
+        relative = path.relative_to(BASE)
+        if relative.parts[0] in {".venv", "node_modules", "var", "tests", "benchmarks"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", getattr(inner.func, "attr", None)) in GETTEXT_NAMES:
+                        offenders.append(f"{relative}:{inner.lineno}")
+    assert offenders == []
