@@ -734,6 +734,35 @@ def period_validate(first_day: datetime.date | None, last_day: datetime.date | N
     return Period("custom", first_day, last_day + datetime.timedelta(days=1))
 
 
+def rows_matching(indicator: Indicator, rows, text: str):
+    """The drill-down rows of which a text column (a person, a project, an event's title…) contains
+    `text`, whatever its case: the staff's filter on an indicator page and its exports. A union of
+    sources (PRJ-1, PRJ-2: a few hundred project names) is filtered as it is read."""
+    from functools import reduce
+    from operator import or_
+
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import CharField, Q, TextField
+
+    keys = []
+    for key, _label in indicator.columns:
+        if rows.query.combinator:  # union: its columns are the first query's
+            keys.append(key)
+            continue
+        try:
+            field = rows.query.annotations[key].output_field if key in rows.query.annotations else rows.model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, (CharField, TextField)):
+            keys.append(key)
+    if rows.query.combinator:
+        folded = text.casefold()
+        return [row for row in rows if any(isinstance(row.get(key), str) and folded in row[key].casefold() for key in keys)]
+    if not keys:
+        return rows.none()
+    return rows.filter(reduce(or_, (Q(**{f"{key}__icontains": text}) for key in keys)))
+
+
 def cell_value(value):
     """A drill-down value as a spreadsheet cell: local naive datetimes (openpyxl refuses aware ones), numbers as numbers."""
     if isinstance(value, datetime.datetime):

@@ -24,6 +24,13 @@ class PeriodForm(forms.Form):
         return data
 
 
+class DrilldownForm(PeriodForm):
+    """The indicator page's rows: a period, and optionally only the rows containing a text."""
+
+    q = forms.CharField(label=_("Rows containing"), required=False, max_length=100, strip=True,
+                        help_text=_("A name, a project, an event… (empty: every row)"))
+
+
 class FunderReportForm(PeriodForm):
     funder = forms.ModelChoiceField(label=_("Funder"), queryset=Funder.objects.all(), empty_label=_("All funders"), required=False)
 

@@ -5,6 +5,7 @@ import csv
 import datetime
 from decimal import Decimal
 from itertools import chain, islice
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ from django.views import View
 from quai import impact, xlsx
 from quai.charts import bar_chart, format_number
 from quai.exports import neutralise
-from quai.impact_forms import FunderReportForm, PeriodForm
+from quai.impact_forms import DrilldownForm, FunderReportForm
 from quai.models import FinancedAction, ImpactRun, IndicatorSetting
 from quai.permissions import StaffRequiredMixin
 
@@ -58,18 +59,22 @@ class IndicatorView(StaffRequiredMixin, View):
 
     def get(self, request, code):
         indicator = _indicator_or_404(code)
-        form = PeriodForm(request.GET or None)
-        status = 200
+        form = DrilldownForm(request.GET or None)
+        status, text = 200, ""
         if form.is_bound and form.is_valid():
-            period = form.cleaned_data["period"]
+            period, text = form.cleaned_data["period"], form.cleaned_data["q"]
         else:
             period = _default_period(indicator)
             if form.is_bound:
                 status = 400
             else:
-                form = PeriodForm(initial={"start": period.start, "end": period.last_day})
+                form = DrilldownForm(initial={"start": period.start, "end": period.last_day})
         history = impact.indicator_history(indicator)
         rows = indicator.drilldown(period.start, period.end)
+        total = None
+        if text:  # the figure's rows are all counted; the table shows those that match
+            total = rows.count()
+            rows = impact.rows_matching(indicator, rows, text)
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         value = indicator.value(period.start, period.end)
         columns = indicator.columns
@@ -80,14 +85,14 @@ class IndicatorView(StaffRequiredMixin, View):
             target=indicator.target if indicator.target is not None and not indicator.target_per_year else None,
             width=400, height=220,
         )
-        query = f"start={period.start.isoformat()}&end={period.last_day.isoformat()}"
+        query = urlencode({"start": period.start.isoformat(), "end": period.last_day.isoformat(), **({"q": text} if text else {})})
         return render(request, "quai/impact_indicator.html", {
             "indicator": indicator, "form": form, "period": period, "value": value,
             "value_text": format_number(value, indicator.unit), "details": _details(indicator, period),
             "history": history, "years": [{**row, "text": format_number(row["value"], indicator.unit)} for row in history["years"]],
             "chart": chart, "page": page, "columns": columns,
             "table": [[(label, row.get(key)) for key, label in columns] for row in page.object_list],
-            "query": query, "count": page.paginator.count,
+            "query": query, "count": page.paginator.count, "total": total, "text": text,
         }, status=status)
 
 
@@ -107,13 +112,15 @@ class IndicatorExportView(StaffRequiredMixin, View):
 
     def get(self, request, code, fmt):
         indicator = _indicator_or_404(code)
-        form = PeriodForm(request.GET or None)
+        form = DrilldownForm(request.GET or None)
         period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else None
         if form.is_bound and period is None:
             return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400,
                                 content_type="text/plain; charset=utf-8")
         period = period or _default_period(indicator)
         rows = indicator.drilldown(period.start, period.end)
+        if form.is_bound and form.cleaned_data["q"]:  # the rows shown on the page: those containing the text
+            rows = impact.rows_matching(indicator, rows, form.cleaned_data["q"])
         name = f"{indicator.code}_{period.start.isoformat()}_{period.last_day.isoformat()}"
         if fmt == "csv":
             return _csv_response(indicator, rows, name)

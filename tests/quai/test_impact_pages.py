@@ -193,6 +193,37 @@ def test_drilldown_exports_csv_and_typed_xlsx(staff_client):
     assert sheet["C2"].value == 1 and sheet.max_row == 3
 
 
+def test_drilldown_rows_can_be_filtered_by_a_text_and_exported_as_filtered(staff_client):
+    from incubator.models import Project
+
+    ess_attendance(3, day=datetime.date(2025, 3, 3))  # g3-0@, g3-1@, g3-2@example.org
+    url = reverse("impact_indicator", args=["ESS-2"])
+    query = {"start": "2025-01-01", "end": "2025-12-31", "q": "G3-1"}
+
+    html = staff_client.get(url, query).content.decode()
+    assert "<strong>3</strong>" in html  # the figure stays the period's
+    assert "3 lignes,\n      1 contient « G3-1 »" in html
+    assert html.count('data-label="Personne"') == 1 and "g3-1@example.org" in html
+    assert 'href="/staff/impact/ESS-2/rows.csv?start=2025-01-01&amp;end=2025-12-31&amp;q=G3-1"' in html
+    response = staff_client.get(reverse("impact_export", args=["ESS-2", "csv"]), query)
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert [line[0] for line in lines[1:]] == ["g3-1@example.org"]
+
+    html = staff_client.get(url, {**query, "q": "personne"}).content.decode()
+    assert "Aucune ligne de cette période ne contient « personne »." in html
+    html = staff_client.get(url, {**query, "q": "<b>x</b>"}).content.decode()
+    assert "« &lt;b&gt;x&lt;/b&gt; »" in html and "<b>x</b>" not in html
+    # A union of sources (PRJ-1: the incubator's and the Fabrique's projects) is filtered too.
+    for name in ("Vélo Solidaire", "La Grange", "Atelier Vélo"):
+        Project.objects.create(name=name, incubation_start=datetime.date(2025, 2, 1))
+    html = staff_client.get(reverse("impact_indicator", args=["PRJ-1"]), {**query, "q": "VÉLO"}).content.decode()
+    assert html.count('data-label="Projet"') == 2 and "la grange" not in html
+    # Too long: refused with the reason, as a bad period is.
+    response = staff_client.get(url, {**query, "q": "x" * 101})
+    assert response.status_code == 400 and "au plus 100 caractères" in response.content.decode()
+    assert staff_client.get(reverse("impact_export", args=["ESS-2", "csv"]), {**query, "q": "x" * 101}).status_code == 400
+
+
 def test_funder_report_is_laid_out_per_financed_action_and_exports_xlsx(staff_client):
     from openpyxl import load_workbook
 
