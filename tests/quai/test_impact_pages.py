@@ -202,7 +202,7 @@ def test_drilldown_rows_can_be_filtered_by_a_text_and_exported_as_filtered(staff
 
     html = staff_client.get(url, query).content.decode()
     assert "<strong>3</strong>" in html  # the figure stays the period's
-    assert "3 lignes,\n      1 contient « G3-1 »" in html
+    assert "3 lignes,\n      1 contient «\xa0G3-1\xa0»" in html
     assert html.count('data-label="Personne"') == 1 and "g3-1@example.org" in html
     assert 'href="/staff/impact/ESS-2/rows.csv?start=2025-01-01&amp;end=2025-12-31&amp;q=G3-1"' in html
     response = staff_client.get(reverse("impact_export", args=["ESS-2", "csv"]), query)
@@ -210,9 +210,9 @@ def test_drilldown_rows_can_be_filtered_by_a_text_and_exported_as_filtered(staff
     assert [line[0] for line in lines[1:]] == ["g3-1@example.org"]
 
     html = staff_client.get(url, {**query, "q": "personne"}).content.decode()
-    assert "Aucune ligne de cette période ne contient « personne »." in html
+    assert "Aucune ligne de cette période ne contient «\xa0personne\xa0»." in html
     html = staff_client.get(url, {**query, "q": "<b>x</b>"}).content.decode()
-    assert "« &lt;b&gt;x&lt;/b&gt; »" in html and "<b>x</b>" not in html
+    assert "«\xa0&lt;b&gt;x&lt;/b&gt;\xa0»" in html and "<b>x</b>" not in html
     # A union of sources (PRJ-1: the incubator's and the Fabrique's projects) is filtered too.
     for name in ("Vélo Solidaire", "La Grange", "Atelier Vélo"):
         Project.objects.create(name=name, incubation_start=datetime.date(2025, 2, 1))
