@@ -96,7 +96,7 @@ INDICATORS = [
         code="FAB-1", app_label="fabrique", order=60, unit="people", target=Decimal(8), target_per_year=True,
         label=_("Fabrique project holders supported"),
         definition=_("Distinct holders enrolled in a cohort overlapping the period."),
-        rows=fab1_rows, aggregate=CountRows(),
+        rows=fab1_rows, aggregate=CountRows(), links=(("last_name", "members:staff_detail", "id"),),
         columns=(("id", _("Holder")), ("last_name", _("Last name")), ("first_name", _("First name"))),
     ),
     Indicator(
@@ -104,7 +104,7 @@ INDICATORS = [
         label=_("Fabrique project holders graduated"),
         definition=_("Enrolments whose value proposition and business plan are both validated; the graduation date is "
                      "the date of the last of the two validations, and it falls in the period."),
-        rows=fab2_rows, aggregate=CountRows(),
+        rows=fab2_rows, aggregate=CountRows(), links=(("project_name", "fabrique:enrolment", "enrolment"),),
         columns=(("project_name", _("Project")), ("holder_last_name", _("Holder")), ("cohort_name", _("Cohort")),
                  ("graduated_on", _("Graduated on"))),
     ),
@@ -121,7 +121,7 @@ INDICATORS = [
         label=_("Attendance at collective sessions"),
         definition=_("Present ÷ expected at the collective sessions held in the period, per holder; excused absences "
                      "count as expected and are shown apart."),
-        rows=fab4_rows, aggregate=RatioOf("present", "expected"),
+        rows=fab4_rows, aggregate=RatioOf("present", "expected"), links=(("project_name", "fabrique:enrolment", "id"),),
         columns=(("project_name", _("Project")), ("holder_last_name", _("Holder")), ("expected", _("Expected")),
                  ("present", _("Present")), ("excused", _("Excused"))),
         details=(Detail("excused", _("Excused absences"), excused_total),),

@@ -85,7 +85,7 @@ INDICATORS = [
         label=_("Jobs created (FTE)"),
         definition=_("Σ over incubated projects of (latest FTE reported on or before the end of the period − FTE at "
                      "entry). Projects without any report are left out; with no report at all the figure is “no data”, not 0."),
-        rows=inc1_rows, aggregate=SumOf("jobs_created", none_if_empty=True),
+        rows=inc1_rows, aggregate=SumOf("jobs_created", none_if_empty=True), links=(("name", "incubator:project", "project"),),
         columns=(("name", _("Project")), ("fte_at_entry", _("FTE at entry")), ("latest_fte", _("Latest FTE")),
                  ("jobs_created", _("Jobs created"))),
     ),

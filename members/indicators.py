@@ -47,7 +47,7 @@ INDICATORS = [
         label=_("Active members"),
         definition=_("Distinct members holding a paid membership valid on the last day of the period (today for the "
                      "current period). Erased members still count."),
-        rows=mem1_rows, aggregate=CountRows(), figures_many=mem1_figures,
+        rows=mem1_rows, aggregate=CountRows(), figures_many=mem1_figures, links=(("last_name", "members:staff_detail", "id"),),
         columns=(("id", _("Member")), ("last_name", _("Last name")), ("first_name", _("First name")),
                  ("date_joined", _("Joined"))),
     ),

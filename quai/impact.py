@@ -283,6 +283,9 @@ class Indicator:
     target_date: datetime.date | None = None
     # Figures reported apart, never merged into the figure (anonymous walk-ins, excused absences…).
     details: tuple[Detail, ...] = ()
+    # (column, URL name, key of the row): on the indicator page, that column's cell links to the
+    # staff page of its person or project, `reverse(URL name, args=[row[key]])`.
+    links: tuple[tuple[str, str, str], ...] = ()
     order: int = 100
     # The column of the rows (a date or a datetime) that places each row in ONE period, when the
     # rows of [start, end) are exactly the rows of any longer window whose column falls in

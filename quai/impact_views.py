@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -91,9 +92,23 @@ class IndicatorView(StaffRequiredMixin, View):
             "value_text": format_number(value, indicator.unit), "details": _details(indicator, period),
             "history": history, "years": [{**row, "text": format_number(row["value"], indicator.unit)} for row in history["years"]],
             "chart": chart, "page": page, "columns": columns,
-            "table": [[(label, row.get(key)) for key, label in columns] for row in page.object_list],
+            "table": _table(indicator, page.object_list),
             "query": query, "count": page.paginator.count, "total": total, "text": text,
         }, status=status)
+
+
+def _table(indicator, rows) -> list[list[tuple]]:
+    """(heading, value, link or None) of each cell of the page's rows."""
+    links = {column: (name, key) for column, name, key in indicator.links}
+    table = []
+    for row in rows:
+        cells = []
+        for key, label in indicator.columns:
+            link = links.get(key)
+            url = reverse(link[0], args=[row[link[1]]]) if link and row.get(link[1]) is not None else None
+            cells.append((label, row.get(key), url))
+        table.append(cells)
+    return table
 
 
 def _details(indicator, period) -> list[tuple]:

@@ -287,6 +287,10 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
     fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
     individual(date=datetime.date(2025, 4, 1), participant=ParticipantData(first_time=True))
+    from members.models import Membership, MembershipType
+
+    Membership.objects.create(member=UserFactory(), type=MembershipType.objects.create(kind="individual", name="I", amount_eur=20),
+                              starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2025, 12, 31), paid_on=datetime.date(2025, 1, 1))
     query = {"start": "2025-01-01", "end": "2025-12-31"}
 
     page = staff_client.get(reverse("impact_indicator", args=[code]), query)
@@ -298,6 +302,13 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + api.json()["count"]
     assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]
+    # A person's or a project's cell opens its page, which staff may see.
+    import re
+
+    links = re.findall(r'<td data-label="[^"]*"><a href="([^"]+)">', page.content.decode())
+    assert len(links) == {"MEM-1": 1, "FAB-1": 1, "INC-1": 1}.get(code, 0), links
+    for url in links:
+        assert staff_client.get(url).status_code == 200, url
 
 
 def _impact_block(html: str) -> str:
