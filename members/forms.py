@@ -118,7 +118,8 @@ def _membership_type_choices():
 
 
 class MemberFilterForm(forms.Form):
-    STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")), ("expired", _("Expired")),
+    STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")),
+              ("month", _("Ending this month, not renewed")), ("expired", _("Expired")),
               ("pending", _("Renewal to confirm")), ("none", _("Never a member"))]
     ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
     q = inputs.TextField(label=_("Name, e-mail or organisation"), required=False, max_length=200,

@@ -79,4 +79,5 @@ def card_renewals(today) -> dict:
         "detail": ngettext("%(count)s membership ends this month", "%(count)s memberships end this month",
                            counts["expiring"]) % {"count": counts["expiring"]},
         "url": reverse("members:staff_list") + "?status=pending",  # the value: renewals waiting for payment
+        "detail_url": reverse("members:staff_list") + "?status=month",  # the detail: who they are
     }

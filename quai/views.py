@@ -118,7 +118,8 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         for card in registry.staff_cards:
             data = card.compute(today)
             url = data.get("url") or (reverse(card.url_name) if card.url_name else "")
-            cards.append({"label": card.label, "value": data["value"], "detail": data.get("detail", ""), "url": url})
+            cards.append({"label": card.label, "value": data["value"], "detail": data.get("detail", ""), "url": url,
+                          "detail_url": data.get("detail_url", "")})
         failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
         cards.append({"label": _("Outbox failures"), "value": failed, "detail": "",
                       "url": reverse("admin:quai_outboxmessage_changelist") + "?status__exact=failed"})

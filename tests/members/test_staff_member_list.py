@@ -139,3 +139,31 @@ def test_list_rows_show_name_email_organisation_and_membership_escaped(staff_cli
     ) in rows
     html = staff_client.get(reverse("members:staff_list"), {"q": "personne"}).content.decode()
     assert '<tbody><tr><td colspan="4">Personne ne correspond.</td></tr></tbody>' in html
+
+
+def test_ending_this_month_lists_whom_the_staff_home_counts_and_its_detail_links_there(client, staff):
+    """The staff home's renewals card says "N memberships end this month" and links its detail to
+    the list filtered on them: the same people, whatever the day of the month."""
+    from members.indicators import card_renewals
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    following = (first + 32 * DAY).replace(day=1)
+    _member("first-day@exemple.fr", (first - 300 * DAY, first))
+    _member("last-day@exemple.fr", (first - 300 * DAY, following - DAY))
+    _member("asked-not-paid@exemple.fr", (first - 300 * DAY, first + 2 * DAY), pending=(first + 3 * DAY, first + 368 * DAY))
+    _member("renewed@exemple.fr", (first - 300 * DAY, first + 2 * DAY), (first + 3 * DAY, first + 368 * DAY))
+    _member("twice-this-month@exemple.fr", (first - 300 * DAY, first), (first + DAY, following - DAY))
+    _member("next-month@exemple.fr", (first - 300 * DAY, following))
+    _member("last-month@exemple.fr", (first - 300 * DAY, first - DAY))
+
+    listed = _emails(status="month")
+    assert listed == ["asked-not-paid@exemple.fr", "first-day@exemple.fr", "last-day@exemple.fr", "twice-this-month@exemple.fr"]
+    card = card_renewals(today)
+    assert card["detail"] == "4 adhésions se terminent ce mois-ci"
+    assert card["detail_url"] == reverse("members:staff_list") + "?status=month"
+    client.force_login(staff)
+    home = client.get(reverse("staff_home")).content.decode()
+    assert f'<a href="{reverse("members:staff_list")}?status=month">4 adhésions se terminent ce mois-ci</a>' in home
+    page = client.get(reverse("members:staff_list"), {"status": "month"}).content.decode()
+    assert all(email in page for email in listed) and "renewed@exemple.fr" not in page
