@@ -65,3 +65,21 @@ def test_staff_read_today_and_impact_recompute_and_drill_down(device, request, s
     if device == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, f"indicator-{device}.png")
+
+    # The rows of the figure, filtered by a text: one person of the 14 months.
+    page.get_by_label("Lignes contenant").fill("p3-1@")
+    page.get_by_role("button", name="Afficher").click()
+    page.get_by_text("contient «\xa0p3-1@\xa0»").wait_for()
+    assert page.locator("table.responsive tbody tr").count() == 1
+    assert_accessible(page)
+
+    # The funder report, printable, and the public page: readable on a phone, nothing for axe.
+    page.goto(page.base_url + "/staff/impact/report/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert_accessible(page)
+    if device == "phone_page":
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(page.base_url + "/impact/")
+    assert_accessible(page)
+    if device == "phone_page":
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
