@@ -6,6 +6,7 @@ import pytest
 
 from coworking.time import local_dt
 from events.models import Event, Registration
+from quai.impact import compute_snapshots
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.incubator.factories import ProjectFactory
@@ -93,3 +94,44 @@ def test_members_and_coaches_are_refused_with_the_reason(api_client, member):
 
 def test_anonymous_callers_must_authenticate(api_client):
     assert api_client.get("/api/v1/impact/").status_code == 401
+
+
+ODD = ["", " ", "0", "-1", "abc", "2025-13-01", "2025-02-30", "0000-01-01", "9999-12-31", "2025-01-01T00:00", "1e9",
+       "x" * 300, "\x00", "é", "ESS-1\x00", "%", "'; DROP TABLE x; --", "2025-01-01,2025-02-01", "[]", "null"]
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_odd_values_in_any_parameter_get_a_400_saying_what_to_fix_never_a_500(staff_api, staff, client, value):
+    """Every parameter of the impact API and pages, given odd values: a 400 with the reason, or —
+    for an empty value, a text filter, or a page number on a page (the last page is shown) — the
+    page as asked. Never a 500."""
+    from django.urls import reverse
+
+    compute_snapshots(codes=["ESS-1"])
+    empty = value == ""
+    expected = [("/api/v1/impact/", {"codes": value}, 200 if not value.strip() else 400)]  # only spaces: every code
+    expected += [("/api/v1/impact/", {name: value}, 200 if empty else 400) for name in ("from", "to")]
+    expected += [("/api/v1/impact/ESS-1/rows/", {name: value}, 200 if empty else 400) for name in ("from", "to")]
+    expected += [("/api/v1/impact/ESS-1/rows/", {name: value}, 400) for name in ("page", "page_size")]
+    if value.strip() and "/" not in value and "%" not in value:
+        expected.append((f"/api/v1/impact/{value}/rows/", {}, 400))
+    for url, params, status in expected:
+        response = staff_api.get(url, params)
+        assert response.status_code == status, (url, params, response.status_code)
+        if status == 400:
+            body = response.json()
+            assert body["detail"] and body["errors"], (url, params, body)
+    client.force_login(staff)
+    client.get(reverse("staff_home"))  # the second factor, as tests record it
+    control = "\x00" in value  # refused on any page before its view runs
+    text_ok = not control and len(value) <= 100
+    for url in (reverse("impact_indicator", args=["ESS-1"]), reverse("impact_export", args=["ESS-1", "csv"]),
+                reverse("impact_report"), reverse("impact_report_export", args=["xlsx"]), reverse("impact_public")):
+        takes_text = "impact/ESS-1" in url
+        for name, status in (("start", 200 if empty else 400), ("end", 200 if empty else 400), ("page", 200),
+                             ("q", 200 if text_ok or not takes_text else 400)):
+            if url == reverse("impact_public"):
+                status = 200  # the public page takes no parameter
+            status = 400 if control else status
+            response = client.get(url, {name: value})
+            assert response.status_code == status, (url, name, response.status_code)
