@@ -238,6 +238,9 @@ class FunderReportView(StaffRequiredMixin, View):
         if fmt not in (None, "xlsx"):
             raise Http404
         form = FunderReportForm(request.GET or None)
+        if not form.is_bound:  # this year so far, the period funders ask about most: one click to the report
+            today = timezone.localdate()
+            form = FunderReportForm(initial={"start": today.replace(month=1, day=1), "end": today})
         if not (form.is_bound and form.is_valid()):
             return render(request, "quai/impact_report.html", {"form": form}, status=400 if form.is_bound else 200)
         period, funder = form.cleaned_data["period"], form.cleaned_data["funder"]

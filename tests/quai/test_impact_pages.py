@@ -346,3 +346,10 @@ def test_the_impact_block_is_drawn_once_per_content_and_language_and_never_outli
     client.force_login(member)
     refused = client.get(reverse("staff_home"))  # (in French again: the last request sets the language)
     assert refused.status_code == 403 and "10\xa0000" not in refused.content.decode() and len(drawn) == 3
+
+
+def test_funder_report_opens_on_this_year_so_far(staff_client):
+    today = timezone.localdate()
+    html = staff_client.get(reverse("impact_report")).content.decode()
+
+    assert f'name="start" value="{today.year}-01-01"' in html and f'name="end" value="{today.isoformat()}"' in html
