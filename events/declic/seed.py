@@ -41,6 +41,8 @@ def seed_mediation(*, scale: int, rng, today: datetime.date, created_by_id=None)
     activities, profiles = [], []
     for _n in range(1500 * scale):
         day = today - datetime.timedelta(days=rng.randint(0, 3 * 365))
+        if day.weekday() == 6:  # the desk is closed on Sundays: that session was on the Saturday
+            day -= datetime.timedelta(days=1)
         if rng.random() < 0.85:
             commune = rng.choice(COMMUNES)
             place = rng.choice([PlaceType.LIEU_ACTIVITE] * 8 + [PlaceType.DOMICILE, PlaceType.A_DISTANCE])

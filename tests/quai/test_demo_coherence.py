@@ -176,3 +176,8 @@ def test_fabrique_work_is_submitted_and_reviewed_in_order_and_not_in_the_future(
         SELECT s.id FROM fabrique_submission s LEFT JOIN fabrique_review r ON r.submission_id = s.id
         WHERE s.submitted_at > clock_timestamp() OR r.reviewed_at < s.submitted_at OR r.reviewed_at > clock_timestamp()
     """) == []
+
+
+def test_declic_sessions_are_held_on_the_days_the_desk_opens(offenders):
+    """Monday to Saturday: nobody is accompanied at the Déclic desk on a Sunday."""
+    assert offenders("SELECT id, date FROM events_mediationactivity WHERE extract(isodow FROM date) = 7") == []
