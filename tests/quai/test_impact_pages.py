@@ -302,6 +302,14 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + api.json()["count"]
     assert load_workbook(io.BytesIO(xlsx.content))[code].max_row == 1 + api.json()["count"]
+    # Filtered by a text, the page and its export still answer, with the matching rows only.
+    filtered = staff_client.get(reverse("impact_indicator", args=[code]), {**query, "q": "é"})
+    filtered_csv = staff_client.get(reverse("impact_export", args=[code, "csv"]), {**query, "q": "é"})
+    assert (filtered.status_code, filtered_csv.status_code) == (200, 200)
+    kept = b"".join(filtered_csv.streaming_content).decode("utf-8-sig").strip().splitlines()[1:]
+    assert len(kept) <= len(lines) - 1 and all("é" in line.lower() for line in kept), kept
+    if code in ("PRJ-1", "PRJ-2", "INC-1"):  # the project "Vélos", not the Fabrique's "Serre"
+        assert len(kept) == 1 and "élos" in kept[0], kept
     # A person's or a project's cell opens its page, which staff may see.
     import re
 
