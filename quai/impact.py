@@ -681,12 +681,11 @@ def _change(now, before) -> str:
         return "—"
     if now == before:
         return "="
-    if not before:
-        from quai.charts import format_number
-
-        return "+" + format_number(now - before)
     from quai.charts import format_number
 
+    if before <= 0:  # from 0, or from a negative figure (INC-1): the difference itself, with its sign
+        difference = Decimal(now) - Decimal(before)
+        return ("+" if difference > 0 else "-") + format_number(abs(difference))
     change = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
     # Whole percents, or one decimal under 1 %: a rate from 78,1 % to 77,8 % is "-0,4 %", not "-0 %".
     rounded = change.quantize(Decimal("1") if abs(change) >= Decimal("0.95") else Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -20,6 +20,12 @@ from quai.impact import _change
     (2, 1, "+100 %"),
     (25000, 1000, "+2\N{NO-BREAK SPACE}400 %"),
     (8, 0, "+8"),  # from nothing: the difference, not a percentage
+    (Decimal("-1.5"), 0, "-1,50"),  # was "+-1,5"
+    # From a negative figure (INC-1: fewer jobs than at entry), the difference with its sign: a
+    # percentage of a negative base reads backwards (-2 → 1 was "-150 %").
+    (1, Decimal("-2"), "+3"),
+    (Decimal("-3"), Decimal("-2"), "-1"),
+    (Decimal("-0.5"), Decimal("-2.5"), "+2"),
     (0, 0, "="),
     (829, 829, "="),
     (None, 12, "—"),
