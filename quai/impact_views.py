@@ -48,9 +48,15 @@ class ImpactRunView(StaffRequiredMixin, View):
         return render(request, "quai/_impact_run.html", {"run": run, "created": created})
 
 
-def _default_period(indicator) -> impact.Period:
+def _this_year_so_far() -> tuple[datetime.date, datetime.date]:
+    """1 January (or the programme's start, in its first year) to today."""
     today = timezone.localdate()
-    return impact.period_validate(impact.programme_start() if indicator.cumulative else today.replace(month=1, day=1), today)
+    return max(today.replace(month=1, day=1), impact.programme_start()), today
+
+
+def _default_period(indicator) -> impact.Period:
+    start, today = _this_year_so_far()
+    return impact.period_validate(impact.programme_start() if indicator.cumulative else start, today)
 
 
 class IndicatorView(StaffRequiredMixin, View):
@@ -239,8 +245,8 @@ class FunderReportView(StaffRequiredMixin, View):
             raise Http404
         form = FunderReportForm(request.GET or None)
         if not form.is_bound:  # this year so far, the period funders ask about most: one click to the report
-            today = timezone.localdate()
-            form = FunderReportForm(initial={"start": today.replace(month=1, day=1), "end": today})
+            start, today = _this_year_so_far()
+            form = FunderReportForm(initial={"start": start, "end": today})
         if not (form.is_bound and form.is_valid()):
             return render(request, "quai/impact_report.html", {"form": form}, status=400 if form.is_bound else 200)
         period, funder = form.cleaned_data["period"], form.cleaned_data["funder"]

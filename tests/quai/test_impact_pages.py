@@ -285,7 +285,15 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     project = ProjectFactory(name="Vélos", incubation_start=datetime.date(2025, 1, 1), created_on=datetime.date(2025, 2, 1),
                              creation_kind="legal", creation_evidence="SIRET")
     KpiReport.objects.create(project=project, reported_on=datetime.date(2025, 3, 1), fte=2)
-    fabrique_services.enrol(cohort=make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6)), holder=UserFactory(), project_name="Serre")
+    cohort = make_cohort(staff, year=2025, start=datetime.date(2025, 1, 6))
+    enrolment = fabrique_services.enrol(cohort=cohort, holder=UserFactory(), project_name="Serre")
+    from fabrique.models import Attendance, Deliverable, DeliverableKind, Session
+
+    Deliverable.objects.filter(enrolment=enrolment, kind__in=[DeliverableKind.VALUE_PROPOSITION, DeliverableKind.BUSINESS_PLAN]).update(
+        status=Deliverable.Status.VALIDATED, validated_on=datetime.date(2025, 6, 2))  # FAB-2: graduated
+    session = Session.objects.create(cohort=cohort, title="Atelier", starts_at=local_dt(datetime.date(2025, 2, 3), datetime.time(9)),
+                                     ends_at=local_dt(datetime.date(2025, 2, 3), datetime.time(12)))
+    Attendance.objects.create(session=session, enrolment=enrolment, status=Attendance.Status.PRESENT)  # FAB-4
     individual(date=datetime.date(2025, 4, 1), participant=ParticipantData(first_time=True))
     from members.models import Membership, MembershipType
 
@@ -314,7 +322,7 @@ def test_every_indicator_has_its_page_exports_and_rows(staff_client, staff, code
     import re
 
     links = re.findall(r'<td data-label="[^"]*"><a href="([^"]+)">', page.content.decode())
-    assert len(links) == {"MEM-1": 1, "FAB-1": 1, "INC-1": 1}.get(code, 0), links
+    assert len(links) == {"MEM-1": 1, "FAB-1": 1, "FAB-2": 1, "FAB-4": 1, "INC-1": 1}.get(code, 0), links
     for url in links:
         assert staff_client.get(url).status_code == 200, url
 
@@ -361,3 +369,17 @@ def test_funder_report_opens_on_this_year_so_far(staff_client):
     html = staff_client.get(reverse("impact_report")).content.decode()
 
     assert f'name="start" value="{today.year}-01-01"' in html and f'name="end" value="{today.isoformat()}"' in html
+
+
+def test_a_programme_in_its_first_year_opens_its_pages_from_its_start(staff_client, settings):
+    """Started this year after 1 January: the default period begins on its first day (1 January
+    would be refused: no figure exists before the programme)."""
+    today = timezone.localdate()
+    settings.QUAI_PROGRAMME_START = today
+
+    html = staff_client.get(reverse("impact_report")).content.decode()
+    assert f'name="start" value="{today.isoformat()}"' in html
+    assert staff_client.get(reverse("impact_report"), {"start": today.isoformat(), "end": today.isoformat()}).status_code == 200
+    for code in ("ESS-2", "FAB-1", "MEM-1"):
+        page = staff_client.get(reverse("impact_indicator", args=[code]))
+        assert page.status_code == 200 and f'name="start" value="{today.isoformat()}"' in page.content.decode(), code
