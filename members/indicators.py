@@ -66,7 +66,8 @@ def card_renewals(today) -> dict:
     # Only the rows either count looks at, each set found by an index (the pending one per member:
     # membership_one_pending_per_member; this month's ends: membership_period_idx), not every membership.
     counts = aggregate_once(("members.renewals", month_start(today)), lambda: (  # its SQL built once a month (quai/compiled.py)
-        Membership.objects.filter(Q(paid_on__isnull=True) | this_month).aggregate(
+        # Active accounts only, as the lists the card links to (an erased member renews nothing).
+        Membership.objects.filter(Q(paid_on__isnull=True) | this_month, member__is_active=True).aggregate(
             pending=Count("pk", filter=Q(paid_on__isnull=True)),
             expiring=Count(
                 "member", distinct=True,

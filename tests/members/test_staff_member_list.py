@@ -156,11 +156,15 @@ def test_ending_this_month_lists_whom_the_staff_home_counts_and_its_detail_links
     _member("twice-this-month@exemple.fr", (first - 300 * DAY, first), (first + DAY, following - DAY))
     _member("next-month@exemple.fr", (first - 300 * DAY, following))
     _member("last-month@exemple.fr", (first - 300 * DAY, first - DAY))
+    gone = _member("deactivated@exemple.fr", (first - 300 * DAY, first + DAY), pending=(first + 2 * DAY, first + 367 * DAY))
+    gone.is_active = False  # as erasure leaves an account: neither counted nor listed
+    gone.save()
 
     listed = _emails(status="month")
     assert listed == ["asked-not-paid@exemple.fr", "first-day@exemple.fr", "last-day@exemple.fr", "twice-this-month@exemple.fr"]
     card = card_renewals(today)
     assert card["detail"] == "4 adhésions se terminent ce mois-ci"
+    assert card["value"] == 1 == len(_emails(status="pending"))  # asked-not-paid's renewal; not the deactivated one's
     assert card["detail_url"] == reverse("members:staff_list") + "?status=month"
     client.force_login(staff)
     home = client.get(reverse("staff_home")).content.decode()
