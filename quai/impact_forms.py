@@ -28,7 +28,7 @@ class DrilldownForm(PeriodForm):
     """The indicator page's rows: a period, and optionally only the rows containing a text."""
 
     q = forms.CharField(label=_("Rows containing"), required=False, max_length=100, strip=True,
-                        help_text=_("A name, a project, an event… (empty: every row)"))
+                        help_text=_("Text as the rows show it: a name, an e-mail, a project, an event… (empty: every row)"))
 
 
 class FunderReportForm(PeriodForm):
