@@ -54,31 +54,38 @@ INDICATORS = [
 ]
 
 
+ENDING_COUNTED_UP_TO = 1000  # "more than 1,000" beyond: the list linked from the card has them all
+
+
 def card_renewals(today) -> dict:
-    from django.db.models import Count, Q
     from django.urls import reverse
 
     from quai.compiled import aggregate_once
     from quai.impact import add_months, month_start
 
-    paid = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
-    this_month = Q(ends_on__gte=month_start(today), ends_on__lt=add_months(month_start(today), 1))
-    # Only the rows either count looks at, each set found by an index (the pending one per member:
-    # membership_one_pending_per_member; this month's ends: membership_period_idx), not every membership.
-    counts = aggregate_once(("members.renewals", month_start(today)), lambda: (  # its SQL built once a month (quai/compiled.py)
-        # Active accounts only, as the lists the card links to (an erased member renews nothing).
-        Membership.objects.filter(Q(paid_on__isnull=True) | this_month, member__is_active=True).aggregate(
-            pending=Count("pk", filter=Q(paid_on__isnull=True)),
-            expiring=Count(
-                "member", distinct=True,
-                filter=Q(paid_on__isnull=False) & this_month & ~Q(Exists(paid)),
-            ),
-        )
+    first, following = month_start(today), add_months(month_start(today), 1)
+    # Two counts, each found by an index and bounded whatever the month: the renewals waiting for
+    # payment (membership_one_pending_per_member), and the memberships ending this month that no
+    # later paid one follows, counted up to 1 001 (calendar-year memberships all end in December:
+    # 76 000 of them at scale 100, which an exact count read in 35–110 ms; up to 1 001, 1.5 ms).
+    # Active accounts only, as the lists the card links to (an erased member renews nothing).
+    pending = aggregate_once(("members.renewals",), lambda: (  # SQL built once (quai/compiled.py)
+        Membership.objects.filter(paid_on__isnull=True, member__is_active=True).count()
     ))
+    later = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
+    ending = aggregate_once(("members.ending", first), lambda: (
+        Membership.objects.filter(paid_on__isnull=False, ends_on__gte=first, ends_on__lt=following, member__is_active=True)
+        .exclude(Exists(later)).order_by().values("pk")[:ENDING_COUNTED_UP_TO + 1].count()  # no ordering: any 1 001
+    ))
+    if ending > ENDING_COUNTED_UP_TO:
+        from quai.charts import format_number
+
+        detail = _("More than %(count)s memberships end this month") % {"count": format_number(ENDING_COUNTED_UP_TO)}
+    else:
+        detail = ngettext("%(count)s membership ends this month", "%(count)s memberships end this month", ending) % {"count": ending}
     return {
-        "value": counts["pending"],
-        "detail": ngettext("%(count)s membership ends this month", "%(count)s memberships end this month",
-                           counts["expiring"]) % {"count": counts["expiring"]},
+        "value": pending,
+        "detail": detail,
         "url": reverse("members:staff_list") + "?status=pending",  # the value: renewals waiting for payment
         "detail_url": reverse("members:staff_list") + "?status=month",  # the detail: who they are
     }

@@ -171,3 +171,22 @@ def test_ending_this_month_lists_whom_the_staff_home_counts_and_its_detail_links
     assert f'<a href="{reverse("members:staff_list")}?status=month">4 adhésions se terminent ce mois-ci</a>' in home
     page = client.get(reverse("members:staff_list"), {"status": "month"}).content.decode()
     assert all(email in page for email in listed) and "renewed@exemple.fr" not in page
+
+
+def test_the_renewals_card_counts_memberships_ending_up_to_a_thousand_then_says_more(monkeypatch):
+    """Calendar-year memberships all end in December: the card counts them up to its bound (one
+    index range, whatever their number), then says "more than", and the list has them all."""
+    from members import indicators
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for n in range(4):
+        _member(f"ends-{n}@exemple.fr", (first - 300 * DAY, first + n * DAY))
+    monkeypatch.setattr(indicators, "ENDING_COUNTED_UP_TO", 3)
+    assert indicators.card_renewals(today)["detail"] == "Plus de 3 adhésions se terminent ce mois-ci"
+    monkeypatch.setattr(indicators, "ENDING_COUNTED_UP_TO", 4)
+    from quai.compiled import forget
+
+    forget()  # the statement kept for this month was built with the other bound
+    assert indicators.card_renewals(today)["detail"] == "4 adhésions se terminent ce mois-ci"
+    assert len(_emails(status="month")) == 4
