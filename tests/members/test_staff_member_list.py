@@ -72,7 +72,7 @@ def staff_client(client, staff):
 def test_list_runs_five_queries_whatever_the_number_of_members(staff_client, people, django_assert_num_queries, query):
     for n in range(60):
         MembershipFactory(member=UserFactory(last_name=f"Martin{n:02d}"))
-    # 1. the logged-in user, 2. the ordered ids of the filtered members (up to 1 000 past the
+    # 1. the logged-in user, 2. the ordered ids of the filtered members (up to 300 past the
     # page's start), 3. the page's 50 rows with their latest membership and profile,
     # 4. the navigation's conditional links (one query of EXISTS), 5. the membership types of the
     # "Type" filter's drop-down.
@@ -84,7 +84,7 @@ def test_list_counts_exactly_up_to_a_thousand_ahead_then_says_more_than(staff_cl
     from members import staff_views
     from quai import inputs
 
-    # The threshold, scaled down: 7 rows ahead of the page's start instead of 1 000.
+    # The threshold, scaled down: 7 rows ahead of the page's start instead of 300.
     real = inputs.paginate_by_ids
     monkeypatch.setattr(staff_views, "paginate_by_ids", lambda request, queryset, per_page, **kw: real(
         request, queryset, 3, rows_for=kw["rows_for"], counted_ahead=7))
