@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -61,9 +61,8 @@ def card_renewals(today) -> dict:
     from django.urls import reverse
 
     from quai.compiled import aggregate_once
-    from quai.impact import add_months, month_start
+    from quai.impact import month_start
 
-    first, following = month_start(today), add_months(month_start(today), 1)
     # Two counts, each found by an index and bounded whatever the month: the renewals waiting for
     # payment (membership_one_pending_per_member), and the memberships ending this month that no
     # later paid one follows, counted up to 1 001 (calendar-year memberships all end in December:
@@ -72,10 +71,9 @@ def card_renewals(today) -> dict:
     pending = aggregate_once(("members.renewals",), lambda: (  # SQL built once (quai/compiled.py)
         Membership.objects.filter(paid_on__isnull=True, member__is_active=True).count()
     ))
-    later = Membership.objects.filter(member=OuterRef("member"), paid_on__isnull=False, ends_on__gt=OuterRef("ends_on"))
-    ending = aggregate_once(("members.ending", first), lambda: (
-        Membership.objects.filter(paid_on__isnull=False, ends_on__gte=first, ends_on__lt=following, member__is_active=True)
-        .exclude(Exists(later)).order_by().values("pk")[:ENDING_COUNTED_UP_TO + 1].count()  # no ordering: any 1 001
+    ending = aggregate_once(("members.ending", month_start(today)), lambda: (
+        Membership.objects.ending_unrenewed_in_month_of(today).filter(member__is_active=True)
+        .order_by().values("pk")[:ENDING_COUNTED_UP_TO + 1].count()  # no ordering: any 1 001
     ))
     if ending > ENDING_COUNTED_UP_TO:
         from quai.charts import format_number

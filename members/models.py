@@ -271,6 +271,15 @@ class MembershipQuerySet(models.QuerySet):
     def valid_on(self, day):
         return self.filter(membership_valid_on(day))
 
+    def ending_unrenewed_in_month_of(self, day):
+        """Paid memberships ending in the month of `day` that no later paid membership of their
+        member follows: whom to ask to renew this month (the staff home's card, the member list's
+        "Ending this month, not renewed")."""
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        later = Membership.objects.filter(member=models.OuterRef("member"), paid_on__isnull=False, ends_on__gt=models.OuterRef("ends_on"))
+        return self.filter(paid_on__isnull=False, ends_on__gte=first, ends_on__lt=following).exclude(models.Exists(later))
+
 
 class Membership(models.Model):
     """One adhésion: a period, what was paid, how. Status (active, expiring, expired) derives from dates."""

@@ -101,12 +101,8 @@ def member_list(*, search: str = "", status: str = "", type_id: str = "", joined
         # not from every member: an EXISTS per member read all 90 000 of them to find a few.
         ending = Membership.objects.filter(paid_on__isnull=False, ends_on__gte=today, ends_on__lte=soon)
         queryset = queryset.filter(pk__in=ending.values("member_id")).exclude(Exists(paid.filter(ends_on__gt=soon)))
-    elif status == "month":
-        # Ending this month and not renewed beyond it: the staff home's "memberships end this month".
-        first = today.replace(day=1)
-        following = (first + datetime.timedelta(days=32)).replace(day=1)
-        ending = Membership.objects.filter(paid_on__isnull=False, ends_on__gte=first, ends_on__lt=following)
-        queryset = queryset.filter(pk__in=ending.values("member_id")).exclude(Exists(paid.filter(ends_on__gte=following)))
+    elif status == "month":  # the staff home's "memberships end this month", the same rule
+        queryset = queryset.filter(pk__in=Membership.objects.ending_unrenewed_in_month_of(today).values("member_id"))
     elif status == "expired":
         queryset = queryset.filter(Exists(paid)).exclude(Exists(paid.filter(ends_on__gte=today)))
     elif status == "pending":
