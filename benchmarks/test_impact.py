@@ -144,15 +144,22 @@ def test_indicator_against_hand_written_sql(code, demo, request):
     # rounds for the slow ones (scale 100): the median of 9 is stable enough at a second a call.
     probe = _median_ms(lambda: indicator.value(start, end), rounds=1)
     rounds = 31 if probe < 50 else 15 if probe < 500 else 7
+    _record(request, f"{code} ({window[0]:%Y-%m-%d} → {window[1]:%Y-%m-%d}, scale {SCALE})",
+            lambda: indicator.value(start, end), lambda: _sql_value(code, *window), rounds)
+
+
+def _record(request, name: str, engine, sql, rounds: int) -> None:
+    """Paired rounds of `engine` and `sql`, one call each, and a row of the impact table: medians of
+    each side's time and of the per-round ratios, in all and inside cursor.execute (the query at the
+    server and the round trip; the rest of "engine" is Python: building and compiling the queryset,
+    reading the result)."""
     ratios, db_ratios, orm_times, sql_times, db_times, sql_db_times = [], [], [], [], [], []
     for _ in range(rounds):
-        # Time inside cursor.execute, each side: its query at the server and the round trip (the
-        # rest of "engine" is Python: building and compiling the queryset, reading the result).
         in_db, sql_in_db = [], []
         with connection.execute_wrapper(_timed(in_db)):
-            orm_ms = _median_ms(lambda: indicator.value(start, end), rounds=1)
+            orm_ms = _median_ms(engine, rounds=1)
         with connection.execute_wrapper(_timed(sql_in_db)):
-            sql_ms = _median_ms(lambda: _sql_value(code, *window), rounds=1)
+            sql_ms = _median_ms(sql, rounds=1)
         ratios.append(orm_ms / sql_ms)
         db_ratios.append(sum(in_db) / sum(sql_in_db))
         orm_times.append(orm_ms)
@@ -160,9 +167,7 @@ def test_indicator_against_hand_written_sql(code, demo, request):
         db_times.append(sum(in_db) * 1000)
         sql_db_times.append(sum(sql_in_db) * 1000)
     rows = request.config.__dict__.setdefault("_quai_impact_rows", [])
-    rows.append((f"{code} ({window[0]:%Y-%m-%d} → {window[1]:%Y-%m-%d}, scale {SCALE})", statistics.median(orm_times),
-                 statistics.median(sql_times), statistics.median(ratios), statistics.median(db_times),
-                 statistics.median(sql_db_times), statistics.median(db_ratios)))
+    rows.append((name, *(statistics.median(values) for values in (orm_times, sql_times, ratios, db_times, sql_db_times, db_ratios))))
 
 
 @pytest.mark.django_db
@@ -186,22 +191,7 @@ def test_orm_floor_the_simplest_count_against_its_sql(demo, request):
     assert orm() == sql()
     for _ in range(3):
         orm(), sql()
-    ratios, orm_times, sql_times, db_times, sql_db_times = [], [], [], [], []
-    for _ in range(101):
-        in_db, sql_in_db = [], []
-        with connection.execute_wrapper(_timed(in_db)):
-            orm_ms = _median_ms(orm, rounds=1)
-        with connection.execute_wrapper(_timed(sql_in_db)):
-            sql_ms = _median_ms(sql, rounds=1)
-        ratios.append(orm_ms / sql_ms)
-        orm_times.append(orm_ms)
-        sql_times.append(sql_ms)
-        db_times.append(sum(in_db) * 1000)
-        sql_db_times.append(sum(sql_in_db) * 1000)
-    rows = request.config.__dict__.setdefault("_quai_impact_rows", [])
-    rows.append((f"floor: Outcome.objects.filter(…).count() (scale {SCALE})", statistics.median(orm_times),
-                 statistics.median(sql_times), statistics.median(ratios), statistics.median(db_times),
-                 statistics.median(sql_db_times), statistics.median(db_times) / statistics.median(sql_db_times)))
+    _record(request, f"floor: Outcome.objects.filter(…).count() (scale {SCALE})", orm, sql, 101)
 
 
 def _timed(seconds: list):
