@@ -119,7 +119,7 @@ def _membership_type_choices():
 
 class MemberFilterForm(forms.Form):
     STATUS = [("", _("All")), ("active", _("Active")), ("expiring", _("Expiring within 30 days")),
-              ("month", _("Ending this month, not renewed")), ("expired", _("Expired")),
+              ("month", _("Ends this month")), ("expired", _("Expired")),
               ("pending", _("Renewal to confirm")), ("none", _("Never a member"))]
     ORDER = [("name", _("Name")), ("-joined", _("Newest")), ("joined", _("Oldest")), ("expiry", _("Expiry date"))]
     q = inputs.TextField(label=_("Name, e-mail or organisation"), required=False, max_length=200,

@@ -274,7 +274,7 @@ class MembershipQuerySet(models.QuerySet):
     def ending_unrenewed_in_month_of(self, day):
         """Paid memberships ending in the month of `day` that no later paid membership of their
         member follows: whom to ask to renew this month (the staff home's card, the member list's
-        "Ending this month, not renewed")."""
+        "Ends this month")."""
         first = day.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         later = Membership.objects.filter(member=models.OuterRef("member"), paid_on__isnull=False, ends_on__gt=models.OuterRef("ends_on"))
